@@ -1,0 +1,83 @@
+/**
+ * The contract every CRM folder implements (`src/crm/<name>/`). The sync worker owns
+ * ordering, batching, coalescing and retries; a connector only writes the current state
+ * of records it is given, in as few API calls as the CRM allows, and reports per record.
+ */
+
+/** The customer as AgentClara knows it, with what we know of their latest conversation. */
+export interface ContactState {
+  customerId: string
+  /** Full name as AgentClara sends it ("John Smith"); null when not known yet. */
+  name: string | null
+  /** E.164 phone number, e.g. +15551234567. */
+  phone: string | null
+  conversationId: string | null
+  conversationStatus: string | null
+  conversationTags: string[]
+  /** Content of the latest message in any of the customer's conversations. */
+  lastMessage: string | null
+  /** ISO instant of the latest event that involved the customer. */
+  lastContactAt: string | null
+}
+
+export interface MessageState {
+  messageId: string
+  conversationId: string
+  customerId: string
+  /** Who wrote it: "customer", "agent", "clara", … as AgentClara sends it. */
+  sender: string
+  content: string
+  /** "sms", "whatsapp", "email", "webchat", "voice", … */
+  channel: string
+  /** ISO instant the message was received (the event timestamp). */
+  sentAt: string
+}
+
+export interface AppointmentState {
+  appointmentId: string
+  conversationId: string | null
+  customerId: string
+  /** ISO instant the appointment starts. */
+  startsAt: string
+  durationMinutes: number
+  service: string
+  /** ISO instant it was booked (the event timestamp). */
+  bookedAt: string
+}
+
+/** A message or appointment, with the CRM id of the contact it belongs to. */
+export type Linked<T> = T & { contactCrmId: string }
+
+export type RecordResult =
+  | { key: string, ok: true, crmId: string }
+  | { key: string, ok: false, error: string, retryable: boolean }
+
+export interface CrmConnector {
+  readonly name: CrmName
+  /**
+   * Makes sure the CRM is ready for our records (creates missing HubSpot properties,
+   * checks Salesforce External ID fields). Throws CrmSetupError when it cannot be used.
+   */
+  prepare: (signal?: AbortSignal) => Promise<void>
+  /** Results are keyed by customerId. */
+  upsertContacts: (contacts: ContactState[], signal?: AbortSignal) => Promise<RecordResult[]>
+  /** Results are keyed by messageId. */
+  upsertMessages: (messages: Array<Linked<MessageState>>, signal?: AbortSignal) => Promise<RecordResult[]>
+  /** Results are keyed by appointmentId. */
+  upsertAppointments: (appointments: Array<Linked<AppointmentState>>, signal?: AbortSignal) => Promise<RecordResult[]>
+  /** Link to the record in the CRM's UI, when the connector knows one. */
+  recordUrl?: (entity: EntityType, crmId: string) => string | undefined
+}
+
+export type CrmName = 'hubspot' | 'salesforce'
+export type EntityType = 'contact' | 'message' | 'appointment'
+
+/** What every connector factory receives besides its own credentials. */
+export interface ConnectorDeps {
+  /** Upper bound for every single HTTP call to the CRM (CRM_TIMEOUT_MS). */
+  timeoutMs: number
+  /** Awaited before every HTTP call to the CRM. */
+  limiter: { acquire: (signal?: AbortSignal) => Promise<void>, pause: (ms: number) => void }
+  /** Called once per HTTP response (status code) or failure ('timeout' | 'error'). */
+  onRequest?: (status: number | 'timeout' | 'error') => void
+}

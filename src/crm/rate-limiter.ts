@@ -1,0 +1,47 @@
+/**
+ * Client-side sliding-window limiter: at most `max` calls in any `intervalMs`. Keeping
+ * just under the CRM's published limit costs less than bouncing off its 429s.
+ */
+export interface RateLimiter {
+  acquire: (signal?: AbortSignal) => Promise<void>
+  /** Blocks every caller for `ms` (after a 429 with Retry-After). */
+  pause: (ms: number) => void
+}
+
+export function createRateLimiter (options: { max: number, intervalMs: number, now?: () => number }): RateLimiter {
+  const now = options.now ?? Date.now
+  const sent: number[] = []
+  let pausedUntil = 0
+  let queue = Promise.resolve()
+
+  async function waitForSlot (signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      signal?.throwIfAborted()
+      const t = now()
+      while (sent.length > 0 && (sent[0] ?? 0) <= t - options.intervalMs) sent.shift()
+      const waitPause = pausedUntil - t
+      const waitWindow = sent.length >= options.max ? (sent[0] ?? t) + options.intervalMs - t : 0
+      const wait = Math.max(waitPause, waitWindow)
+      if (wait <= 0) {
+        sent.push(t)
+        return
+      }
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, wait)
+        signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason) }, { once: true })
+      })
+    }
+  }
+
+  return {
+    // Callers are served in arrival order: each waits for the previous one's slot.
+    acquire (signal) {
+      const turn = queue.then(() => waitForSlot(signal))
+      queue = turn.catch(() => {})
+      return turn
+    },
+    pause (ms) {
+      pausedUntil = Math.max(pausedUntil, now() + ms)
+    }
+  }
+}
