@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto'
+import type pg from 'pg'
+import { canonicalJson } from '../events/dedupe-key.ts'
+import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
+import type { CrmName } from './connector.ts'
+
+/** What we know of one entity in one CRM (the `crm_records` row). */
+export interface SyncRecord {
+  crmId: string | null
+  syncedHash: string | null
+  attempts: number
+}
+
+/** Hash of exactly what was written, so an unchanged entity costs no CRM call. */
+export function stateHash (state: unknown): string {
+  return createHash('sha256').update(canonicalJson(state)).digest('hex')
+}
+
+export async function loadRecords (db: pg.Pool | pg.ClientBase, crm: CrmName, refs: EntityRef[]): Promise<Map<string, SyncRecord>> {
+  if (refs.length === 0) return new Map()
+  const { rows } = await db.query(`
+    SELECT entity_type, entity_id, crm_id, synced_hash, attempts FROM crm_records
+    WHERE crm = $1 AND (entity_type, entity_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+  [crm, refs.map((ref) => ref.type), refs.map((ref) => ref.id)])
+  return new Map(rows.map((row): [string, SyncRecord] => [
+    entityKey({ type: row.entity_type, id: row.entity_id }),
+    { crmId: row.crm_id, syncedHash: row.synced_hash, attempts: row.attempts }
+  ]))
+}
+
+export async function markSynced (db: pg.Pool | pg.ClientBase, crm: CrmName, items: Array<{ ref: EntityRef, crmId: string, hash: string }>): Promise<void> {
+  if (items.length === 0) return
+  await db.query(`
+    INSERT INTO crm_records (crm, entity_type, entity_id, status, crm_id, synced_hash, synced_at, attempts, last_error, last_attempt_at)
+    SELECT $1, t.type, t.id, 'synced', t.crm_id, t.hash, now(), 0, NULL, now()
+    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(type, id, crm_id, hash)
+    ON CONFLICT (crm, entity_type, entity_id) DO UPDATE SET
+      status = 'synced', crm_id = EXCLUDED.crm_id, synced_hash = EXCLUDED.synced_hash, synced_at = now(),
+      attempts = 0, last_error = NULL, last_attempt_at = now()`,
+  [crm, items.map((item) => item.ref.type), items.map((item) => item.ref.id), items.map((item) => item.crmId), items.map((item) => item.hash)])
+}
+
+export async function markFailed (db: pg.Pool | pg.ClientBase, crm: CrmName, items: Array<{ ref: EntityRef, error: string, dead: boolean }>): Promise<void> {
+  if (items.length === 0) return
+  await db.query(`
+    INSERT INTO crm_records (crm, entity_type, entity_id, status, attempts, last_error, last_attempt_at)
+    SELECT $1, t.type, t.id, CASE WHEN t.dead THEN 'dead' ELSE 'retrying' END, 1, t.error, now()
+    FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[]) AS t(type, id, error, dead)
+    ON CONFLICT (crm, entity_type, entity_id) DO UPDATE SET
+      status = EXCLUDED.status, attempts = crm_records.attempts + 1, last_error = EXCLUDED.last_error, last_attempt_at = now()`,
+  [crm, items.map((item) => item.ref.type), items.map((item) => item.ref.id), items.map((item) => item.error), items.map((item) => item.dead)])
+}

@@ -1,0 +1,49 @@
+import pg from 'pg'
+import type { Logger } from 'pino'
+
+/**
+ * The application's connection pool. Short connect and statement timeouts make an
+ * unreachable database fail fast (503) instead of holding webhook requests open; the
+ * pool reconnects by itself when PostgreSQL comes back.
+ */
+export function createPool (options: { connectionString: string, max?: number, logger: Logger, applicationName?: string }): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 3000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 15_000,
+    query_timeout: 20_000,
+    application_name: options.applicationName ?? 'agentclara-crm-sync'
+  })
+  // An idle client losing its server emits here; without a listener the process would crash.
+  pool.on('error', (error) => options.logger.warn({ err: error }, 'idle database connection lost'))
+  return pool
+}
+
+/** Runs `work` in one transaction on one client; rolls back on any error. */
+export async function withTransaction<T> (pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  let broken = false
+  try {
+    await client.query('BEGIN')
+    const result = await work(client)
+    await client.query('COMMIT')
+    return result
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK')
+    } catch {
+      broken = true
+    }
+    throw error
+  } finally {
+    // A client whose connection failed mid-transaction is destroyed, not reused.
+    client.release(broken)
+  }
+}
+
+/** Lets pg-boss join our transaction: pass `{ db: bossDb(client) }` to send/insert. */
+export function bossDb (client: pg.PoolClient) {
+  return { executeSql: (text: string, values?: unknown[]) => client.query(text, values) }
+}

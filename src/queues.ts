@@ -1,0 +1,20 @@
+import type { CrmName } from './crm/connector.ts'
+
+/**
+ * Queue names and their retry policies, in one place so the receiver (which enqueues)
+ * and the workers (which consume) agree.
+ */
+export const APPLY_QUEUE = 'apply-event'
+
+export function syncQueue (crm: CrmName): string {
+  return `sync-${crm}`
+}
+
+export const queueOptions = {
+  // A message whose conversation is not known yet waits here with backoff: ~2 h in all,
+  // far beyond AgentClara's own 35-minute retry horizon for the missing conversation.
+  apply: { retryLimit: 14, retryDelay: 1, retryBackoff: true, retryDelayMax: 900, expireInSeconds: 300 },
+  // One queued, one retrying and one active job per entity: bursts for one customer
+  // collapse into one write of the latest state, and two workers never write it at once.
+  sync: { policy: 'stately', retryLimit: 12, retryDelay: 2, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 300 }
+} as const

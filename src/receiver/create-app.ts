@@ -1,0 +1,34 @@
+import express from 'express'
+import type pg from 'pg'
+import type { Logger } from 'pino'
+import { errorHandler } from '../http/error-handler.ts'
+import { healthRouter } from '../http/health-routes.ts'
+import type { Metrics } from '../metrics.ts'
+import type { Inbox } from './inbox.ts'
+import { webhookRouter } from './webhook-route.ts'
+
+export interface AppDeps {
+  pool: pg.Pool
+  inbox: Inbox
+  secrets: readonly string[]
+  logger: Logger
+  metrics: Metrics
+  /** Extra routers mounted before the error handler (admin dashboard, …). */
+  routers?: express.Router[]
+}
+
+/** The HTTP app, without a port: main.ts listens, supertest drives it directly. */
+export function createApp (deps: AppDeps): express.Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', 'loopback')
+  app.use(webhookRouter(deps))
+  app.use(healthRouter(deps))
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics())
+  })
+  for (const router of deps.routers ?? []) app.use(router)
+  app.use((_req, res) => { res.status(404).json({ error: 'Not found' }) })
+  app.use(errorHandler(deps))
+  return app
+}

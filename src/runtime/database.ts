@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve, join } from 'node:path'
+import pg from 'pg'
+import type { Logger } from 'pino'
+import { startEmbeddedPostgres } from '../db/embedded-postgres.ts'
+
+const EMBEDDED_PORT = 54329
+const EMBEDDED_DATABASE = 'agentclara'
+
+export interface DatabaseHandle {
+  url: string
+  embedded: boolean
+  stop: () => Promise<void>
+}
+
+/**
+ * DATABASE_URL when given; otherwise an embedded PostgreSQL with its data under
+ * `<dataDir>/pgdata`, persistent across restarts, listening on 127.0.0.1 only.
+ */
+export async function openDatabase (options: { databaseUrl?: string, dataDir: string, logger: Logger }): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return { url: options.databaseUrl, embedded: false, stop: async () => {} }
+
+  const dataDir = resolve(options.dataDir)
+  const adopted = await adoptOrphan(dataDir)
+  const server = adopted ?? await startEmbeddedPostgres({
+    dataDir,
+    port: EMBEDDED_PORT,
+    onLog: (line) => options.logger.debug({ postgres: line.trim() }, 'embedded postgres')
+  })
+  if (adopted) options.logger.warn('reusing an embedded PostgreSQL left running by an earlier process')
+  const url = new URL(server.url)
+  await createDatabaseIfMissing(server.url, EMBEDDED_DATABASE)
+  url.pathname = `/${EMBEDDED_DATABASE}`
+  return { url: url.toString(), embedded: true, stop: server.stop }
+}
+
+/**
+ * A process killed with SIGKILL leaves its embedded PostgreSQL running and holding the
+ * data directory. Adopt it (connect, and stop it on our shutdown) rather than fail.
+ */
+async function adoptOrphan (dataDir: string) {
+  const pidFile = join(dataDir, 'pgdata', 'postmaster.pid')
+  if (!existsSync(pidFile)) return undefined
+  const [pidLine = '', , , portLine = ''] = readFileSync(pidFile, 'utf8').split('\n')
+  const pid = Number(pidLine)
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return undefined // stale pid file: PostgreSQL cleans it up itself on start
+  }
+  const url = `postgres://postgres:postgres@127.0.0.1:${Number(portLine) || EMBEDDED_PORT}/postgres`
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
+  try {
+    await client.connect()
+    await client.end()
+  } catch {
+    return undefined
+  }
+  return {
+    url,
+    stop: async () => {
+      try {
+        process.kill(pid, 'SIGINT')
+      } catch {}
+    }
+  }
+}
+
+async function createDatabaseIfMissing (serverUrl: string, name: string): Promise<void> {
+  const client = new pg.Client(serverUrl)
+  await client.connect()
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
+    if (!rowCount) await client.query(`CREATE DATABASE ${name}`)
+  } finally {
+    await client.end()
+  }
+}

@@ -1,0 +1,74 @@
+import type { Server } from 'node:http'
+import type { Logger } from 'pino'
+import type { Config } from '../config.ts'
+import { createBoss, ensureQueues } from '../db/boss.ts'
+import { runMigrations } from '../db/migrate.ts'
+import { createPool } from '../db/pool.ts'
+import { loadOrCreateDevSecrets } from '../dev-secrets.ts'
+import { createMetrics } from '../metrics.ts'
+import { createApp } from '../receiver/create-app.ts'
+import { createInbox } from '../receiver/inbox.ts'
+import { startBanner } from './banner.ts'
+import { openDatabase } from './database.ts'
+import { listen, stopServer } from './http-server.ts'
+import { startSyncSide } from './start-sync-side.ts'
+
+export type Role = 'all' | 'receiver' | 'worker'
+
+export interface RunningService {
+  url: string
+  stop: () => Promise<void>
+}
+
+/**
+ * Starts the parts of the service a role needs on one database: `receiver` (webhooks,
+ * health, metrics, dashboard), `worker` (sandboxes when a CRM has no credentials, apply
+ * and sync workers) or `all` of it in one process.
+ */
+export async function startService (options: { config: Config, role: Role, logger: Logger }): Promise<RunningService> {
+  const { config, role, logger } = options
+  const secrets = config.env === 'production' ? undefined : await loadOrCreateDevSecrets(config.dataDir)
+  const webhookSecrets = config.webhookSecrets ?? (secrets ? [secrets.webhookSecret] : [])
+  const adminToken = config.adminToken ?? secrets?.adminToken
+
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
+  await runMigrations(database.url, (message) => logger.debug({ migration: message }, 'migrate'))
+  const pool = createPool({ connectionString: database.url, logger, max: 20 })
+  const boss = createBoss({ connectionString: database.url, logger })
+  await boss.start()
+  const metrics = createMetrics()
+
+  await ensureQueues(boss, ['hubspot', 'salesforce'])
+  const sync = role !== 'receiver' ? await startSyncSide({ config, pool, boss, logger, metrics }) : undefined
+
+  const inbox = createInbox({ pool, boss })
+  const app = createApp({ pool, inbox, secrets: role === 'worker' ? [] : webhookSecrets, logger, metrics, routers: sync?.routers })
+  let server: Server | undefined = await listen(app, config.port, config.host)
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(server.address() as { port: number }).port}`
+
+  if (role !== 'worker') {
+    console.log(startBanner({
+      baseUrl: url,
+      secret: webhookSecrets[0],
+      showSecret: config.env !== 'production',
+      extraLines: sync?.bannerLines
+    }))
+  }
+  logger.info({ role, url, embeddedDatabase: database.embedded, crms: sync?.crmNames ?? [] }, 'started')
+
+  return {
+    url,
+    async stop () {
+      // Order matters: stop taking requests and let in-flight ones commit, then stop the
+      // workers (active jobs go back to the queue), then close pools and the database.
+      if (server) await stopServer(server)
+      server = undefined
+      await inbox.drain()
+      await sync?.stop()
+      await boss.stop({ graceful: true, timeout: 15_000 })
+      await pool.end()
+      await database.stop()
+      logger.info('stopped')
+    }
+  }
+}

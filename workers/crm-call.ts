@@ -1,0 +1,35 @@
+import type { RecordResult } from '../src/crm/connector.ts'
+import { CrmPermanentError, CrmRateLimitedError } from '../src/crm/errors.ts'
+
+export type CallOutcome = { ok: true, crmId: string } | { ok: false, error: string, retryable: boolean }
+export type Outcome = { ok: true, crmId: string, hash: string } | Extract<CallOutcome, { ok: false }>
+
+const RATE_LIMIT_RETRIES = 2
+
+/**
+ * Runs one connector write for `keys` and turns every way it can end into per-key
+ * outcomes. A 429 pauses the connector's limiter (Retry-After) and is retried here a
+ * couple of times, so a rate limit costs waiting rather than job attempts; other
+ * whole-call failures fail every key (retryable unless the CRM rejected the request).
+ */
+export async function callCrm (keys: string[], write: () => Promise<RecordResult[]>): Promise<Map<string, CallOutcome>> {
+  const outcomes = new Map<string, CallOutcome>()
+  if (keys.length === 0) return outcomes
+  for (let attempt = 0; ; attempt++) {
+    try {
+      for (const result of await write()) {
+        outcomes.set(result.key, result.ok ? { ok: true, crmId: result.crmId } : { ok: false, error: result.error, retryable: result.retryable })
+      }
+      for (const key of keys) {
+        if (!outcomes.has(key)) outcomes.set(key, { ok: false, error: 'the CRM returned no result for this record', retryable: true })
+      }
+      return outcomes
+    } catch (error) {
+      if (error instanceof CrmRateLimitedError && attempt < RATE_LIMIT_RETRIES) continue
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      const retryable = !(error instanceof CrmPermanentError)
+      for (const key of keys) outcomes.set(key, { ok: false, error: message, retryable })
+      return outcomes
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type pg from 'pg'
+import type { PgBoss } from 'pg-boss'
+import type { Logger } from 'pino'
+import type { CrmConnector } from '../src/crm/connector.ts'
+import type { Metrics } from '../src/metrics.ts'
+import { APPLY_QUEUE, syncQueue } from '../src/queues.ts'
+import { createApplyHandler, type ApplyJob } from './apply-worker.ts'
+import { createSyncHandler } from './sync-worker.ts'
+import type { EntityRef } from '../src/mirror/entity-ref.ts'
+
+export interface WorkerDeps {
+  pool: pg.Pool
+  boss: PgBoss
+  connectors: CrmConnector[]
+  logger: Logger
+  metrics: Metrics
+}
+
+// Batches keep CRM calls full; polling is only a backstop (queues NOTIFY on insert).
+const applyOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 0.5, burstWhenBatchFull: true } as const
+const syncOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 0.5, burstWhenBatchFull: true } as const
+
+/**
+ * The workers' composition root: one apply worker, and one sync worker per enabled CRM
+ * on its own queue, so a CRM that is down or slow never delays the other.
+ */
+export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Promise<void> }> {
+  const crms = deps.connectors.map((connector) => connector.name)
+  const ids: Array<[string, string]> = []
+  const apply = createApplyHandler({ pool: deps.pool, boss: deps.boss, crms, logger: deps.logger.child({ worker: 'apply' }) })
+  ids.push([APPLY_QUEUE, await deps.boss.work<ApplyJob, unknown, typeof applyOptions>(APPLY_QUEUE, applyOptions, apply)])
+  for (const connector of deps.connectors) {
+    const handler = createSyncHandler({ pool: deps.pool, connector, logger: deps.logger.child({ worker: `sync-${connector.name}` }), metrics: deps.metrics })
+    const queue = syncQueue(connector.name)
+    ids.push([queue, await deps.boss.work<EntityRef, unknown, typeof syncOptions>(queue, syncOptions, handler)])
+  }
+  return {
+    async stop () {
+      // Waits for active batches to finish; jobs not started stay queued for the next worker.
+      await Promise.all(ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })))
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import type pg from 'pg'
+import type { CrmConnector, Linked, RecordResult } from '../src/crm/connector.ts'
+import { loadRecords, stateHash, type SyncRecord } from '../src/crm/sync-records.ts'
+import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
+import { loadAppointments, loadContacts, loadMessages } from '../src/mirror/load-state.ts'
+import { callCrm, type Outcome } from './crm-call.ts'
+
+export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true }
+
+/**
+ * Syncs a batch of entities to one CRM: contacts first (messages and appointments are
+ * associated to the contact's CRM id), then messages, then appointments, each kind in as
+ * few batch calls as the connector allows. Entities whose current state was already
+ * written (same hash) cost nothing. Returns an outcome per entity key, including
+ * contacts written only because a message or appointment needed them.
+ */
+export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector }, refs: EntityRef[], signal?: AbortSignal): Promise<Map<string, EntityOutcome>> {
+  const { pool, connector } = deps
+  const ids = (type: EntityRef['type']) => refs.filter((ref) => ref.type === type).map((ref) => ref.id)
+  const [messages, appointments] = await Promise.all([loadMessages(pool, ids('message')), loadAppointments(pool, ids('appointment'))])
+  const linkedCustomers = [...messages.values(), ...appointments.values()].map((state) => state.customerId)
+  const contactIds = [...new Set([...ids('contact'), ...linkedCustomers])]
+  const contacts = await loadContacts(pool, contactIds)
+  const records = await loadRecords(pool, connector.name, [
+    ...contactIds.map((id) => ({ type: 'contact' as const, id })),
+    ...refs.filter((ref) => ref.type !== 'contact')
+  ])
+  const outcomes = new Map<string, EntityOutcome>()
+  const record = (key: string): SyncRecord | undefined => records.get(key)
+
+  // Contacts: the changed ones, plus any a message/appointment needs that has no CRM id yet.
+  const wantedContacts = new Set(ids('contact'))
+  for (const id of linkedCustomers) if (!record(`contact:${id}`)?.crmId) wantedContacts.add(id)
+  const contactWrites = [...wantedContacts].flatMap((id) => {
+    const key = entityKey({ type: 'contact', id })
+    const state = contacts.get(id)
+    if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
+    const hash = stateHash(state)
+    if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
+    return [{ key, state, hash }]
+  })
+  await write(contactWrites, (states) => connector.upsertContacts(states, signal), (state) => state.customerId)
+
+  const contactCrmId = (customerId: string): string | null => {
+    const key = `contact:${customerId}`
+    const outcome = outcomes.get(key)
+    if (outcome && 'crmId' in outcome) return outcome.crmId
+    return record(key)?.crmId ?? null
+  }
+
+  // Messages and appointments, each linked to its contact's CRM id.
+  function linked<T extends { customerId: string }> (type: 'message' | 'appointment', states: Map<string, T>) {
+    return ids(type).flatMap((id) => {
+      const key = entityKey({ type, id })
+      const state = states.get(id)
+      if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
+      const crmId = contactCrmId(state.customerId)
+      if (!crmId) {
+        const contactOutcome = outcomes.get(`contact:${state.customerId}`)
+        const why = contactOutcome && !contactOutcome.ok ? contactOutcome.error : 'contact not in the CRM yet'
+        outcomes.set(key, { ok: false, error: `waiting for contact ${state.customerId}: ${why}`, retryable: true })
+        return []
+      }
+      const full: Linked<T> = { ...state, contactCrmId: crmId }
+      const hash = stateHash(full)
+      if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
+      return [{ key, state: full, hash }]
+    })
+  }
+  await write(linked('message', messages), (states) => connector.upsertMessages(states, signal), (state) => state.messageId)
+  await write(linked('appointment', appointments), (states) => connector.upsertAppointments(states, signal), (state) => state.appointmentId)
+  return outcomes
+
+  async function write<S> (items: Array<{ key: string, state: S, hash: string }>, upsert: (states: S[]) => Promise<RecordResult[]>, idOf: (state: S) => string) {
+    if (items.length === 0) return
+    const keyById = new Map(items.map((item) => [idOf(item.state), item]))
+    const results = await callCrm([...keyById.keys()], () => upsert(items.map((item) => item.state)))
+    for (const [id, result] of results) {
+      const item = keyById.get(id)
+      if (!item) continue
+      outcomes.set(item.key, result.ok ? { ok: true, crmId: result.crmId, hash: item.hash } : result)
+    }
+  }
+}
