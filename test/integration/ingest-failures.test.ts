@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import request from 'supertest'
+import { createBoss, ensureQueues } from '../../src/db/boss.ts'
+import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.ts'
+import { runMigrations } from '../../src/db/migrate.ts'
+import { createPool } from '../../src/db/pool.ts'
+import { seedEventBody } from '../../src/events/seed-events.ts'
+import { createLogger } from '../../src/logger.ts'
+import { createMetrics } from '../../src/metrics.ts'
+import { createApp } from '../../src/receiver/create-app.ts'
+import { createInbox } from '../../src/receiver/inbox.ts'
+import { sign } from '../../src/receiver/signature.ts'
+import { freePort } from '../helpers/free-port.ts'
+import { countApplyJobs, countInbox } from '../helpers/receiver-harness.ts'
+
+// This file stops and restarts PostgreSQL, so it runs its own private cluster.
+const secret = 'failure-secret'
+let postgres: RunningPostgres
+let port: number
+const dataDir = join(tmpdir(), `agentclara-failures-${randomUUID()}`)
+const logger = createLogger({ level: 'silent' })
+let pool: ReturnType<typeof createPool>
+let boss: ReturnType<typeof createBoss>
+let app: ReturnType<typeof createApp>
+
+const startPostgres = async () => startEmbeddedPostgres({ dataDir, port, persistent: true, settings: { fsync: 'off' } })
+
+before(async () => {
+  port = await freePort()
+  postgres = await startPostgres()
+  await runMigrations(postgres.url)
+  pool = createPool({ connectionString: postgres.url, logger })
+  boss = createBoss({ connectionString: postgres.url, logger })
+  await boss.start()
+  await ensureQueues(boss, [])
+  app = createApp({ pool, inbox: createInbox({ pool, boss }), secrets: [secret], logger, metrics: createMetrics({ defaultMetrics: false }) })
+})
+
+after(async () => {
+  await boss.stop({ graceful: false })
+  await pool.end()
+  await postgres.stop()
+})
+
+const deliver = (body: string) => request(app).post('/webhooks/agentclara')
+  .set({ 'Content-Type': 'application/json', 'X-AgentClara-Signature': sign(body, secret) }).send(body)
+
+async function until<T> (probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (done(value)) return value
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(value)})`)
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+test('when the enqueue fails after the inbox insert, then the transaction leaves neither row nor job, and the sender gets 503', async () => {
+  const rows = await countInbox(pool)
+  const jobs = await countApplyJobs(pool)
+  // A real database failure at the enqueue step: pg-boss's job insert raises.
+  await pool.query(`
+    CREATE FUNCTION fail_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected enqueue failure'; END $$;
+    CREATE TRIGGER fail_enqueue BEFORE INSERT ON pgboss.job FOR EACH ROW EXECUTE FUNCTION fail_enqueue();`)
+  try {
+    const res = await deliver(seedEventBody('conversation.created'))
+    assert.equal(res.status, 503)
+    assert.equal(res.headers['retry-after'], '5')
+    assert.equal(await countInbox(pool), rows)
+    assert.equal(await countApplyJobs(pool), jobs)
+  } finally {
+    await pool.query('DROP TRIGGER fail_enqueue ON pgboss.job; DROP FUNCTION fail_enqueue();')
+  }
+  const retried = await deliver(seedEventBody('conversation.created'))
+  assert.equal(retried.status, 200)
+  assert.equal(retried.body.outcome, 'accepted', 'the failed attempt left no row behind to make this a duplicate')
+  assert.equal(await countApplyJobs(pool), jobs + 1)
+})
+
+test('when PostgreSQL is down, then deliveries get 503 with Retry-After and the process recovers by itself when it returns', async () => {
+  await postgres.stop()
+  const body = seedEventBody('message.received')
+  const down = await deliver(body)
+  assert.equal(down.status, 503)
+  assert.equal(down.headers['retry-after'], '5')
+  assert.match(down.body.error, /retry later/)
+  assert.equal((await request(app).get('/readyz')).status, 503)
+  assert.equal((await request(app).get('/healthz')).status, 200, 'the process itself stays up')
+
+  postgres = await startPostgres()
+  const recovered = await until(() => deliver(body), (res) => res.status === 200)
+  assert.equal(recovered.body.outcome, 'accepted', 'nothing was stored while down')
+  assert.equal((await request(app).get('/readyz')).status, 200)
+})
