@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+# Production image: Node 24 slim, production dependencies only, runs as the non-root `node` user.
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# The `node` dev dependency pins Node 24 for development; the image already is Node 24.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM node:24-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+COPY workers ./workers
+COPY migrations ./migrations
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# The role is the first argument: all | receiver | worker
+ENTRYPOINT ["node", "src/main.ts"]
+CMD ["all"]
