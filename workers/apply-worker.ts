@@ -49,7 +49,7 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
     try {
       const changed = await applyEvent(client, payload)
       await enqueueSync(deps.boss, client, deps.crms, changed)
-      await client.query(`UPDATE webhook_events SET status = 'applied', applied_at = now(), error = NULL WHERE id = $1`, [job.data.eventId])
+      await client.query('UPDATE webhook_events SET status = \'applied\', applied_at = now(), error = NULL WHERE id = $1', [job.data.eventId])
       await client.query('RELEASE SAVEPOINT apply_event')
       log.debug({ event: payload.event, changed: changed.length }, 'event applied')
       return { id: job.id, status: 'completed' }

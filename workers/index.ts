@@ -16,9 +16,11 @@ export interface WorkerDeps {
   metrics: Metrics
 }
 
-// Batches keep CRM calls full; polling is only a backstop (queues NOTIFY on insert).
-const applyOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 0.5, burstWhenBatchFull: true } as const
-const syncOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, pollingIntervalSeconds: 0.5, burstWhenBatchFull: true } as const
+// Batches keep CRM calls full. New jobs wake workers by NOTIFY; the 1 s poll picks up
+// retries whose backoff has run out (they send no NOTIFY).
+const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, burstWhenBatchFull: true } as const
+const applyOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, ...polling } as const
+const syncOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, ...polling } as const
 
 /**
  * The workers' composition root: one apply worker, and one sync worker per enabled CRM

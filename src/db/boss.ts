@@ -13,6 +13,8 @@ export function createBoss (options: { connectionString: string, logger: Logger,
     schema: 'pgboss',
     max: options.max ?? 10,
     connectionTimeoutMillis: 3000,
+    // Workers wake on NOTIFY when a job is inserted; polling stays as the backstop.
+    useListenNotify: true,
     application_name: 'agentclara-crm-sync:pg-boss'
   })
   // pg-boss reports background failures (e.g. the database going away) as events; an
@@ -27,7 +29,7 @@ export function createBoss (options: { connectionString: string, logger: Logger,
  * their own partition: a stale-statistics plan flip on the shared job table was seen to
  * slow fetches 150×.
  */
-export async function ensureQueues (boss: PgBoss, crms: readonly CrmName[]): Promise<void> {
-  await boss.createQueue(APPLY_QUEUE, { ...queueOptions.apply, partition: true })
-  for (const crm of crms) await boss.createQueue(syncQueue(crm), { ...queueOptions.sync, partition: true })
+export async function ensureQueues (boss: PgBoss, crms: readonly CrmName[], overrides: { retryDelay?: number, retryDelayMax?: number } = {}): Promise<void> {
+  await boss.createQueue(APPLY_QUEUE, { ...queueOptions.apply, ...overrides, partition: true, notify: true })
+  for (const crm of crms) await boss.createQueue(syncQueue(crm), { ...queueOptions.sync, ...overrides, partition: true, notify: true })
 }

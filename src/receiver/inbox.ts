@@ -93,7 +93,7 @@ export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: num
       })
     },
     async drain () {
-      while (flushing) await flushing
+      for (let current = flushing; current; current = flushing) await current
     }
   }
 }

@@ -31,7 +31,7 @@ export interface FaultInjector {
   stats: () => FaultStats
   /** Express middleware; `rateLimited` writes the CRM-specific rate-limit response. */
   middleware: (rateLimited: (res: Response, retryAfterSeconds: number) => void) =>
-    (req: Request, res: Response, next: NextFunction) => Promise<void>
+  (req: Request, res: Response, next: NextFunction) => Promise<void>
   /** True when a batch write should fail the record with this key (consumes one use). */
   takeRecordFailure: (key: string) => boolean
   /** Releases every hanging request (call when the sandbox server closes). */

@@ -34,7 +34,12 @@ export async function startReceiverHarness (options: { secrets?: string[] } = {}
   const inbox = createInbox({ pool, boss })
   const app = createApp({ pool, inbox, secrets: options.secrets ?? [TEST_SECRET], logger, metrics })
   return {
-    database, pool, boss, inbox, metrics, app,
+    database,
+    pool,
+    boss,
+    inbox,
+    metrics,
+    app,
     async close () {
       await inbox.drain()
       await boss.stop({ graceful: false })

@@ -16,6 +16,7 @@ import { createInbox } from '../../src/receiver/inbox.ts'
 import { sign } from '../../src/receiver/signature.ts'
 import { freePort } from '../helpers/free-port.ts'
 import { countApplyJobs, countInbox } from '../helpers/receiver-harness.ts'
+import { until } from '../helpers/until.ts'
 
 // This file stops and restarts PostgreSQL, so it runs its own private cluster.
 const secret = 'failure-secret'
@@ -48,16 +49,6 @@ after(async () => {
 
 const deliver = (body: string) => request(app).post('/webhooks/agentclara')
   .set({ 'Content-Type': 'application/json', 'X-AgentClara-Signature': sign(body, secret) }).send(body)
-
-async function until<T> (probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (done(value)) return value
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(value)})`)
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-}
 
 test('when the enqueue fails after the inbox insert, then the transaction leaves neither row nor job, and the sender gets 503', async () => {
   const rows = await countInbox(pool)

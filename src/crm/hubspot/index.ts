@@ -1,0 +1,5 @@
+export { createHubspotConnector, type HubspotConnectorOptions } from './connector.ts'
+export {
+  ID_PROPERTY, splitName, toHubspotAppointment, toHubspotCommunication, toHubspotContact, toHubspotMeeting,
+  toHubspotMessage, toHubspotNote, type UpsertInput
+} from './mapping.ts'

@@ -1,0 +1,114 @@
+import type pg from 'pg'
+import type { PgBoss } from 'pg-boss'
+import request from 'supertest'
+import { startWorkers } from '../../workers/index.ts'
+import type { CrmConnector } from '../../src/crm/connector.ts'
+import { createHubspotConnector } from '../../src/crm/hubspot/index.ts'
+import { createRateLimiter } from '../../src/crm/rate-limiter.ts'
+import { createSalesforceConnector } from '../../src/crm/salesforce/index.ts'
+import { createBoss, ensureQueues } from '../../src/db/boss.ts'
+import { runMigrations } from '../../src/db/migrate.ts'
+import { createPool } from '../../src/db/pool.ts'
+import { createLogger } from '../../src/logger.ts'
+import { createMetrics, type Metrics } from '../../src/metrics.ts'
+import { createApp } from '../../src/receiver/create-app.ts'
+import { createInbox } from '../../src/receiver/inbox.ts'
+import { sign } from '../../src/receiver/signature.ts'
+import { createHubspotSandbox, type HubspotSandbox, type HubspotSandboxOptions } from '../../src/sandbox/hubspot/index.ts'
+import { createSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../src/sandbox/salesforce/index.ts'
+import { createTestDatabase, type TestDatabase } from './test-database.ts'
+
+export const SYNC_SECRET = 'sync-test-secret'
+
+export interface SyncHarness {
+  database: TestDatabase
+  pool: pg.Pool
+  boss: PgBoss
+  metrics: Metrics
+  hubspot: HubspotSandbox
+  salesforce: SalesforceSandbox
+  connectors: CrmConnector[]
+  deliver: (body: string) => Promise<request.Response>
+  close: () => Promise<void>
+}
+
+/**
+ * The whole pipeline in-process: real PostgreSQL, the receiver app, the apply and sync
+ * workers, and both CRM sandboxes over HTTP driven by the real client libraries.
+ * Retries are shortened (1 s base) so fault tests finish quickly.
+ */
+export async function startSyncHarness (options: {
+  crmTimeoutMs?: number
+  hubspot?: HubspotSandboxOptions
+  salesforce?: SalesforceSandboxOptions
+  hubspotRequestsPer10s?: number
+  prepare?: boolean
+} = {}): Promise<SyncHarness> {
+  const database = await createTestDatabase()
+  await runMigrations(database.url)
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+  const pool = createPool({ connectionString: database.url, logger })
+  const boss = createBoss({ connectionString: database.url, logger })
+  await boss.start()
+  await ensureQueues(boss, ['hubspot', 'salesforce'], { retryDelay: 1, retryDelayMax: 2 })
+  const metrics = createMetrics({ defaultMetrics: false })
+
+  const hubspot = createHubspotSandbox(options.hubspot)
+  const salesforce = createSalesforceSandbox(options.salesforce)
+  const [hubspotUrl, salesforceUrl] = await Promise.all([hubspot.listen(), salesforce.listen()])
+  const timeoutMs = options.crmTimeoutMs ?? 2000
+  const connectors: CrmConnector[] = [
+    createHubspotConnector({
+      accessToken: hubspot.accessToken,
+      baseUrl: hubspotUrl,
+      appointmentObject: 'meetings',
+      timeoutMs,
+      limiter: createRateLimiter({ max: options.hubspotRequestsPer10s ?? 95, intervalMs: 10_000 }),
+      onRequest: (status) => metrics.crmRequests.inc({ crm: 'hubspot', status: String(status) })
+    }),
+    createSalesforceConnector({
+      loginUrl: salesforceUrl,
+      clientId: salesforce.clientId,
+      clientSecret: salesforce.clientSecret,
+      apiVersion: '62.0',
+      timeoutMs,
+      limiter: createRateLimiter({ max: 1000, intervalMs: 10_000 }),
+      onRequest: (status) => metrics.crmRequests.inc({ crm: 'salesforce', status: String(status) })
+    })
+  ]
+  if (options.prepare ?? true) for (const connector of connectors) await connector.prepare()
+  const workers = await startWorkers({ pool, boss, connectors, logger, metrics })
+  const inbox = createInbox({ pool, boss })
+  const app = createApp({ pool, inbox, secrets: [SYNC_SECRET], logger, metrics })
+
+  return {
+    database,
+    pool,
+    boss,
+    metrics,
+    hubspot,
+    salesforce,
+    connectors,
+    deliver: (body) => request(app).post('/webhooks/agentclara')
+      .set({ 'Content-Type': 'application/json', 'X-AgentClara-Signature': sign(body, SYNC_SECRET) }).send(body),
+    async close () {
+      await workers.stop()
+      await inbox.drain()
+      await boss.stop({ graceful: false })
+      await pool.end()
+      await Promise.all([hubspot.close(), salesforce.close()])
+      await database.drop()
+    }
+  }
+}
+
+/** The HubSpot records of one object type whose `property` equals `value`. */
+export function hubspotRecords (sandbox: HubspotSandbox, type: string, property?: string, value?: string) {
+  const all = sandbox.dump().objects[type] ?? []
+  return property ? all.filter((record) => record.properties[property] === value) : all
+}
+
+export function salesforceRecords (sandbox: SalesforceSandbox, type: string, field?: string, value?: string) {
+  const all = sandbox.dump().records[type] ?? []
+  return field ? all.filter((record) => record[field] === value) : all
+}
