@@ -1,7 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 /** The Prometheus metrics the service exposes at /metrics (names from DESIGN.md). */
-export function createMetrics (options: { defaultMetrics?: boolean } = {}) {
+export function createMetrics (options: {
+  defaultMetrics?: boolean
+  /** Read at scrape time for `queue_depth`. */
+  queueDepths?: () => Promise<Array<{ queue: string, depth: number }>>
+} = {}) {
   const registry = new Registry()
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry })
   return {
@@ -35,7 +39,12 @@ export function createMetrics (options: { defaultMetrics?: boolean } = {}) {
       name: 'queue_depth',
       help: 'Jobs waiting (created or retry) per queue.',
       labelNames: ['queue'] as const,
-      registers: [registry]
+      registers: [registry],
+      async collect () {
+        if (!options.queueDepths) return
+        this.reset()
+        for (const { queue, depth } of await options.queueDepths()) this.set({ queue }, depth)
+      }
     })
   }
 }

@@ -36,7 +36,9 @@ export async function startService (options: { config: Config, role: Role, logge
   const pool = createPool({ connectionString: database.url, logger, max: 20 })
   const boss = createBoss({ connectionString: database.url, logger })
   await boss.start()
-  const metrics = createMetrics()
+  const metrics = createMetrics({
+    queueDepths: async () => (await boss.getQueues()).map((queue) => ({ queue: queue.name, depth: queue.queuedCount }))
+  })
 
   await ensureQueues(boss, ['hubspot', 'salesforce'])
   const sync = role !== 'receiver' ? await startSyncSide({ config, pool, boss, logger, metrics }) : undefined
