@@ -156,7 +156,7 @@ test('when the sandbox\'s own rolling limit is hit, then the 429 carries the int
   assert.equal(sandbox.dump().requests.rateLimited, 1)
 })
 
-test('when the token is wrong, then prepare fails with a setup error and writes fail permanently', async () => {
+test('when the token is wrong, then prepare fails with a setup error and writes fail retryably until it is fixed', async () => {
   const { deps } = recordingDeps()
   const crm = connector(deps, 'wrong-token')
   await assert.rejects(crm.prepare(), (err: unknown) => {
@@ -164,7 +164,7 @@ test('when the token is wrong, then prepare fails with a setup error and writes 
     assert.match(err.message, /HUBSPOT_ACCESS_TOKEN/)
     return true
   })
-  await assert.rejects(crm.upsertContacts([john]), (err: unknown) => err instanceof CrmPermanentError && err.status === 401)
+  await assert.rejects(crm.upsertContacts([john]), (err: unknown) => err instanceof CrmRetryableError && err.status === 401)
 })
 
 test('when the token is expired over HTTP, then calls get 401 until the sandbox is reset', async () => {

@@ -1,4 +1,4 @@
-import { CrmPermanentError, CrmSetupError } from '../errors.ts'
+import { CrmPermanentError, CrmRetryableError, CrmSetupError } from '../errors.ts'
 import type { HubspotCall } from './call.ts'
 import type { HubspotApis } from './client.ts'
 import { customProperties, PROPERTY_GROUP } from './custom-properties.ts'
@@ -56,7 +56,7 @@ export async function provisionProperties (
       }
     }
   } catch (err) {
-    if (err instanceof CrmPermanentError && (err.status === 401 || err.status === 403)) {
+    if ((err instanceof CrmPermanentError || err instanceof CrmRetryableError) && (err.status === 401 || err.status === 403)) {
       throw new CrmSetupError(`HubSpot rejected the access token (${err.status}). Check HUBSPOT_ACCESS_TOKEN and that the private app ` +
         'has the crm.objects.contacts.read/write and crm.schemas.contacts.read/write scopes (and the same for the other objects we write).', { cause: err })
     }

@@ -30,10 +30,12 @@ export function retryAfterMs (headers: Record<string, string>, now = Date.now())
   return Number.isFinite(interval) && interval > 0 ? interval : 10_000
 }
 
-const RETRYABLE_4XX = new Set([408, 423, 425])
+// 401/403 on a write mean the token expired, was revoked or lost a scope: the record is
+// fine, so keep retrying with backoff until an operator fixes the credentials.
+const RETRYABLE_4XX = new Set([401, 403, 408, 423, 425])
 
 /**
- * A whole-call failure as the sync worker needs it: 429 → rate limited, 5xx/network →
+ * A whole-call failure as the sync worker needs it: 429 → rate limited, 5xx/network/auth →
  * retryable, any other 4xx → permanent (sending it unchanged fails again).
  */
 export function toCrmError (label: string, err: unknown): Error {
