@@ -28,6 +28,7 @@ export interface SyncHarness {
   hubspot: HubspotSandbox
   salesforce: SalesforceSandbox
   connectors: CrmConnector[]
+  app: ReturnType<typeof createApp>
   deliver: (body: string) => Promise<request.Response>
   close: () => Promise<void>
 }
@@ -43,10 +44,14 @@ export async function startSyncHarness (options: {
   salesforce?: SalesforceSandboxOptions
   hubspotRequestsPer10s?: number
   prepare?: boolean
+  /** Captures the service's logs (at trace level) instead of silencing them. */
+  logStream?: NodeJS.WritableStream
 } = {}): Promise<SyncHarness> {
   const database = await createTestDatabase()
   await runMigrations(database.url)
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+  const logger = options.logStream
+    ? createLogger({ level: 'trace', destination: options.logStream })
+    : createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
   const pool = createPool({ connectionString: database.url, logger })
   const boss = createBoss({ connectionString: database.url, logger })
   await boss.start()
