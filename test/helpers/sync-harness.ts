@@ -94,6 +94,7 @@ export async function startSyncHarness (options: {
     hubspot,
     salesforce,
     connectors,
+    app,
     deliver: (body) => request(app).post('/webhooks/agentclara')
       .set({ 'Content-Type': 'application/json', 'X-AgentClara-Signature': sign(body, SYNC_SECRET) }).send(body),
     async close () {

@@ -1,0 +1,10 @@
+// The simulator as a library: the CLI (src/cli/simulate.ts), the tests and the benchmarks use it.
+export { generateEvents, type GenerateOptions, type GeneratedEvent } from './generate-events.ts'
+export { seedSimEvents, type SimEvent } from './sim-event.ts'
+export { planDeliveries, type Delivery, type DuplicateTiming, type PlanOptions } from './delivery-plan.ts'
+export { createSender, type Sender, type SenderOptions, type SendResult } from './sender.ts'
+export { runSimulation, type SimulationOptions } from './run-simulation.ts'
+export { retryDelayMs, retryOffsetsMs, vendorMaxAttempts, vendorRetryDelaysMs } from './retry-schedule.ts'
+export { formatSummary } from './format-summary.ts'
+export type { Progress, SimulationSummary, UnexpectedOutcome } from './tally.ts'
+export { createRandom, type Random } from './random.ts'

@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { loadOrCreateDevSecrets } from '../dev-secrets.ts'
+import { UsageError } from './usage-error.ts'
+
+/**
+ * The secret to sign with: `--secret`, else the first of AGENTCLARA_WEBHOOK_SECRET (the one
+ * the service checks first), else the dev secret the service wrote to `<DATA_DIR>/secrets.json`.
+ * Never creates that file: a freshly generated secret would not match the running service.
+ */
+export async function resolveSecret (input: { flag?: string | undefined, env: NodeJS.ProcessEnv }): Promise<{ secret: string, source: string }> {
+  if (input.flag !== undefined) {
+    if (input.flag === '') throw new UsageError('--secret is empty.')
+    return { secret: input.flag, source: '--secret' }
+  }
+  const fromEnv = input.env.AGENTCLARA_WEBHOOK_SECRET?.split(',')[0]?.trim()
+  if (fromEnv) return { secret: fromEnv, source: 'AGENTCLARA_WEBHOOK_SECRET' }
+
+  const dataDir = input.env.DATA_DIR ?? '.data'
+  const file = join(dataDir, 'secrets.json')
+  if (await hasDevSecrets(file)) return { secret: (await loadOrCreateDevSecrets(dataDir)).webhookSecret, source: file }
+  throw new UsageError([
+    `No webhook secret: --secret is not given, AGENTCLARA_WEBHOOK_SECRET is not set and there is no development secret in ${file}.`,
+    'Either start the service once (npm start writes the development secret there and prints it as "Secret:"),',
+    'or pass the secret the receiver checks:',
+    '  npm run simulate -- --seed --secret <the service\'s AGENTCLARA_WEBHOOK_SECRET>'
+  ].join('\n'))
+}
+
+// Only a complete file is used: loadOrCreateDevSecrets would replace an incomplete one.
+async function hasDevSecrets (file: string): Promise<boolean> {
+  try {
+    const stored = JSON.parse(await readFile(file, 'utf8')) as { webhookSecret?: unknown, adminToken?: unknown }
+    return typeof stored.webhookSecret === 'string' && stored.webhookSecret !== '' && typeof stored.adminToken === 'string' && stored.adminToken !== ''
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw new UsageError(`Cannot read ${file}: ${(error as Error).message}. Pass --secret instead.`)
+  }
+}
