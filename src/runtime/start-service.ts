@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import type { Logger } from 'pino'
 import type { Config } from '../config.ts'
+import { createAdminRouter } from '../admin/index.ts'
 import { createBoss, ensureQueues } from '../db/boss.ts'
 import { runMigrations } from '../db/migrate.ts'
 import { createPool } from '../db/pool.ts'
@@ -44,7 +45,14 @@ export async function startService (options: { config: Config, role: Role, logge
   const sync = role !== 'receiver' ? await startSyncSide({ config, pool, boss, logger, metrics }) : undefined
 
   const inbox = createInbox({ pool, boss })
-  const app = createApp({ pool, inbox, secrets: role === 'worker' ? [] : webhookSecrets, logger, metrics, routers: sync?.routers })
+  // The dashboard lives with the receiver; a receiver-only process knows the CRMs from config.
+  const crms = sync
+    ? sync.handles.map(({ connector }) => ({ name: connector.name, recordUrl: connector.recordUrl?.bind(connector) }))
+    : (['hubspot', 'salesforce'] as const).filter((name) => config[name]).map((name) => ({ name }))
+  const routers = role !== 'worker' && adminToken
+    ? [createAdminRouter({ pool, boss, adminToken, logger, crms, secureCookies: config.env === 'production' })]
+    : []
+  const app = createApp({ pool, inbox, secrets: role === 'worker' ? [] : webhookSecrets, logger, metrics, routers })
   let server: Server | undefined = await listen(app, config.port, config.host)
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(server.address() as { port: number }).port}`
 
@@ -53,7 +61,10 @@ export async function startService (options: { config: Config, role: Role, logge
       baseUrl: url,
       secret: webhookSecrets[0],
       showSecret: config.env !== 'production',
-      extraLines: sync?.bannerLines
+      extraLines: [
+        `  Dashboard:     ${url}/admin${config.env !== 'production' && adminToken ? `   (admin token: ${adminToken})` : ''}`,
+        ...(sync?.bannerLines ?? [])
+      ]
     }))
   }
   logger.info({ role, url, embeddedDatabase: database.embedded, crms: sync?.crmNames ?? [] }, 'started')

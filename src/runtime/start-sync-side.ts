@@ -1,4 +1,3 @@
-import type express from 'express'
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
@@ -7,12 +6,12 @@ import type { Config } from '../config.ts'
 import type { CrmName } from '../crm/connector.ts'
 import { CrmSetupError } from '../crm/errors.ts'
 import { connectorBuilders, type ConnectorHandle } from '../crm/registry.ts'
+import { resyncAll } from '../crm/resync-all.ts'
 import type { Metrics } from '../metrics.ts'
 
 export interface SyncSide {
   crmNames: CrmName[]
   handles: ConnectorHandle[]
-  routers: express.Router[]
   bannerLines: string[]
   stop: () => Promise<void>
 }
@@ -46,6 +45,10 @@ export async function startSyncSide (deps: { config: Config, pool: pg.Pool, boss
       continue
     }
     handles.push(handle)
+    if (handle.sandboxUrl) {
+      const queued = await resyncAll(deps.pool, deps.boss, name)
+      if (queued > 0) deps.logger.info({ crm: name, queued }, 'fresh sandbox: re-syncing every mirrored entity')
+    }
     bannerLines.push(handle.sandboxUrl
       ? `  ${name.padEnd(11)}    sandbox at ${handle.sandboxUrl} (what it holds: ${handle.sandboxUrl}/__sandbox/state)`
       : `  ${name.padEnd(11)}    syncing to the real CRM`)
@@ -56,7 +59,6 @@ export async function startSyncSide (deps: { config: Config, pool: pg.Pool, boss
   return {
     crmNames: handles.map((handle) => handle.connector.name),
     handles,
-    routers: [],
     bannerLines,
     async stop () {
       await workers.stop()

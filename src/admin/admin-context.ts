@@ -1,0 +1,13 @@
+import type { CrmName } from '../crm/connector.ts'
+import type { AdminDeps } from './admin-deps.ts'
+import type { AdminKeys } from './keys.ts'
+import type { RenderPage } from './views.ts'
+
+/** What every admin route factory receives. */
+export interface AdminContext {
+  deps: AdminDeps
+  keys: AdminKeys
+  render: RenderPage
+  secure: boolean
+  crmNames: CrmName[]
+}
