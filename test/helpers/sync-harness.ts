@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import request from 'supertest'
 import { startWorkers } from '../../workers/index.ts'
+import { createAdminRouter } from '../../src/admin/index.ts'
 import type { CrmConnector } from '../../src/crm/connector.ts'
 import { createHubspotConnector } from '../../src/crm/hubspot/index.ts'
 import { createRateLimiter } from '../../src/crm/rate-limiter.ts'
@@ -19,6 +20,7 @@ import { createSalesforceSandbox, type SalesforceSandbox, type SalesforceSandbox
 import { createTestDatabase, type TestDatabase } from './test-database.ts'
 
 export const SYNC_SECRET = 'sync-test-secret'
+export const ADMIN_TOKEN = 'sync-test-admin-token'
 
 export interface SyncHarness {
   database: TestDatabase
@@ -84,7 +86,8 @@ export async function startSyncHarness (options: {
   if (options.prepare ?? true) for (const connector of connectors) await connector.prepare()
   const workers = await startWorkers({ pool, boss, connectors, logger, metrics })
   const inbox = createInbox({ pool, boss })
-  const app = createApp({ pool, inbox, secrets: [SYNC_SECRET], logger, metrics })
+  const admin = createAdminRouter({ pool, boss, adminToken: ADMIN_TOKEN, logger, crms: connectors.map((c) => ({ name: c.name, recordUrl: c.recordUrl?.bind(c) })) })
+  const app = createApp({ pool, inbox, secrets: [SYNC_SECRET], logger, metrics, routers: [admin] })
 
   return {
     database,
