@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, beforeEach, test } from 'node:test'
 import { Client } from '@hubspot/api-client'
 import type { ConnectorDeps, ContactState, CrmConnector } from '../../src/crm/connector.ts'
-import { CrmPermanentError, CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../../src/crm/errors.ts'
+import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../../src/crm/errors.ts'
 import { createHubspotConnector } from '../../src/crm/hubspot/index.ts'
 import { createHubspotSandbox } from '../../src/sandbox/hubspot/index.ts'
 

@@ -1,0 +1,40 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFile, writeFile } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+
+const NODE = process.execPath
+
+/** Spawns `node <script> …args` and resolves with its first stdout line parsed as JSON. */
+export function spawnJson<T> (script: string, args: string[]): { child: ChildProcess, first: Promise<T> } {
+  const child = spawn(NODE, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: child.stdout! })
+  const first = new Promise<T>((resolve, reject) => {
+    lines.once('line', (line) => resolve(JSON.parse(line) as T))
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before answering`)))
+  })
+  return { child, first }
+}
+
+/** Peak resident set (VmHWM) of a process in MiB, read from /proc (Linux). */
+export async function peakRssMiB (pid: number): Promise<number | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8')
+    const match = /VmHWM:\s+(\d+) kB/.exec(status)
+    return match ? Math.round(Number(match[1]) / 1024) : null
+  } catch {
+    return null
+  }
+}
+
+/** Resets VmHWM so the next reading covers one measurement point only (best effort). */
+export async function resetPeakRss (pid: number): Promise<void> {
+  try { await writeFile(`/proc/${pid}/clear_refs`, '5') } catch { /* older kernels: peak stays cumulative */ }
+}
+
+export function stopChild (child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) { resolve(); return }
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}

@@ -1,0 +1,69 @@
+import pg from 'pg'
+import { runMigrations } from '../src/db/migrate.ts'
+import { peakRssMiB, resetPeakRss, spawnJson, stopChild } from './child.ts'
+
+export type Variant = 'ceiling' | 'naive' | 'ours'
+
+export interface LoadResult {
+  concurrency: number
+  seconds: number
+  requests: number
+  ok: number
+  errors: number
+  statuses: Record<string, number>
+  rps: number
+  p50: number | null
+  p99: number | null
+  p999: number | null
+}
+
+export interface IngestPoint extends LoadResult {
+  variant: Variant
+  peakRssMiB: number | null
+}
+
+const SERVER = new URL('./ingest-server.ts', import.meta.url).pathname
+const LOAD = new URL('./load-gen.ts', import.meta.url).pathname
+
+/** A fresh database in the shared cluster, migrated. */
+export async function freshDatabase (clusterUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client(clusterUrl)
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(clusterUrl)
+  url.pathname = `/${name}`
+  await runMigrations(url.toString())
+  return url.toString()
+}
+
+/** Runs every concurrency point against one variant's server process. */
+export async function benchVariant (options: {
+  variant: Variant
+  clusterUrl: string
+  secret: string
+  poolSize: number
+  concurrencies: number[]
+  warmupMs: number
+  durationMs: number
+  log: (line: string) => void
+}): Promise<IngestPoint[]> {
+  const databaseUrl = await freshDatabase(options.clusterUrl, `bench_ingest_${options.variant}`)
+  const server = spawnJson<{ url: string, pid: number }>(SERVER, [options.variant, databaseUrl, options.secret, String(options.poolSize)])
+  const { url, pid } = await server.first
+  const points: IngestPoint[] = []
+  try {
+    for (const concurrency of options.concurrencies) {
+      await resetPeakRss(pid)
+      const load = spawnJson<LoadResult>(LOAD, [url, options.secret, String(concurrency), String(options.warmupMs), String(options.durationMs)])
+      const result = await load.first
+      const point = { variant: options.variant, ...result, peakRssMiB: await peakRssMiB(pid) }
+      options.log(`ingest ${options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB`)
+      points.push(point)
+    }
+  } finally {
+    await stopChild(server.child)
+  }
+  return points
+}

@@ -1,0 +1,107 @@
+import express, { type Request, type Response } from 'express'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createBoss, ensureQueues } from '../src/db/boss.ts'
+import { bossDb, createPool, withTransaction } from '../src/db/pool.ts'
+import { createLogger } from '../src/logger.ts'
+import { createMetrics } from '../src/metrics.ts'
+import { APPLY_QUEUE } from '../src/queues.ts'
+import { createApp } from '../src/receiver/create-app.ts'
+import { createInbox } from '../src/receiver/inbox.ts'
+import { parseJson, toInboxRow, type InboxRow } from '../src/receiver/inbox-row.ts'
+import { verifySignature } from '../src/receiver/signature.ts'
+import { MAX_BODY_BYTES, WEBHOOK_PATH } from '../src/receiver/webhook-route.ts'
+
+/**
+ * One ingestion variant in its own process, so its RSS and event loop are its own:
+ * `node bench/ingest-server.ts <ceiling|naive|ours> <databaseUrl> <secret> <poolSize>`.
+ * Prints `{"url": …}` on stdout once listening. No workers run here: nothing consumes
+ * the apply queue during the ingestion benchmark.
+ */
+type Variant = 'ceiling' | 'naive' | 'ours'
+
+const [variant, databaseUrl, secret, poolSizeArg] = process.argv.slice(2) as [Variant, string, string, string]
+const poolSize = Number(poolSizeArg ?? 10)
+const logger = createLogger({ level: 'silent' })
+
+const INSERT_ONE = `
+  INSERT INTO webhook_events (dedupe_key, status, event_type, event_timestamp, payload, raw_body, signature_form, error)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+  ON CONFLICT (dedupe_key) DO NOTHING
+  RETURNING id, status`
+
+/** The validation every variant shares, exactly as the real route does it. */
+function validate (req: Request, res: Response): InboxRow | undefined {
+  if (!req.is(['application/json', '+json'])) {
+    res.status(415).json({ error: 'Content-Type must be application/json' })
+    return undefined
+  }
+  const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
+  const json = parseJson(body)
+  const check = verifySignature({
+    header: req.get('x-agentclara-signature'),
+    rawBody: body,
+    secrets: [secret],
+    jsonStringified: () => json.ok ? JSON.stringify(json.value) : undefined
+  })
+  if (!check.ok) {
+    res.status(401).json({ error: 'Invalid signature' })
+    return undefined
+  }
+  return toInboxRow(body, json, check.form)
+}
+
+async function buildApp (): Promise<express.Express> {
+  if (variant === 'ceiling') {
+    const app = express()
+    app.disable('x-powered-by')
+    app.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: MAX_BODY_BYTES }), (req, res) => {
+      const row = validate(req, res)
+      if (row) res.status(200).json({ success: true, outcome: row.status })
+    })
+    return app
+  }
+
+  const pool = createPool({ connectionString: databaseUrl, max: poolSize, logger })
+  const boss = createBoss({ connectionString: databaseUrl, logger })
+  await boss.start()
+  await ensureQueues(boss, ['hubspot', 'salesforce'])
+
+  if (variant === 'ours') {
+    const inbox = createInbox({ pool, boss })
+    return createApp({ pool, inbox, secrets: [secret], logger, metrics: createMetrics({ defaultMetrics: false }) })
+  }
+
+  // Naive durable: one transaction per request (row + its apply job), then 200.
+  const app = express()
+  app.disable('x-powered-by')
+  app.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: MAX_BODY_BYTES }), async (req, res) => {
+    const row = validate(req, res)
+    if (!row) return
+    try {
+      const outcome = await withTransaction(pool, async (client) => {
+        const { rows } = await client.query<{ id: string, status: string }>(INSERT_ONE, [
+          row.dedupeKey, row.status, row.eventType, row.eventTimestamp, row.payload, row.rawBody, row.signatureForm, row.error
+        ])
+        const stored = rows[0]
+        if (!stored) return 'duplicate'
+        if (stored.status === 'received') await boss.send(APPLY_QUEUE, { eventId: stored.id }, { db: bossDb(client) })
+        return stored.status
+      })
+      res.status(200).json({ success: true, outcome })
+    } catch {
+      res.set('Retry-After', '5').status(503).json({ error: 'Storage temporarily unavailable; retry later' })
+    }
+  })
+  return app
+}
+
+const app = await buildApp()
+const server = createServer(app)
+server.keepAliveTimeout = 60_000
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo
+  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${port}${WEBHOOK_PATH}`, pid: process.pid }) + '\n')
+})
+// The bench ends us with SIGTERM; nothing needs draining.
+process.on('SIGTERM', () => process.exit(0))
