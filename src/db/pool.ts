@@ -16,8 +16,12 @@ export function createPool (options: { connectionString: string, max?: number, l
     query_timeout: 20_000,
     application_name: options.applicationName ?? 'agentclara-crm-sync'
   })
-  // An idle client losing its server emits here; without a listener the process would crash.
+  // A connection lost while idle is reported on the pool; one lost while checked out but
+  // between queries is reported on the client. Unheard, either would crash the process.
   pool.on('error', (error) => options.logger.warn({ err: error }, 'idle database connection lost'))
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.logger.warn({ err: error }, 'database connection lost'))
+  })
   return pool
 }
 

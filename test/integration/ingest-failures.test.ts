@@ -87,3 +87,28 @@ test('when PostgreSQL is down, then deliveries get 503 with Retry-After and the 
   assert.equal(recovered.body.outcome, 'accepted', 'nothing was stored while down')
   assert.equal((await request(app).get('/readyz')).status, 200)
 })
+
+test('when PostgreSQL stops while deliveries are in flight, then the process survives, each gets 200 or 503, and every 200 is stored', async () => {
+  let running = true
+  const answers: Array<{ status: number, body: string }> = []
+  let n = 0
+  const loops = Array.from({ length: 8 }, async () => {
+    while (running) {
+      const body = JSON.stringify({ event: 'conversation.created', timestamp: '2024-03-15T10:30:00Z', data: { conversation_id: `conv_inflight_${n}`, customer_id: `cust_inflight_${n++}` } })
+      const res = await deliver(body)
+      answers.push({ status: res.status, body })
+    }
+  })
+  await until(() => answers.length, (count) => count >= 50)
+  await postgres.stop()
+  await until(() => answers.filter((a) => a.status === 503).length, (count) => count >= 20)
+  postgres = await startPostgres()
+  await until(() => answers.slice(-5).every((a) => a.status === 200) && answers.length > 0, Boolean, { timeoutMs: 30_000 })
+  running = false
+  await Promise.all(loops)
+  assert.deepEqual([...new Set(answers.map((a) => a.status))].sort(), [200, 503])
+  const acknowledged = answers.filter((a) => a.status === 200).map((a) => JSON.parse(a.body).data.conversation_id)
+  const { rows } = await pool.query("SELECT payload->'data'->>'conversation_id' AS id FROM webhook_events WHERE payload->'data'->>'conversation_id' LIKE 'conv_inflight_%'")
+  const stored = new Set(rows.map((row) => row.id))
+  assert.deepEqual(acknowledged.filter((id) => !stored.has(id)), [], 'every acknowledged delivery is stored')
+})

@@ -115,13 +115,19 @@ describe('Salesforce connector under faults', () => {
     await assert.rejects(connector.upsertContacts([john]), (err: Error) => err instanceof CrmSetupError && /INVALID_SESSION_ID/.test(err.message))
   })
 
-  it('when Salesforce answers REQUEST_LIMIT_EXCEEDED, then CrmRateLimitedError and the limiter is paused', async () => {
+  it('when Salesforce keeps answering REQUEST_LIMIT_EXCEEDED, then CrmRateLimitedError and the limiter pauses 1 s, doubling up to the cap, reset by a success', async () => {
     const r = recorder()
-    const connector = connect(r.deps, { rateLimitPauseMs: 1234 })
+    const connector = connect(r.deps, { rateLimitPauseMs: 3000 })
     await connector.prepare()
+    sandbox.faults.set({ rateLimitNext: { count: 4 } })
+    for (let i = 0; i < 4; i++) {
+      await assert.rejects(connector.upsertContacts([john]), (err: Error) => err instanceof CrmRateLimitedError && err.status === 403)
+    }
+    assert.deepEqual(r.pauses, [1000, 2000, 3000, 3000])
+    assert.equal((await connector.upsertContacts([john]))[0]?.ok, true)
     sandbox.faults.set({ rateLimitNext: { count: 1 } })
-    await assert.rejects(connector.upsertContacts([john]), (err: Error) => err instanceof CrmRateLimitedError && err.status === 403)
-    assert.deepEqual(r.pauses, [1234])
+    await assert.rejects(connector.upsertContacts([john]), CrmRateLimitedError)
+    assert.equal(r.pauses.at(-1), 1000)
   })
 
   it('when the org\'s API limit is used up, then the real 403 is reported the same way', async () => {

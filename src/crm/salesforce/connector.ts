@@ -5,6 +5,7 @@ import { newCallState } from './call-context.ts'
 import { createSalesforceConnection, type SalesforceAuth } from './connection.ts'
 import { findMissingExternalIdFields, missingFieldsMessage } from './describe-check.ts'
 import { toCrmError } from './errors.ts'
+import { createLimitBackoff } from './limit-backoff.ts'
 import { SALESFORCE_OBJECTS } from './external-id-fields.ts'
 import { toSalesforceContact, toSalesforceEvent, toSalesforceTask, type SalesforceRecord } from './mapping.ts'
 
@@ -13,25 +14,32 @@ export type SalesforceConnectorOptions = SalesforceAuth & ConnectorDeps & {
   apiVersion?: string
   /** Cap on access-token re-fetches after 401s (default 3 per minute). */
   maxTokenRefreshesPerMinute?: number
-  /** Limiter pause after REQUEST_LIMIT_EXCEEDED, which carries no Retry-After (default 60 s). */
+  /** Longest limiter pause after repeated REQUEST_LIMIT_EXCEEDED, which carries no Retry-After (default 30 s). */
   rateLimitPauseMs?: number
 }
 
 export function createSalesforceConnector (options: SalesforceConnectorOptions): CrmConnector {
   const sf = createSalesforceConnection({ ...options, apiVersion: options.apiVersion ?? '62.0' })
-  const rateLimitPauseMs = options.rateLimitPauseMs ?? 60_000
+  const rateLimitPauseMs = options.rateLimitPauseMs ?? 30_000
+  const limitBackoff = createLimitBackoff({ maxMs: rateLimitPauseMs })
 
   /** One connector call: log in if needed, run, map failures to the worker's error types. */
   async function call<T> (signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
     const state = newCallState(signal)
     try {
-      return await sf.run(state, async () => {
+      const result = await sf.run(state, async () => {
         await sf.ensureAuthorised()
         return await fn()
       })
+      limitBackoff.reset()
+      return result
     } catch (err) {
-      const mapped = toCrmError(err, { call: state, refreshError: sf.lastRefreshError(), rateLimitPauseMs })
-      if (mapped instanceof CrmRateLimitedError) options.limiter.pause(mapped.retryAfterMs ?? rateLimitPauseMs)
+      const mapped = toCrmError(err, { call: state, refreshError: sf.lastRefreshError(), rateLimitPauseMs: 0 })
+      if (mapped instanceof CrmRateLimitedError) {
+        const pauseMs = mapped.retryAfterMs || limitBackoff.nextPauseMs()
+        options.limiter.pause(pauseMs)
+        throw new CrmRateLimitedError(mapped.message, { status: mapped.status, retryAfterMs: pauseMs, cause: mapped.cause })
+      }
       throw mapped
     }
   }
