@@ -89,11 +89,11 @@ test('when PostgreSQL is down, then deliveries get 503 with Retry-After and the 
 })
 
 test('when PostgreSQL stops while deliveries are in flight, then the process survives, each gets 200 or 503, and every 200 is stored', async () => {
-  let running = true
+  const load = { running: true }
   const answers: Array<{ status: number, body: string }> = []
   let n = 0
   const loops = Array.from({ length: 8 }, async () => {
-    while (running) {
+    while (load.running) {
       const body = JSON.stringify({ event: 'conversation.created', timestamp: '2024-03-15T10:30:00Z', data: { conversation_id: `conv_inflight_${n}`, customer_id: `cust_inflight_${n++}` } })
       const res = await deliver(body)
       answers.push({ status: res.status, body })
@@ -104,7 +104,7 @@ test('when PostgreSQL stops while deliveries are in flight, then the process sur
   await until(() => answers.filter((a) => a.status === 503).length, (count) => count >= 20)
   postgres = await startPostgres()
   await until(() => answers.slice(-5).every((a) => a.status === 200) && answers.length > 0, Boolean, { timeoutMs: 30_000 })
-  running = false
+  load.running = false
   await Promise.all(loops)
   assert.deepEqual([...new Set(answers.map((a) => a.status))].sort(), [200, 503])
   const acknowledged = answers.filter((a) => a.status === 200).map((a) => JSON.parse(a.body).data.conversation_id)
