@@ -1,4 +1,3 @@
-import type { Server } from 'node:http'
 import type { Logger } from 'pino'
 import type { Config } from '../config.ts'
 import { createAdminRouter } from '../admin/index.ts'
@@ -11,7 +10,7 @@ import { createApp } from '../receiver/create-app.ts'
 import { createInbox } from '../receiver/inbox.ts'
 import { startBanner } from './banner.ts'
 import { openDatabase } from './database.ts'
-import { listen, stopServer } from './http-server.ts'
+import { listen, type HttpServer } from './http-server.ts'
 import { startSyncSide } from './start-sync-side.ts'
 
 export type Role = 'all' | 'receiver' | 'worker'
@@ -53,8 +52,8 @@ export async function startService (options: { config: Config, role: Role, logge
     ? [createAdminRouter({ pool, boss, adminToken, logger, crms, secureCookies: config.env === 'production' })]
     : []
   const app = createApp({ pool, inbox, secrets: role === 'worker' ? [] : webhookSecrets, logger, metrics, routers })
-  let server: Server | undefined = await listen(app, config.port, config.host)
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(server.address() as { port: number }).port}`
+  let http: HttpServer | undefined = await listen(app, config.port, config.host)
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(http.server.address() as { port: number }).port}`
 
   if (role !== 'worker') {
     console.log(startBanner({
@@ -74,8 +73,8 @@ export async function startService (options: { config: Config, role: Role, logge
     async stop () {
       // Order matters: stop taking requests and let in-flight ones commit, then stop the
       // workers (active jobs go back to the queue), then close pools and the database.
-      if (server) await stopServer(server)
-      server = undefined
+      await http?.stop()
+      http = undefined
       await inbox.drain()
       await sync?.stop()
       await boss.stop({ graceful: true, timeout: 15_000 })
