@@ -1,20 +1,25 @@
 import type { RecordResult } from '../src/crm/connector.ts'
-import { CrmPermanentError, CrmRateLimitedError } from '../src/crm/errors.ts'
+import { CrmPermanentError, CrmRateLimitedError, CrmRetryableError } from '../src/crm/errors.ts'
 
 export type CallOutcome = { ok: true, crmId: string } | { ok: false, error: string, retryable: boolean }
 export type Outcome = { ok: true, crmId: string, hash: string } | Extract<CallOutcome, { ok: false }>
 
 const RATE_LIMIT_RETRIES = 2
+// One quick retry for a transient failure (5xx, timeout, reset) before the jobs fail and
+// wait for pg-boss's backoff: short blips then cost a second, not a growing delay.
+const TRANSIENT_RETRIES = 1
 
 /**
  * Runs one connector write for `keys` and turns every way it can end into per-key
  * outcomes. A 429 pauses the connector's limiter (Retry-After) and is retried here a
- * couple of times, so a rate limit costs waiting rather than job attempts; other
- * whole-call failures fail every key (retryable unless the CRM rejected the request).
+ * couple of times, so a rate limit costs waiting rather than job attempts; a transient
+ * failure is retried once after a jittered pause; what still fails fails every key
+ * (retryable unless the CRM rejected the request).
  */
 export async function callCrm (keys: string[], write: () => Promise<RecordResult[]>): Promise<Map<string, CallOutcome>> {
   const outcomes = new Map<string, CallOutcome>()
   if (keys.length === 0) return outcomes
+  let transientRetries = 0
   for (let attempt = 0; ; attempt++) {
     try {
       for (const result of await write()) {
@@ -26,6 +31,11 @@ export async function callCrm (keys: string[], write: () => Promise<RecordResult
       return outcomes
     } catch (error) {
       if (error instanceof CrmRateLimitedError && attempt < RATE_LIMIT_RETRIES) continue
+      if (error instanceof CrmRetryableError && !(error instanceof CrmRateLimitedError) && transientRetries < TRANSIENT_RETRIES) {
+        transientRetries += 1
+        await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 500))
+        continue
+      }
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       const retryable = !(error instanceof CrmPermanentError)
       for (const key of keys) outcomes.set(key, { ok: false, error: message, retryable })
