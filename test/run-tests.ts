@@ -16,7 +16,7 @@ const postgres = await startEmbeddedPostgres({
 })
 
 const args = ['--test', '--test-concurrency=2', '--test-timeout=120000',
-  ...(files.length > 0 ? files : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'])]
+  ...(files.length > 0 ? files : ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'])]
 const child = spawn(process.execPath, args, {
   stdio: 'inherit',
   env: { ...process.env, TEST_POSTGRES_URL: postgres.url, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }

@@ -128,3 +128,23 @@ test('when /healthz and /readyz are asked, then both are ok', async () => {
   assert.equal((await request(h.app).get('/healthz')).status, 200)
   assert.deepEqual((await request(h.app).get('/readyz')).body, { status: 'ready' })
 })
+
+test('when a signed event nests JSON too deeply to canonicalise, then 200 and it is quarantined, not a crash', async () => {
+  const depth = 60_000
+  const body = `{"event":"message.received","timestamp":"2024-03-15T10:32:00Z","data":{"conversation_id":"c","message_id":"deep","sender":"x","channel":"sms","content":"x","extra":${'['.repeat(depth)}${']'.repeat(depth)}}}`
+  const res = await signed(body)
+  assert.equal(res.status, 200)
+  assert.equal(res.body.outcome, 'quarantined')
+  const { rows } = await h.pool.query("SELECT error FROM webhook_events WHERE status = 'quarantined' AND error LIKE '%too deeply%'")
+  assert.equal(rows.length, 1)
+})
+
+test('when a signed event carries NUL characters and lone surrogates, then it is accepted and stored (the raw bytes exactly)', async () => {
+  const body = '{"event":"message.received","timestamp":"2024-03-15T10:32:00Z","data":{"conversation_id":"c","message_id":"msg_nul","sender":"x","channel":"sms","content":"a\\u0000b\\ud800c"}}'
+  const res = await signed(body)
+  assert.equal(res.status, 200)
+  assert.equal(res.body.outcome, 'accepted')
+  const { rows } = await h.pool.query("SELECT raw_body, payload->'data'->>'content' AS content FROM webhook_events WHERE payload->'data'->>'message_id' = 'msg_nul'")
+  assert.equal(rows[0].raw_body.toString(), body)
+  assert.equal(rows[0].content, 'a\uFFFDb\uFFFDc')
+})
