@@ -20,7 +20,8 @@ export interface WorkerDeps {
 // retries whose backoff has run out (they send no NOTIFY).
 const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, burstWhenBatchFull: true } as const
 const applyOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, ...polling } as const
-const syncOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, ...polling } as const
+// Two batches per CRM in flight: one waits on the CRM while the other reads and records.
+const syncOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, localConcurrency: 2, ...polling } as const
 
 /**
  * The workers' composition root: one apply worker, and one sync worker per enabled CRM
@@ -32,7 +33,7 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
   const apply = createApplyHandler({ pool: deps.pool, boss: deps.boss, crms, logger: deps.logger.child({ worker: 'apply' }) })
   ids.push([APPLY_QUEUE, await deps.boss.work<ApplyJob, unknown, typeof applyOptions>(APPLY_QUEUE, applyOptions, apply)])
   for (const connector of deps.connectors) {
-    const handler = createSyncHandler({ pool: deps.pool, connector, logger: deps.logger.child({ worker: `sync-${connector.name}` }), metrics: deps.metrics })
+    const handler = createSyncHandler({ pool: deps.pool, boss: deps.boss, connector, logger: deps.logger.child({ worker: `sync-${connector.name}` }), metrics: deps.metrics })
     const queue = syncQueue(connector.name)
     ids.push([queue, await deps.boss.work<EntityRef, unknown, typeof syncOptions>(queue, syncOptions, handler)])
   }

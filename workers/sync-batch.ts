@@ -11,27 +11,27 @@ export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true
  * Syncs a batch of entities to one CRM: contacts first (messages and appointments are
  * associated to the contact's CRM id), then messages, then appointments, each kind in as
  * few batch calls as the connector allows. Entities whose current state was already
- * written (same hash) cost nothing. Returns an outcome per entity key, including
- * contacts written only because a message or appointment needed them.
+ * written (same hash) cost nothing. Contacts are only ever written by their own job (one
+ * at a time per contact), so an older state can never overwrite a newer one; a message
+ * whose contact has no CRM id yet waits (retries) and its contact is named in
+ * `contactsNeeded` so the caller can queue that contact's job.
  */
-export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector }, refs: EntityRef[], signal?: AbortSignal): Promise<Map<string, EntityOutcome>> {
+export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector }, refs: EntityRef[], signal?: AbortSignal): Promise<{ outcomes: Map<string, EntityOutcome>, contactsNeeded: string[] }> {
   const { pool, connector } = deps
   const ids = (type: EntityRef['type']) => refs.filter((ref) => ref.type === type).map((ref) => ref.id)
   const [messages, appointments] = await Promise.all([loadMessages(pool, ids('message')), loadAppointments(pool, ids('appointment'))])
   const linkedCustomers = [...messages.values(), ...appointments.values()].map((state) => state.customerId)
-  const contactIds = [...new Set([...ids('contact'), ...linkedCustomers])]
-  const contacts = await loadContacts(pool, contactIds)
+  const contacts = await loadContacts(pool, ids('contact'))
   const records = await loadRecords(pool, connector.name, [
-    ...contactIds.map((id) => ({ type: 'contact' as const, id })),
+    ...[...new Set([...ids('contact'), ...linkedCustomers])].map((id) => ({ type: 'contact' as const, id })),
     ...refs.filter((ref) => ref.type !== 'contact')
   ])
   const outcomes = new Map<string, EntityOutcome>()
+  const contactsNeeded = new Set<string>()
   const record = (key: string): SyncRecord | undefined => records.get(key)
 
-  // Contacts: the changed ones, plus any a message/appointment needs that has no CRM id yet.
-  const wantedContacts = new Set(ids('contact'))
-  for (const id of linkedCustomers) if (!record(`contact:${id}`)?.crmId) wantedContacts.add(id)
-  const contactWrites = [...wantedContacts].flatMap((id) => {
+  // Contacts first: messages and appointments need their CRM ids.
+  const contactWrites = ids('contact').flatMap((id) => {
     const key = entityKey({ type: 'contact', id })
     const state = contacts.get(id)
     if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
@@ -56,6 +56,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
       const crmId = contactCrmId(state.customerId)
       if (!crmId) {
+        if (!outcomes.has(`contact:${state.customerId}`)) contactsNeeded.add(state.customerId)
         const contactOutcome = outcomes.get(`contact:${state.customerId}`)
         const why = contactOutcome && !contactOutcome.ok ? contactOutcome.error : 'contact not in the CRM yet'
         outcomes.set(key, { ok: false, error: `waiting for contact ${state.customerId}: ${why}`, retryable: true })
@@ -69,7 +70,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
   }
   await write(linked('message', messages), (states) => connector.upsertMessages(states, signal), (state) => state.messageId)
   await write(linked('appointment', appointments), (states) => connector.upsertAppointments(states, signal), (state) => state.appointmentId)
-  return outcomes
+  return { outcomes, contactsNeeded: [...contactsNeeded] }
 
   async function write<S> (items: Array<{ key: string, state: S, hash: string }>, upsert: (states: S[]) => Promise<RecordResult[]>, idOf: (state: S) => string) {
     if (items.length === 0) return

@@ -1,10 +1,11 @@
 import type pg from 'pg'
-import type { JobResult, JobWithMetadata } from 'pg-boss'
+import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
 import { markFailed, markSynced } from '../src/crm/sync-records.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
+import { syncQueue } from '../src/queues.ts'
 import { syncBatch } from './sync-batch.ts'
 
 /**
@@ -13,11 +14,11 @@ import { syncBatch } from './sync-batch.ts'
  * its own — a failed record retries alone (with backoff), a rejected one is dead at once,
  * and one out of attempts is marked dead (visible and replayable on the dashboard).
  */
-export function createSyncHandler (deps: { pool: pg.Pool, connector: CrmConnector, logger: Logger, metrics: Metrics }) {
+export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connector: CrmConnector, logger: Logger, metrics: Metrics }) {
   const crm = deps.connector.name
   return async function syncJobs (jobs: Array<JobWithMetadata<EntityRef>>): Promise<JobResult[]> {
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
-    const outcomes = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)))
+    const { outcomes, contactsNeeded } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)))
 
     // A key is dead when a job for it is on its last attempt (or the CRM rejected it).
     const lastAttempt = new Set(jobs.filter((job) => job.retryCount >= job.retryLimit).map((job) => entityKey(job.data)))
@@ -38,6 +39,10 @@ export function createSyncHandler (deps: { pool: pg.Pool, connector: CrmConnecto
     }
     await markSynced(deps.pool, crm, synced)
     await markFailed(deps.pool, crm, failed)
+    // Messages waiting for a contact without a CRM id: make sure that contact's job is queued.
+    if (contactsNeeded.length > 0) {
+      await deps.boss.insert(syncQueue(crm), contactsNeeded.map((id) => ({ data: { type: 'contact', id }, singletonKey: entityKey({ type: 'contact', id }) })))
+    }
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length }, 'sync batch done')
 

@@ -28,14 +28,16 @@ const INSERT_ROWS = `
 /**
  * Group commit: concurrent deliveries share one transaction — one multi-row insert with
  * ON CONFLICT DO NOTHING and one pg-boss insert of their apply jobs. A flush starts as
- * soon as the previous one ends, so a lone request waits for nobody while a burst rides
+ * soon as a flush slot is free, so a lone request waits for nobody while a burst rides
  * in a few large transactions. Each caller hears back only after its own row committed;
  * a failed flush rejects exactly the callers in it.
  */
-export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: number }): Inbox {
+export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: number, maxConcurrentFlushes?: number }): Inbox {
   const maxBatch = deps.maxBatch ?? 500
+  // Two flushes in flight: one commits (waits for the disk) while the next one inserts.
+  const maxFlushes = deps.maxConcurrentFlushes ?? 2
   const pending: Pending[] = []
-  let flushing: Promise<void> | undefined
+  const flushes = new Set<Promise<void>>()
 
   async function writeBatch (rows: InboxRow[]): Promise<StoreOutcome[]> {
     // The first delivery of each key in the batch is the candidate; the rest are duplicates.
@@ -44,7 +46,10 @@ export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: num
       const key = row.dedupeKey.toString('hex')
       if (!firstIndexByKey.has(key)) firstIndexByKey.set(key, index)
     })
+    // Sorted by key: concurrent flushes then take unique-index locks in the same order and
+    // cannot deadlock on overlapping duplicates.
     const candidates = [...firstIndexByKey.values()].map((index) => rows[index] as InboxRow)
+      .sort((a, b) => Buffer.compare(a.dedupeKey, b.dedupeKey))
 
     const inserted = await withTransaction(deps.pool, async (client) => {
       const { rows: insertedRows } = await client.query<{ id: string, dedupe_key: Buffer, status: InboxStatus }>(INSERT_ROWS, [
@@ -72,28 +77,36 @@ export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: num
     })
   }
 
-  async function flushLoop (): Promise<void> {
-    while (pending.length > 0) {
-      const batch = pending.splice(0, maxBatch)
-      try {
-        const outcomes = await writeBatch(batch.map((item) => item.row))
-        batch.forEach((item, index) => item.resolve(outcomes[index] as StoreOutcome))
-      } catch (error) {
-        for (const item of batch) item.reject(error)
-      }
+  async function flushOnce (): Promise<void> {
+    const batch = pending.splice(0, maxBatch)
+    try {
+      const outcomes = await writeBatch(batch.map((item) => item.row))
+      batch.forEach((item, index) => item.resolve(outcomes[index] as StoreOutcome))
+    } catch (error) {
+      for (const item of batch) item.reject(error)
     }
-    flushing = undefined
+  }
+
+  /** Starts flushes while there is work and a free slot; each finished flush looks again. */
+  function kick (): void {
+    while (flushes.size < maxFlushes && pending.length > 0) {
+      const flush: Promise<void> = flushOnce().finally(() => {
+        flushes.delete(flush)
+        kick()
+      })
+      flushes.add(flush)
+    }
   }
 
   return {
     store (row) {
       return new Promise<StoreOutcome>((resolve, reject) => {
         pending.push({ row, resolve, reject })
-        flushing ??= flushLoop()
+        kick()
       })
     },
     async drain () {
-      for (let current = flushing; current; current = flushing) await current
+      while (flushes.size > 0) await Promise.all(flushes)
     }
   }
 }
