@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, test } from 'node:test'
 import { Client } from '@hubspot/api-client'
-import type { ConnectorDeps, ContactState, CrmConnector } from '../../src/crm/connector.ts'
+import type { ConnectorDeps, CrmConnector } from '../../src/crm/connector.ts'
 import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../../src/crm/errors.ts'
 import { createHubspotConnector } from '../../src/crm/hubspot/index.ts'
 import { createHubspotSandbox } from '../../src/sandbox/hubspot/index.ts'
+import { seedContact } from '../fixtures/seed-states.ts'
 
 const sandbox = createHubspotSandbox()
 let baseUrl = ''
@@ -28,16 +29,7 @@ function connector (deps: ConnectorDeps, accessToken = sandbox.accessToken): Crm
   return createHubspotConnector({ accessToken, baseUrl, ...deps })
 }
 
-const john: ContactState = {
-  customerId: 'cust_xyz789',
-  name: 'John Smith',
-  phone: '+15551234567',
-  conversationId: 'conv_abc123',
-  conversationStatus: 'open',
-  conversationTags: [],
-  lastMessage: null,
-  lastContactAt: null
-}
+const john = seedContact({ lastContactAt: null })
 
 async function prepared (deps: ConnectorDeps): Promise<CrmConnector> {
   const crm = connector(deps)

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, test } from 'node:test'
-import type { AppointmentState, ContactState, CrmConnector, Linked, MessageState } from '../../src/crm/connector.ts'
+import type { CrmConnector } from '../../src/crm/connector.ts'
 import { CrmPermanentError } from '../../src/crm/errors.ts'
 import { createHubspotConnector } from '../../src/crm/hubspot/index.ts'
 import { createHubspotSandbox } from '../../src/sandbox/hubspot/index.ts'
+import { seedAppointment, seedContact, seedMessage } from '../fixtures/seed-states.ts'
 
 // The real @hubspot/api-client, through our connector, over HTTP to the sandbox.
 const sandbox = createHubspotSandbox()
@@ -23,39 +24,7 @@ function connector (options: { appointmentObject?: 'meetings' | 'appointments' }
   })
 }
 
-const john: ContactState = {
-  customerId: 'cust_xyz789',
-  name: 'John Smith',
-  phone: '+15551234567',
-  conversationId: 'conv_abc123',
-  conversationStatus: 'open',
-  conversationTags: [],
-  lastMessage: null,
-  lastContactAt: '2024-03-15T10:30:00Z'
-}
-
-const message = (contactCrmId: string, overrides: Partial<MessageState> = {}): Linked<MessageState> => ({
-  messageId: 'msg_123',
-  conversationId: 'conv_abc123',
-  customerId: 'cust_xyz789',
-  sender: 'customer',
-  content: 'Can I reschedule my appointment?',
-  channel: 'sms',
-  sentAt: '2024-03-15T10:32:00Z',
-  contactCrmId,
-  ...overrides
-})
-
-const appointment = (contactCrmId: string): Linked<AppointmentState> => ({
-  appointmentId: 'apt_123',
-  conversationId: 'conv_abc123',
-  customerId: 'cust_xyz789',
-  startsAt: '2024-03-16T14:00:00Z',
-  durationMinutes: 60,
-  service: 'Haircut',
-  bookedAt: '2024-03-15T10:35:00Z',
-  contactCrmId
-})
+const john = seedContact()
 
 async function preparedWithJohn (crm: CrmConnector): Promise<string> {
   await crm.prepare()
@@ -114,7 +83,7 @@ test('when the same contact is upserted twice, then there is one contact with Jo
 test('when an sms message is synced, then a communication with its text is associated to the contact (type 81)', async () => {
   const crm = connector()
   const contactId = await preparedWithJohn(crm)
-  const [result] = await crm.upsertMessages([message(contactId)])
+  const [result] = await crm.upsertMessages([seedMessage(contactId)])
   assert.ok(result?.ok)
 
   const state = sandbox.dump()
@@ -129,8 +98,8 @@ test('when an sms message is synced, then a communication with its text is assoc
 test('when a message is synced twice, then there is still one communication and one association', async () => {
   const crm = connector()
   const contactId = await preparedWithJohn(crm)
-  await crm.upsertMessages([message(contactId)])
-  await crm.upsertMessages([message(contactId)])
+  await crm.upsertMessages([seedMessage(contactId)])
+  await crm.upsertMessages([seedMessage(contactId)])
   const state = sandbox.dump()
   assert.equal(state.objects.communications?.length, 1)
   assert.equal(state.associations.filter((a) => a.associationTypeId === 81).length, 1)
@@ -139,7 +108,7 @@ test('when a message is synced twice, then there is still one communication and 
 test('when a webchat message is synced, then it becomes a note associated to the contact (type 202)', async () => {
   const crm = connector()
   const contactId = await preparedWithJohn(crm)
-  const [result] = await crm.upsertMessages([message(contactId, { messageId: 'msg_124', channel: 'webchat' })])
+  const [result] = await crm.upsertMessages([seedMessage(contactId, { messageId: 'msg_124', channel: 'webchat' })])
   assert.ok(result?.ok)
   const state = sandbox.dump()
   assert.match(state.objects.notes?.[0]?.properties.hs_note_body ?? '', /^\[webchat\] customer: Can I reschedule/)
@@ -149,7 +118,7 @@ test('when a webchat message is synced, then it becomes a note associated to the
 test('when an appointment is synced, then a meeting at 2024-03-16T14:00:00Z is associated to the contact (type 200)', async () => {
   const crm = connector()
   const contactId = await preparedWithJohn(crm)
-  const [result] = await crm.upsertAppointments([appointment(contactId)])
+  const [result] = await crm.upsertAppointments([seedAppointment(contactId)])
   assert.ok(result?.ok)
   const state = sandbox.dump()
   const meeting = state.objects.meetings?.[0]
@@ -164,7 +133,7 @@ test('when appointments go to the Appointments object, then a 0-421 record is de
   const crm = connector({ appointmentObject: 'appointments' })
   const contactId = await preparedWithJohn(crm)
   assert.ok(sandbox.dump().propertiesCreated.some((p) => p.objectType === 'appointments' && p.name === 'agentclara_appointment_id'))
-  const [result] = await crm.upsertAppointments([appointment(contactId)])
+  const [result] = await crm.upsertAppointments([seedAppointment(contactId)])
   assert.ok(result?.ok)
   const state = sandbox.dump()
   assert.equal(state.objects.meetings?.length, 0)

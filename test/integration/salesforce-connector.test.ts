@@ -1,9 +1,10 @@
 import { after, before, beforeEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { AppointmentState, ConnectorDeps, ContactState, Linked, MessageState } from '../../src/crm/connector.ts'
+import type { ConnectorDeps } from '../../src/crm/connector.ts'
 import { CrmSetupError } from '../../src/crm/errors.ts'
 import { createSalesforceConnector } from '../../src/crm/salesforce/index.ts'
 import { createSalesforceSandbox } from '../../src/sandbox/salesforce/index.ts'
+import { seedAppointment, seedContact, seedMessage } from '../fixtures/seed-states.ts'
 
 // Real jsforce → HTTP → sandbox, through the connector.
 const sandbox = createSalesforceSandbox({ staticAccessToken: 'static-token' })
@@ -26,36 +27,7 @@ function recorder () {
 const connect = (deps: ConnectorDeps) =>
   createSalesforceConnector({ loginUrl: url, clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', ...deps })
 
-const john: ContactState = {
-  customerId: 'cust_xyz789',
-  name: 'John Smith',
-  phone: '+15551234567',
-  conversationId: 'conv_abc123',
-  conversationStatus: 'open',
-  conversationTags: [],
-  lastMessage: null,
-  lastContactAt: '2024-03-15T10:30:00Z'
-}
-const message = (contactCrmId: string): Linked<MessageState> => ({
-  messageId: 'msg_123',
-  conversationId: 'conv_abc123',
-  customerId: 'cust_xyz789',
-  sender: 'customer',
-  content: 'Can I reschedule my appointment?',
-  channel: 'sms',
-  sentAt: '2024-03-15T10:32:00Z',
-  contactCrmId
-})
-const appointment = (contactCrmId: string): Linked<AppointmentState> => ({
-  appointmentId: 'apt_123',
-  conversationId: 'conv_abc123',
-  customerId: 'cust_xyz789',
-  startsAt: '2024-03-16T14:00:00Z',
-  durationMinutes: 60,
-  service: 'Haircut',
-  bookedAt: '2024-03-15T10:35:00Z',
-  contactCrmId
-})
+const john = seedContact()
 
 function crmId (result: { ok: boolean } & ({ crmId: string } | object) | undefined): string {
   assert.ok(result && 'crmId' in result, `expected success, got ${JSON.stringify(result)}`)
@@ -111,10 +83,10 @@ describe('Salesforce connector against the sandbox', () => {
   it('when a message is upserted for the contact, then a completed Task carries the text and points at the contact', async () => {
     const connector = connect(recorder().deps)
     const contactId = crmId((await connector.upsertContacts([john]))[0])
-    const [result] = await connector.upsertMessages([message(contactId)])
+    const [result] = await connector.upsertMessages([seedMessage(contactId)])
     assert.equal(result?.key, 'msg_123')
     // A second sync updates the same Task (TaskSubtype is never sent, so the update is allowed).
-    await connector.upsertMessages([message(contactId)])
+    await connector.upsertMessages([seedMessage(contactId)])
     const tasks = sandbox.dump().records.Task ?? []
     assert.equal(tasks.length, 1)
     assert.equal(tasks[0]?.Id, crmId(result))
@@ -127,7 +99,7 @@ describe('Salesforce connector against the sandbox', () => {
   it('when an appointment is upserted, then an Event starts at the booked instant with the service as Subject', async () => {
     const connector = connect(recorder().deps)
     const contactId = crmId((await connector.upsertContacts([john]))[0])
-    const [result] = await connector.upsertAppointments([appointment(contactId)])
+    const [result] = await connector.upsertAppointments([seedAppointment(contactId)])
     const events = sandbox.dump().records.Event ?? []
     assert.equal(events.length, 1)
     assert.equal(events[0]?.Id, crmId(result))
@@ -181,7 +153,7 @@ describe('Salesforce connector against the sandbox', () => {
 
   it('when the Task points at a contact that does not exist, then that record fails permanently', async () => {
     const connector = connect(recorder().deps)
-    const [result] = await connector.upsertMessages([message('003000000000000AAA')])
+    const [result] = await connector.upsertMessages([seedMessage('003000000000000AAA')])
     assert.ok(result && !result.ok)
     assert.equal(result.retryable, false)
     assert.match(result.error, /FIELD_INTEGRITY_EXCEPTION/)

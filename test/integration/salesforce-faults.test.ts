@@ -1,9 +1,10 @@
 import { after, before, beforeEach, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { ConnectorDeps, ContactState } from '../../src/crm/connector.ts'
+import type { ConnectorDeps } from '../../src/crm/connector.ts'
 import { CrmPermanentError, CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../../src/crm/errors.ts'
 import { createSalesforceConnector, type SalesforceConnectorOptions } from '../../src/crm/salesforce/index.ts'
 import { createSalesforceSandbox } from '../../src/sandbox/salesforce/index.ts'
+import { seedContact } from '../fixtures/seed-states.ts'
 
 // Client pitfalls from DESIGN.md, exercised through the real jsforce over HTTP.
 const sandbox = createSalesforceSandbox({ staticAccessToken: 'static-token' })
@@ -26,16 +27,7 @@ function recorder (timeoutMs = 5000) {
 const connect = (deps: ConnectorDeps, extra: Partial<SalesforceConnectorOptions> = {}) =>
   createSalesforceConnector({ loginUrl: url, clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', ...deps, ...extra })
 
-const john: ContactState = {
-  customerId: 'cust_xyz789',
-  name: 'John Smith',
-  phone: '+15551234567',
-  conversationId: 'conv_abc123',
-  conversationStatus: 'open',
-  conversationTags: [],
-  lastMessage: null,
-  lastContactAt: '2024-03-15T10:30:00Z'
-}
+const john = seedContact()
 
 const count = (list: Array<number | string>, value: number | string) => list.filter((s) => s === value).length
 

@@ -1,41 +1,19 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { AppointmentState, ContactState, MessageState } from '../../src/crm/connector.ts'
 import {
   splitName, toHubspotAppointment, toHubspotCommunication, toHubspotContact, toHubspotMeeting, toHubspotMessage, toHubspotNote
 } from '../../src/crm/hubspot/index.ts'
+import { seedAppointmentState, seedContact, seedMessageState } from '../fixtures/seed-states.ts'
 
 // The seed's sample payloads (conversation.created/updated, message.received, appointment.booked).
-const contact: ContactState = {
-  customerId: 'cust_xyz789',
-  name: 'John Smith',
-  phone: '+15551234567',
-  conversationId: 'conv_abc123',
+const contact = seedContact({
   conversationStatus: 'closed',
   conversationTags: ['resolved', 'satisfied'],
   lastMessage: 'Can I reschedule my appointment?',
   lastContactAt: '2024-03-15T10:35:00Z'
-}
-
-const message: MessageState = {
-  messageId: 'msg_123',
-  conversationId: 'conv_abc123',
-  customerId: 'cust_xyz789',
-  sender: 'customer',
-  content: 'Can I reschedule my appointment?',
-  channel: 'sms',
-  sentAt: '2024-03-15T10:32:00Z'
-}
-
-const appointment: AppointmentState = {
-  appointmentId: 'apt_123',
-  conversationId: 'conv_abc123',
-  customerId: 'cust_xyz789',
-  startsAt: '2024-03-16T14:00:00Z',
-  durationMinutes: 60,
-  service: 'Haircut',
-  bookedAt: '2024-03-15T10:35:00Z'
-}
+})
+const message = seedMessageState()
+const appointment = seedAppointmentState()
 
 test('when the name has two words, then they become first and last name', () => {
   assert.deepEqual(splitName('John Smith'), { firstname: 'John', lastname: 'Smith' })

@@ -1,39 +1,12 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { AppointmentState, ContactState, Linked, MessageState } from '../../src/crm/connector.ts'
 import { splitName, toSalesforceContact, toSalesforceEvent, toSalesforceTask } from '../../src/crm/salesforce/index.ts'
+import { seedAppointment, seedContact, seedMessage } from '../fixtures/seed-states.ts'
 
 // The seed's sample events, as the mirror hands them to a connector.
-const contact: ContactState = {
-  customerId: 'cust_xyz789',
-  name: 'John Smith',
-  phone: '+15551234567',
-  conversationId: 'conv_abc123',
-  conversationStatus: 'open',
-  conversationTags: [],
-  lastMessage: 'Can I reschedule my appointment?',
-  lastContactAt: '2024-03-15T10:35:00Z'
-}
-const message: Linked<MessageState> = {
-  messageId: 'msg_123',
-  conversationId: 'conv_abc123',
-  customerId: 'cust_xyz789',
-  sender: 'customer',
-  content: 'Can I reschedule my appointment?',
-  channel: 'sms',
-  sentAt: '2024-03-15T10:32:00Z',
-  contactCrmId: '0038d0000000001AAA'
-}
-const appointment: Linked<AppointmentState> = {
-  appointmentId: 'apt_123',
-  conversationId: 'conv_abc123',
-  customerId: 'cust_xyz789',
-  startsAt: '2024-03-16T14:00:00Z',
-  durationMinutes: 60,
-  service: 'Haircut',
-  bookedAt: '2024-03-15T10:35:00Z',
-  contactCrmId: '0038d0000000001AAA'
-}
+const contact = seedContact({ lastMessage: 'Can I reschedule my appointment?', lastContactAt: '2024-03-15T10:35:00Z' })
+const message = seedMessage('0038d0000000001AAA')
+const appointment = seedAppointment('0038d0000000001AAA')
 
 describe('Salesforce mapping', () => {
   it('when the seed customer is mapped, then it is keyed by the customer id with split name and phone', () => {
