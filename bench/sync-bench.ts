@@ -27,6 +27,8 @@ export interface SyncResult {
   hubspotCeilingRecordsPerSecond: number
   hubspotRequestsPerSecond: number
   hubspotCallsPer1000Events: number
+  /** Every event changes its customer's contact state (status, last message, last contact). */
+  hubspotContactUpsertCallsPer1000ContactUpdates: number
   salesforceCallsPer1000Events: number
   hubspotRequestsByRoute: Record<string, number>
   hubspot429: number
@@ -181,6 +183,7 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
       hubspotCeilingRecordsPerSecond: (HUBSPOT_LIMIT.max / (HUBSPOT_LIMIT.intervalMs / 1000)) * 100,
       hubspotRequestsPerSecond: hubspotCalls / drainSeconds,
       hubspotCallsPer1000Events: (hubspotCalls / events) * 1000,
+      hubspotContactUpsertCallsPer1000ContactUpdates: ((hubspotState.requests.byRoute['POST /crm/v3/objects/contacts/batch/upsert'] ?? 0) / events) * 1000,
       salesforceCallsPer1000Events: (salesforceCalls / events) * 1000,
       hubspotRequestsByRoute: hubspotState.requests.byRoute,
       hubspot429: finalState.requests.rateLimited,
