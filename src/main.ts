@@ -23,7 +23,7 @@ try {
 const logger = createLogger({ level: config.logLevel })
 const service = await startService({ config, role, logger }).catch((error: unknown) => {
   logger.fatal({ err: error }, 'start-up failed')
-  console.error(`start-up failed: ${(error as Error).message}`)
+  console.error(`start-up failed: ${error instanceof Error ? error.message : String(error)}`)
   process.exit(1)
 })
 

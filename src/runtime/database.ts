@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { resolve, join } from 'node:path'
 import pg from 'pg'
 import type { Logger } from 'pino'
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts'
+import { freePort } from './free-port.ts'
 
 const EMBEDDED_PORT = 54329
 const EMBEDDED_DATABASE = 'agentclara'
@@ -22,16 +24,36 @@ export async function openDatabase (options: { databaseUrl?: string, dataDir: st
 
   const dataDir = resolve(options.dataDir)
   const adopted = await adoptOrphan(dataDir)
+  const port = adopted ? 0 : await embeddedPort(dataDir)
   const server = adopted ?? await startEmbeddedPostgres({
     dataDir,
-    port: EMBEDDED_PORT,
+    port,
     onLog: (line) => options.logger.debug({ postgres: line.trim() }, 'embedded postgres')
+  }).catch((error: unknown) => {
+    // embedded-postgres rejects with nothing when the server exits during start-up.
+    throw new Error(`the embedded PostgreSQL (data in ${dataDir}/pgdata, port ${port}) did not start` +
+      (error instanceof Error ? `: ${error.message}` : '; run with LOG_LEVEL=debug to see its log'), { cause: error })
   })
   if (adopted) options.logger.warn('reusing an embedded PostgreSQL left running by an earlier process')
   const url = new URL(server.url)
   await createDatabaseIfMissing(server.url, EMBEDDED_DATABASE)
   url.pathname = `/${EMBEDDED_DATABASE}`
   return { url: url.toString(), embedded: true, stop: server.stop }
+}
+
+/**
+ * The embedded server's port: 54329 unless something else holds it (another checkout's
+ * server, say), then any free one — remembered in the data directory so it stays put.
+ */
+async function embeddedPort (dataDir: string): Promise<number> {
+  const file = join(dataDir, 'embedded-postgres-port')
+  const remembered = Number(await readFile(file, 'utf8').catch(() => ''))
+  const port = await freePort(remembered || EMBEDDED_PORT)
+  if (port !== remembered) {
+    await mkdir(dataDir, { recursive: true })
+    await writeFile(file, `${port}\n`)
+  }
+  return port
 }
 
 /**

@@ -14,7 +14,7 @@ import { createMetrics } from '../../src/metrics.ts'
 import { createApp } from '../../src/receiver/create-app.ts'
 import { createInbox } from '../../src/receiver/inbox.ts'
 import { sign } from '../../src/receiver/signature.ts'
-import { freePort } from '../helpers/free-port.ts'
+import { freePort } from '../../src/runtime/free-port.ts'
 import { countApplyJobs, countInbox } from '../helpers/receiver-harness.ts'
 import { until } from '../helpers/until.ts'
 

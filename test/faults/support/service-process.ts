@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
 import { join } from 'node:path'
-import { freePort } from '../../helpers/free-port.ts'
+import { freePort } from '../../../src/runtime/free-port.ts'
 import { until } from '../../helpers/until.ts'
 
 export interface ServiceProcess {
