@@ -11,7 +11,7 @@ export function syncQueue (crm: CrmName): string {
 }
 
 export const queueOptions = {
-  // A message whose conversation is not known yet waits here with backoff: ~2 h in all,
+  // A message whose conversation is not known yet waits here with backoff: ~70 min in all,
   // far beyond AgentClara's own 35-minute retry horizon for the missing conversation.
   // Workers heartbeat their active jobs: a job whose worker died (SIGKILL, OOM) is retried
   // about 30 s later instead of when expireInSeconds runs out.
