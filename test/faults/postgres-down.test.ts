@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { waitForCrms } from './support/crm-tally.ts'
 import { FAULT_SECRET, report, startFaultStack, type FaultStack } from './support/fault-stack.ts'
-import { customerEvents, runLoad, type LoadStats } from './support/load.ts'
+import { customerEvents, runLoad, whenAcknowledged } from './support/load.ts'
 
 const CUSTOMERS = 400
 const DOWN_MS = 10_000
@@ -13,17 +13,16 @@ after(() => stack?.close())
 
 test('when PostgreSQL is stopped for 10 s under load, then the receiver answers 503 (never 200) meanwhile, recovers without a restart, and every acknowledged delivery reaches the CRMs', { timeout: 240_000 }, async () => {
   const events = customerEvents(CUSTOMERS)
-  let third!: () => void
-  const reachedThird = new Promise<void>((resolve) => { third = resolve })
+  const third = whenAcknowledged(1 / 3)
   const load = runLoad({
     events,
     target: () => stack.receiver.url,
     secret: FAULT_SECRET,
     concurrency: 8,
     retryMs: 200,
-    onAck: (stats: LoadStats) => { if (stats.acknowledged.size >= stats.events / 3) third() }
+    onAck: third.onAck
   })
-  await reachedThird
+  await third.reached
   await stack.cluster.stop()
   const downFrom = Date.now()
   await new Promise((resolve) => setTimeout(resolve, DOWN_MS)) // the outage itself, not a wait for a condition

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { waitForCrms } from './support/crm-tally.ts'
 import { FAULT_SECRET, report, startFaultStack, type FaultStack } from './support/fault-stack.ts'
-import { customerEvents, runLoad, type LoadStats } from './support/load.ts'
+import { customerEvents, runLoad, whenAcknowledged } from './support/load.ts'
 import { stopService } from './support/service-process.ts'
 
 const CUSTOMERS = 400
@@ -13,17 +13,16 @@ after(() => stack?.close())
 
 test('when the receiver is killed with SIGKILL under load, then every delivery it acknowledged is in webhook_events and reaches the CRMs', { timeout: 240_000 }, async () => {
   const events = customerEvents(CUSTOMERS)
-  let third!: () => void
-  const reachedThird = new Promise<void>((resolve) => { third = resolve })
+  const third = whenAcknowledged(1 / 3)
   let target = stack.receiver.url
   const load = runLoad({
     events,
     target: () => target,
     secret: FAULT_SECRET,
     concurrency: 16,
-    onAck: (stats: LoadStats) => { if (stats.acknowledged.size >= stats.events / 3) third() }
+    onAck: third.onAck
   })
-  await reachedThird
+  await third.reached
   assert.equal(await stopService(stack.receiver, 'SIGKILL'), 'SIGKILL')
   const ackedBeforeKill = new Set<string>()
   const killedAt = Date.now()

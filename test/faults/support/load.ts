@@ -102,3 +102,10 @@ export async function runLoad (options: {
   await Promise.all(Array.from({ length: options.concurrency }, lane))
   return stats
 }
+
+/** Resolves once `share` of the events have been acknowledged: the moment a fault test strikes. */
+export function whenAcknowledged (share: number): { reached: Promise<void>, onAck: (stats: LoadStats) => void } {
+  let strike!: () => void
+  const reached = new Promise<void>((resolve) => { strike = resolve })
+  return { reached, onAck: (stats) => { if (stats.acknowledged.size >= stats.events * share) strike() } }
+}
