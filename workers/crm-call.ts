@@ -19,19 +19,19 @@ const TRANSIENT_RETRIES = 1
 export async function callCrm (keys: string[], write: () => Promise<RecordResult[]>): Promise<Map<string, CallOutcome>> {
   const outcomes = new Map<string, CallOutcome>()
   if (keys.length === 0) return outcomes
+  let rateLimitRetries = 0
   let transientRetries = 0
-  for (let attempt = 0; ; attempt++) {
+  for (;;) {
     try {
-      for (const result of await write()) {
-        outcomes.set(result.key, result.ok ? { ok: true, crmId: result.crmId } : { ok: false, error: result.error, retryable: result.retryable })
-      }
+      for (const result of await write()) outcomes.set(result.key, result)
       for (const key of keys) {
         if (!outcomes.has(key)) outcomes.set(key, { ok: false, error: 'the CRM returned no result for this record', retryable: true })
       }
       return outcomes
     } catch (error) {
-      if (error instanceof CrmRateLimitedError && attempt < RATE_LIMIT_RETRIES) continue
-      if (error instanceof CrmRetryableError && !(error instanceof CrmRateLimitedError) && transientRetries < TRANSIENT_RETRIES) {
+      if (error instanceof CrmRateLimitedError) {
+        if (rateLimitRetries++ < RATE_LIMIT_RETRIES) continue
+      } else if (error instanceof CrmRetryableError && transientRetries < TRANSIENT_RETRIES) {
         transientRetries += 1
         await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 500))
         continue

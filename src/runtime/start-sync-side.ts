@@ -33,16 +33,14 @@ export async function startSyncSide (deps: { config: Config, pool: pg.Pool, boss
     try {
       await handle.connector.prepare(AbortSignal.timeout(60_000))
     } catch (error) {
-      if (!(error instanceof CrmSetupError)) {
-        // Unreachable right now is not misconfigured: sync on, jobs retry until it answers.
-        deps.logger.warn({ crm: name, err: error }, `${name} could not be prepared yet; syncing anyway`)
-        handles.push(handle)
+      if (error instanceof CrmSetupError) {
+        deps.logger.error({ crm: name, err: error }, `${name} disabled: ${error.message}`)
+        console.error(`\n${name} sync is DISABLED: ${error.message}\n`)
+        await handle.close()
         continue
       }
-      deps.logger.error({ crm: name, err: error }, `${name} disabled: ${error.message}`)
-      console.error(`\n${name} sync is DISABLED: ${error.message}\n`)
-      await handle.close()
-      continue
+      // Unreachable right now is not misconfigured: sync on, jobs retry until it answers.
+      deps.logger.warn({ crm: name, err: error }, `${name} could not be prepared yet; syncing anyway`)
     }
     handles.push(handle)
     if (handle.sandboxUrl) {
