@@ -19,5 +19,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The role is the first argument: all | receiver | worker
-ENTRYPOINT ["node", "src/main.ts"]
+ENTRYPOINT ["node", "workers/main.ts"]
 CMD ["all"]

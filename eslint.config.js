@@ -1,6 +1,51 @@
+import importX from 'eslint-plugin-import-x'
 import neostandard from 'neostandard'
 
-export default neostandard({
-  ts: true,
-  ignores: ['node_modules/**', '.data/**', 'bench/results/**', 'coverage/**']
-})
+// The source areas and what each may import: dependencies point one way, down the data
+// path (receiver → mirror → sync → crm), with shared leaves below and the composition root
+// (main) and the worker layer (workers/) on top. An import outside this table fails lint.
+const mayImport = {
+  events: [],
+  config: [],
+  logger: [],
+  metrics: [],
+  'dev-secrets': [],
+  db: [],
+  mirror: ['events', 'db'],
+  receiver: ['events', 'db', 'metrics', 'mirror'],
+  crm: ['config', 'mirror', 'events'],
+  sync: ['config', 'crm', 'db', 'events', 'metrics', 'mirror'],
+  sandbox: ['crm'],
+  http: ['db', 'metrics', 'receiver'],
+  admin: ['crm', 'db', 'events', 'mirror', 'receiver', 'sync'],
+  simulator: ['dev-secrets', 'events', 'receiver'],
+  'startup-banner': ['events', 'receiver']
+}
+const looseFiles = new Set(['config', 'logger', 'metrics', 'dev-secrets', 'startup-banner'])
+const pathOf = (area) => looseFiles.has(area) ? `./src/${area}.ts` : `./src/${area}`
+const everything = [...Object.keys(mayImport), 'cli', 'main']
+
+const zones = [
+  ...Object.entries(mayImport).map(([area, allowed]) => ({
+    target: pathOf(area),
+    from: everything.filter((other) => other !== area && !allowed.includes(other)).map(pathOf).concat('./workers'),
+    message: `src/${area} may import only: ${allowed.join(', ') || 'nothing outside itself'} (see eslint.config.js)`
+  })),
+  { target: './src', from: './workers', message: 'nothing in src/ imports workers/: workers/main.ts hands the worker layer to src/main.ts' },
+  { target: './src/cli', from: './src/main.ts', message: 'CLIs build what they need; only workers/main.ts runs the composition root' }
+]
+
+export default [
+  ...neostandard({
+    ts: true,
+    ignores: ['node_modules/**', '.data/**', 'bench/results/**', 'coverage/**']
+  }),
+  {
+    files: ['src/**/*.ts', 'workers/**/*.ts'],
+    plugins: { 'import-x': importX },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }]
+    }
+  }
+]

@@ -1,12 +1,14 @@
 import express, { type Request, type Response } from 'express'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createBoss, ensureQueues } from '../src/db/boss.ts'
+import { createBoss } from '../src/db/boss.ts'
+import { ensureQueues } from '../src/sync/ensure-queues.ts'
+import { crmRegistry } from '../src/crm/registry.ts'
 import { bossDb, createPool, withTransaction } from '../src/db/pool.ts'
 import { createLogger } from '../src/logger.ts'
 import { createMetrics } from '../src/metrics.ts'
-import { APPLY_QUEUE } from '../src/queues.ts'
-import { createApp } from '../src/receiver/create-app.ts'
+import { APPLY_QUEUE } from '../src/mirror/apply-queue.ts'
+import { createApp } from '../src/http/create-app.ts'
 import { createInbox } from '../src/receiver/inbox.ts'
 import { parseJson, toInboxRow, type InboxRow } from '../src/receiver/inbox-row.ts'
 import { verifySignature } from '../src/receiver/signature.ts'
@@ -65,11 +67,11 @@ async function buildApp (): Promise<express.Express> {
   const pool = createPool({ connectionString: databaseUrl, max: poolSize, logger })
   const boss = createBoss({ connectionString: databaseUrl, logger })
   await boss.start()
-  await ensureQueues(boss, ['hubspot', 'salesforce'])
+  await ensureQueues(boss, crmRegistry.map((crm) => crm.name))
 
   if (variant === 'ours') {
     const inbox = createInbox({ pool, boss })
-    return createApp({ pool, inbox, secrets: [secret], logger, metrics: createMetrics({ defaultMetrics: false }) })
+    return createApp({ pool, webhook: { inbox, secrets: [secret] }, logger, metrics: createMetrics({ defaultMetrics: false }) })
   }
 
   // Naive durable: one transaction per request (row + its apply job), then 200.

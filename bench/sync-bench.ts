@@ -1,19 +1,21 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHubspotConnector } from '../src/crm/hubspot/index.ts'
-import { createRateLimiter } from '../src/crm/rate-limiter.ts'
+import { createRateLimiter } from '../src/sync/rate-limiter.ts'
 import { createSalesforceConnector } from '../src/crm/salesforce/index.ts'
 import type { CrmConnector } from '../src/crm/connector.ts'
-import { createBoss, ensureQueues } from '../src/db/boss.ts'
+import { createBoss } from '../src/db/boss.ts'
+import { ensureQueues } from '../src/sync/ensure-queues.ts'
+import { crmRegistry } from '../src/crm/registry.ts'
 import { createPool } from '../src/db/pool.ts'
 import { createLogger } from '../src/logger.ts'
 import { createMetrics } from '../src/metrics.ts'
-import { createApp } from '../src/receiver/create-app.ts'
+import { createApp } from '../src/http/create-app.ts'
 import { createInbox } from '../src/receiver/inbox.ts'
 import { sign } from '../src/receiver/signature.ts'
 import { createHubspotSandbox } from '../src/sandbox/hubspot/index.ts'
 import { createSalesforceSandbox } from '../src/sandbox/salesforce/index.ts'
-import { startWorkers } from '../workers/index.ts'
+import { startWorkers } from '../workers/start-workers.ts'
 import { freshDatabase } from './ingest-bench.ts'
 
 export interface SyncResult {
@@ -62,7 +64,7 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
   const pool = createPool({ connectionString: databaseUrl, max: 10, logger })
   const boss = createBoss({ connectionString: databaseUrl, logger })
   await boss.start()
-  await ensureQueues(boss, ['hubspot', 'salesforce'])
+  await ensureQueues(boss, crmRegistry.map((crm) => crm.name))
   const metrics = createMetrics({ defaultMetrics: false })
 
   const hubspot = createHubspotSandbox({ rateLimit: HUBSPOT_LIMIT })
@@ -93,7 +95,7 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
   const setupSalesforce = salesforce.dump().requests.total
 
   const inbox = createInbox({ pool, boss })
-  const app = createApp({ pool, inbox, secrets: [SECRET], logger, metrics })
+  const app = createApp({ pool, webhook: { inbox, secrets: [SECRET] }, logger, metrics })
   const server: Server = await new Promise((resolve) => { const s = createServer(app).listen(0, '127.0.0.1', () => resolve(s)) })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/agentclara`
   const deliver = async (body: string) => {

@@ -1,41 +1,174 @@
 // The composition root: the only place that reads the environment, opens pools, listens
-// and handles signals. `node src/main.ts [all|receiver|worker]`.
-import { ConfigError, loadConfig } from './config.ts'
+// and handles signals. The process entry point (`workers/main.ts`) hands it the worker
+// layer, so nothing in src/ imports workers/.
+import type pg from 'pg'
+import type { PgBoss } from 'pg-boss'
+import type { Logger } from 'pino'
+import { createAdminRouter } from './admin/index.ts'
+import { ConfigError, loadConfig, type Config } from './config.ts'
+import type { CrmConnector } from './crm/connector.ts'
+import { crmRegistry, type CrmDefinition } from './crm/registry.ts'
+import { createBoss } from './db/boss.ts'
+import { runMigrations } from './db/migrate.ts'
+import { openDatabase } from './db/open-database.ts'
+import { createPool } from './db/pool.ts'
+import { loadOrCreateDevSecrets } from './dev-secrets.ts'
+import { createApp } from './http/create-app.ts'
+import { listen, type HttpServer } from './http/http-server.ts'
 import { createLogger } from './logger.ts'
-import { startService, type Role } from './runtime/start-service.ts'
+import { createMetrics, type Metrics } from './metrics.ts'
+import { createInbox } from './receiver/inbox.ts'
+import { sandboxRegistry } from './sandbox/registry.ts'
+import { startBanner } from './startup-banner.ts'
+import { ensureQueues } from './sync/ensure-queues.ts'
+import { startConnectors, type StartSandbox } from './sync/start-connectors.ts'
 
+export type Role = 'all' | 'receiver' | 'worker'
 const roles: Role[] = ['all', 'receiver', 'worker']
-const role = (process.argv[2] ?? process.env.ROLE ?? 'all') as Role
-if (!roles.includes(role)) {
-  console.error(`Unknown role "${role}": use one of ${roles.join(', ')}`)
-  process.exit(2)
+
+/** What the worker layer (workers/) needs to run the apply and sync workers. */
+export interface WorkerDeps {
+  pool: pg.Pool
+  boss: PgBoss
+  connectors: CrmConnector[]
+  logger: Logger
+  metrics: Metrics
+}
+export type StartWorkers = (deps: WorkerDeps) => Promise<{ stop: () => Promise<void> }>
+
+export interface RunningService {
+  url: string
+  stop: () => Promise<void>
 }
 
-let config
-try {
-  config = loadConfig(process.env)
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error
-  console.error(error.message)
-  process.exit(1)
+export interface ServiceOptions {
+  config: Config
+  role: Role
+  logger: Logger
+  startWorkers: StartWorkers
+  /** The CRMs to sync to: the registry, unless a test brings its own. */
+  crms?: readonly CrmDefinition[]
+  startSandbox?: StartSandbox
 }
 
-const logger = createLogger({ level: config.logLevel })
-const service = await startService({ config, role, logger }).catch((error: unknown) => {
-  logger.fatal({ err: error }, 'start-up failed')
-  console.error(`start-up failed: ${error instanceof Error ? error.message : String(error)}`)
-  process.exit(1)
-})
+/**
+ * Starts the parts of the service a role needs on one database: `receiver` (webhooks,
+ * health, metrics, dashboard), `worker` (sandboxes when a CRM has no credentials, apply
+ * and sync workers; health and metrics only over HTTP) or `all` of it in one process.
+ */
+export async function startService (options: ServiceOptions): Promise<RunningService> {
+  const { config, role, logger } = options
+  const crms = options.crms ?? crmRegistry
+  const secrets = config.env === 'production' ? undefined : await loadOrCreateDevSecrets(config.dataDir)
+  const webhookSecrets = config.webhookSecrets ?? (secrets ? [secrets.webhookSecret] : [])
+  const adminToken = config.adminToken ?? secrets?.adminToken
 
-let stopping = false
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return
-    stopping = true
-    logger.info({ signal }, 'shutting down')
-    service.stop().then(
-      () => process.exit(0),
-      (error: unknown) => { logger.error({ err: error }, 'unclean shutdown'); process.exit(1) }
-    )
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
+  await runMigrations(database.url, (message) => logger.debug({ migration: message }, 'migrate'))
+  const pool = createPool({ connectionString: database.url, logger, max: 20 })
+  const boss = createBoss({ connectionString: database.url, logger })
+  await boss.start()
+  const metrics = createMetrics({
+    queueDepths: async () => (await boss.getQueues()).map((queue) => ({ queue: queue.name, depth: queue.queuedCount }))
   })
+  const enabled = crms.filter((definition) => definition.target(config) !== 'off')
+  await ensureQueues(boss, enabled.map((definition) => definition.name))
+
+  let sync: { connectors: CrmConnector[], bannerLines: string[], stop: () => Promise<void> } | undefined
+  if (role !== 'receiver') {
+    const startSandbox = options.startSandbox ?? (async (crm: string) => sandboxRegistry[crm]?.())
+    const { handles, bannerLines } = await startConnectors({ config, pool, boss, logger, metrics, crms: enabled, startSandbox })
+    const connectors = handles.map((handle) => handle.connector)
+    const workers = await options.startWorkers({ pool, boss, connectors, logger, metrics })
+    sync = {
+      connectors,
+      bannerLines,
+      async stop () {
+        await workers.stop()
+        await Promise.all(handles.map((handle) => handle.close()))
+      }
+    }
+  }
+
+  const inbox = createInbox({ pool, boss })
+  // The dashboard lives with the receiver; a receiver-only process knows the CRMs from config.
+  const adminCrms = sync
+    ? sync.connectors.map((connector) => ({ name: connector.name, recordUrl: connector.recordUrl?.bind(connector) }))
+    : enabled.map((definition) => ({ name: definition.name }))
+  const routers = role !== 'worker' && adminToken
+    ? [createAdminRouter({ pool, boss, adminToken, logger, crms: adminCrms, secureCookies: config.env === 'production' })]
+    : []
+  // A worker serves health and metrics only: a delivery sent to it by mistake gets a 404,
+  // not a 401 that would look like a forged signature.
+  const webhook = role === 'worker' ? undefined : { inbox, secrets: webhookSecrets }
+  const app = createApp({ pool, webhook, logger, metrics, routers })
+  let http: HttpServer | undefined = await listen(app, config.port, config.host)
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(http.server.address() as { port: number }).port}`
+
+  if (role !== 'worker') {
+    console.log(startBanner({
+      baseUrl: url,
+      secret: webhookSecrets[0],
+      showSecret: config.env !== 'production',
+      extraLines: [
+        `  Dashboard:     ${url}/admin${config.env !== 'production' && adminToken ? `   (admin token: ${adminToken})` : ''}`,
+        ...(sync?.bannerLines ?? [])
+      ]
+    }))
+  }
+  logger.info({ role, url, embeddedDatabase: database.embedded, crms: sync?.connectors.map((c) => c.name) ?? [] }, 'started')
+
+  return {
+    url,
+    async stop () {
+      // Order matters: stop taking requests and let in-flight ones commit, then stop the
+      // workers (active jobs go back to the queue), then close pools and the database.
+      await http?.stop()
+      http = undefined
+      await inbox.drain()
+      await sync?.stop()
+      await boss.stop({ graceful: true, timeout: 15_000 })
+      await pool.end()
+      await database.stop()
+      logger.info('stopped')
+    }
+  }
+}
+
+/** Runs the service as a process: role from argv (or ROLE), config from the environment, signals. */
+export async function main (options: { argv: string[], env: NodeJS.ProcessEnv, startWorkers: StartWorkers }): Promise<void> {
+  const role = (options.argv[0] ?? options.env.ROLE ?? 'all') as Role
+  if (!roles.includes(role)) {
+    console.error(`Unknown role "${role}": use one of ${roles.join(', ')}`)
+    process.exit(2)
+  }
+
+  let config
+  try {
+    config = loadConfig(options.env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(error.message)
+    process.exit(1)
+  }
+
+  const logger = createLogger({ level: config.logLevel })
+  const service = await startService({ config, role, logger, startWorkers: options.startWorkers }).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'start-up failed')
+    console.error(`start-up failed: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  })
+
+  let stopping = false
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return
+      stopping = true
+      logger.info({ signal }, 'shutting down')
+      service.stop().then(
+        () => process.exit(0),
+        (error: unknown) => { logger.error({ err: error }, 'unclean shutdown'); process.exit(1) }
+      )
+    })
+  }
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts'
-import { freePort } from '../src/runtime/free-port.ts'
+import { freePort } from '../src/db/free-port.ts'
 
 const files = process.argv.slice(2)
 const postgres = await startEmbeddedPostgres({

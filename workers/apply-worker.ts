@@ -2,12 +2,11 @@ import type pg from 'pg'
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmName } from '../src/crm/connector.ts'
-import { enqueueSync } from '../src/crm/enqueue-sync.ts'
+import { enqueueSync } from '../src/sync/enqueue-sync.ts'
+import type { ApplyJob } from '../src/mirror/apply-queue.ts'
 import type { AgentClaraEvent } from '../src/events/schemas.ts'
 import { applyEvent } from '../src/mirror/apply-event.ts'
 import { ConversationNotKnownYet } from '../src/mirror/errors.ts'
-
-export interface ApplyJob { eventId: string }
 
 /**
  * Applies inbox events to the mirror and enqueues CRM syncs for what changed. A batch

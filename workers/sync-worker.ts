@@ -2,11 +2,11 @@ import type pg from 'pg'
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
-import { markFailed, markSynced } from '../src/crm/sync-records.ts'
+import { markFailed, markSynced } from '../src/sync/sync-records.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
-import { syncQueue } from '../src/queues.ts'
-import { syncBatch } from './sync-batch.ts'
+import { syncQueue } from '../src/sync/sync-queue.ts'
+import { syncBatch } from '../src/sync/sync-batch.ts'
 
 /**
  * The pg-boss handler for one CRM's sync queue: turns a batch of jobs into one

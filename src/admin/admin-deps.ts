@@ -1,7 +1,8 @@
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
-import type { CrmName, EntityType } from '../crm/connector.ts'
+import type { CrmName } from '../crm/connector.ts'
+import type { EntityType } from '../mirror/states.ts'
 
 /** A CRM the dashboard shows sync state for, with its record link when it knows one. */
 export interface AdminCrm {

@@ -8,7 +8,9 @@ import { eventTypes } from '../events/schemas.ts'
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value === '' ? undefined : value, schema.optional()).catch(undefined)
 
 export const inboxStatus = z.enum(['received', 'applied', 'waiting', 'failed', 'ignored', 'quarantined'])
-export const crmName = z.enum(['hubspot', 'salesforce'])
+// Any registry name's shape: the CRMs themselves come from the registry, and a name no CRM
+// has simply matches nothing.
+export const crmName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/)
 export const entityType = z.enum(['contact', 'message', 'appointment'])
 export const eventId = z.string().regex(/^[1-9]\d{0,17}$/)
 

@@ -4,7 +4,7 @@ import { loadConfig } from '../config.ts'
 import { createBoss } from '../db/boss.ts'
 import { runMigrations } from '../db/migrate.ts'
 import { createLogger } from '../logger.ts'
-import { openDatabase } from '../runtime/database.ts'
+import { openDatabase } from '../db/open-database.ts'
 
 const config = loadConfig(process.env)
 const logger = createLogger({ level: config.logLevel })

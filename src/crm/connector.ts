@@ -1,49 +1,10 @@
+import type { AppointmentState, ContactState, EntityType, MessageState } from '../mirror/states.ts'
+
 /**
  * The contract every CRM folder implements (`src/crm/<name>/`). The sync worker owns
  * ordering, batching, coalescing and retries; a connector only writes the current state
  * of records it is given, in as few API calls as the CRM allows, and reports per record.
  */
-
-/** The customer as AgentClara knows it, with what we know of their latest conversation. */
-export interface ContactState {
-  customerId: string
-  /** Full name as AgentClara sends it ("John Smith"); null when not known yet. */
-  name: string | null
-  /** E.164 phone number, e.g. +15551234567. */
-  phone: string | null
-  conversationId: string | null
-  conversationStatus: string | null
-  conversationTags: string[]
-  /** Content of the latest message in any of the customer's conversations. */
-  lastMessage: string | null
-  /** ISO instant of the latest event that involved the customer. */
-  lastContactAt: string | null
-}
-
-export interface MessageState {
-  messageId: string
-  conversationId: string
-  customerId: string
-  /** Who wrote it: "customer", "agent", "clara", … as AgentClara sends it. */
-  sender: string
-  content: string
-  /** "sms", "whatsapp", "email", "webchat", "voice", … */
-  channel: string
-  /** ISO instant the message was received (the event timestamp). */
-  sentAt: string
-}
-
-export interface AppointmentState {
-  appointmentId: string
-  conversationId: string | null
-  customerId: string
-  /** ISO instant the appointment starts. */
-  startsAt: string
-  durationMinutes: number
-  service: string
-  /** ISO instant it was booked (the event timestamp). */
-  bookedAt: string
-}
 
 /** A message or appointment, with the CRM id of the contact it belongs to. */
 export type Linked<T> = T & { contactCrmId: string }
@@ -69,8 +30,14 @@ export interface CrmConnector {
   recordUrl?: (entity: EntityType, crmId: string) => string | undefined
 }
 
-export type CrmName = 'hubspot' | 'salesforce'
-export type EntityType = 'contact' | 'message' | 'appointment'
+/** A CRM's registry name (`hubspot`, `salesforce`, …): queue names, labels and URLs derive from it. */
+export type CrmName = string
+
+/** A stand-in for the CRM (its sandbox): where it listens and the credentials it accepts. */
+export interface SandboxEndpoint {
+  url: string
+  credentials: Readonly<Record<string, string>>
+}
 
 /** What every connector factory receives besides its own credentials. */
 export interface ConnectorDeps {

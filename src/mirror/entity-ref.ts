@@ -1,4 +1,4 @@
-import type { EntityType } from '../crm/connector.ts'
+import type { EntityType } from './states.ts'
 
 /** Identifies one mirrored entity that a CRM sync job writes. */
 export interface EntityRef {

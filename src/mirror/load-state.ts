@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { AppointmentState, ContactState, MessageState } from '../crm/connector.ts'
+import type { AppointmentState, ContactState, MessageState } from './states.ts'
 
 /**
  * Reads the CURRENT state of entities from the mirror, in the shape connectors write.

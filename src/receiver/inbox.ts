@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import { bossDb, withTransaction } from '../db/pool.ts'
-import { APPLY_QUEUE } from '../queues.ts'
+import { APPLY_QUEUE } from '../mirror/apply-queue.ts'
 import type { InboxRow, InboxStatus } from './inbox-row.ts'
 
 export type StoreOutcome = { duplicate: false, status: InboxStatus, eventId: string } | { duplicate: true }

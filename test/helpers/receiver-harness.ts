@@ -1,11 +1,13 @@
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
-import { createBoss, ensureQueues } from '../../src/db/boss.ts'
+import { createBoss } from '../../src/db/boss.ts'
+import { ensureQueues } from '../../src/sync/ensure-queues.ts'
+import { crmRegistry } from '../../src/crm/registry.ts'
 import { runMigrations } from '../../src/db/migrate.ts'
 import { createPool } from '../../src/db/pool.ts'
 import { createLogger } from '../../src/logger.ts'
 import { createMetrics, type Metrics } from '../../src/metrics.ts'
-import { createApp } from '../../src/receiver/create-app.ts'
+import { createApp } from '../../src/http/create-app.ts'
 import { createInbox, type Inbox } from '../../src/receiver/inbox.ts'
 import { createTestDatabase, type TestDatabase } from './test-database.ts'
 
@@ -29,10 +31,10 @@ export async function startReceiverHarness (options: { secrets?: string[] } = {}
   const pool = createPool({ connectionString: database.url, logger })
   const boss = createBoss({ connectionString: database.url, logger })
   await boss.start()
-  await ensureQueues(boss, ['hubspot', 'salesforce'])
+  await ensureQueues(boss, crmRegistry.map((crm) => crm.name))
   const metrics = createMetrics({ defaultMetrics: false })
   const inbox = createInbox({ pool, boss })
-  const app = createApp({ pool, inbox, secrets: options.secrets ?? [TEST_SECRET], logger, metrics })
+  const app = createApp({ pool, webhook: { inbox, secrets: options.secrets ?? [TEST_SECRET] }, logger, metrics })
   return {
     database,
     pool,

@@ -1,18 +1,20 @@
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import request from 'supertest'
-import { startWorkers } from '../../workers/index.ts'
+import { startWorkers } from '../../workers/start-workers.ts'
 import { createAdminRouter } from '../../src/admin/index.ts'
 import type { CrmConnector } from '../../src/crm/connector.ts'
 import { createHubspotConnector } from '../../src/crm/hubspot/index.ts'
-import { createRateLimiter } from '../../src/crm/rate-limiter.ts'
+import { createRateLimiter } from '../../src/sync/rate-limiter.ts'
 import { createSalesforceConnector } from '../../src/crm/salesforce/index.ts'
-import { createBoss, ensureQueues } from '../../src/db/boss.ts'
+import { createBoss } from '../../src/db/boss.ts'
+import { ensureQueues } from '../../src/sync/ensure-queues.ts'
+import { crmRegistry } from '../../src/crm/registry.ts'
 import { runMigrations } from '../../src/db/migrate.ts'
 import { createPool } from '../../src/db/pool.ts'
 import { createLogger } from '../../src/logger.ts'
 import { createMetrics, type Metrics } from '../../src/metrics.ts'
-import { createApp } from '../../src/receiver/create-app.ts'
+import { createApp } from '../../src/http/create-app.ts'
 import { createInbox } from '../../src/receiver/inbox.ts'
 import { sign } from '../../src/receiver/signature.ts'
 import { createHubspotSandbox, type HubspotSandbox, type HubspotSandboxOptions } from '../../src/sandbox/hubspot/index.ts'
@@ -57,7 +59,7 @@ export async function startSyncHarness (options: {
   const pool = createPool({ connectionString: database.url, logger })
   const boss = createBoss({ connectionString: database.url, logger })
   await boss.start()
-  await ensureQueues(boss, ['hubspot', 'salesforce'], { retryDelay: 1, retryDelayMax: 2 })
+  await ensureQueues(boss, crmRegistry.map((crm) => crm.name), { retryDelay: 1, retryDelayMax: 2 })
   const metrics = createMetrics({ defaultMetrics: false })
 
   const hubspot = createHubspotSandbox(options.hubspot)
@@ -87,7 +89,7 @@ export async function startSyncHarness (options: {
   const workers = await startWorkers({ pool, boss, connectors, logger, metrics })
   const inbox = createInbox({ pool, boss })
   const admin = createAdminRouter({ pool, boss, adminToken: ADMIN_TOKEN, logger, crms: connectors.map((c) => ({ name: c.name, recordUrl: c.recordUrl?.bind(c) })) })
-  const app = createApp({ pool, inbox, secrets: [SYNC_SECRET], logger, metrics, routers: [admin] })
+  const app = createApp({ pool, webhook: { inbox, secrets: [SYNC_SECRET] }, logger, metrics, routers: [admin] })
 
   return {
     database,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts'
-import { freePort } from '../../src/runtime/free-port.ts'
+import { freePort } from '../../src/db/free-port.ts'
 
 export interface TestDatabase {
   url: string

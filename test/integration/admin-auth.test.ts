@@ -5,7 +5,7 @@ import { createAdminRouter } from '../../src/admin/index.ts'
 import { deriveKeys } from '../../src/admin/keys.ts'
 import { signValue } from '../../src/admin/signed-value.ts'
 import { createLogger } from '../../src/logger.ts'
-import { createApp } from '../../src/receiver/create-app.ts'
+import { createApp } from '../../src/http/create-app.ts'
 import { startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789'
@@ -16,7 +16,7 @@ before(async () => {
   h = await startReceiverHarness()
   const logger = createLogger({ level: 'silent' })
   const admin = createAdminRouter({ pool: h.pool, boss: h.boss, adminToken: ADMIN_TOKEN, crms: [{ name: 'hubspot' }, { name: 'salesforce' }], logger })
-  app = createApp({ pool: h.pool, inbox: h.inbox, secrets: [TEST_SECRET], logger, metrics: h.metrics, routers: [admin] })
+  app = createApp({ pool: h.pool, webhook: { inbox: h.inbox, secrets: [TEST_SECRET] }, logger, metrics: h.metrics, routers: [admin] })
 })
 after(() => h.close())
 
@@ -87,7 +87,7 @@ test('when the login token is right, then an HttpOnly, SameSite=Strict session c
 test('when secureCookies is on, then the session cookie is Secure', async () => {
   const logger = createLogger({ level: 'silent' })
   const admin = createAdminRouter({ pool: h.pool, boss: h.boss, adminToken: ADMIN_TOKEN, crms: [], logger, secureCookies: true })
-  const secureApp = createApp({ pool: h.pool, inbox: h.inbox, secrets: [TEST_SECRET], logger, metrics: h.metrics, routers: [admin] })
+  const secureApp = createApp({ pool: h.pool, webhook: { inbox: h.inbox, secrets: [TEST_SECRET] }, logger, metrics: h.metrics, routers: [admin] })
   const form = await request(secureApp).get('/admin/login')
   const nonce = ([] as string[]).concat(form.headers['set-cookie'] ?? []).find((value) => value.startsWith('admin_login='))
   assert.ok(nonce)

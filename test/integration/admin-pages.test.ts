@@ -8,7 +8,7 @@ import { seedEvent } from '../../src/events/seed-events.ts'
 import type { AgentClaraEvent } from '../../src/events/schemas.ts'
 import { createLogger } from '../../src/logger.ts'
 import { applyEvent } from '../../src/mirror/apply-event.ts'
-import { createApp } from '../../src/receiver/create-app.ts'
+import { createApp } from '../../src/http/create-app.ts'
 import { sign } from '../../src/receiver/signature.ts'
 import { countRows, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
 
@@ -27,7 +27,7 @@ before(async () => {
     crms: [{ name: 'hubspot', recordUrl: (entity, crmId) => entity === 'contact' ? `https://app.hubspot.com/contacts/1/record/0-1/${crmId}` : undefined }, { name: 'salesforce' }],
     logger
   })
-  app = createApp({ pool: h.pool, inbox: h.inbox, secrets: [TEST_SECRET], logger, metrics: h.metrics, routers: [admin] })
+  app = createApp({ pool: h.pool, webhook: { inbox: h.inbox, secrets: [TEST_SECRET] }, logger, metrics: h.metrics, routers: [admin] })
   agent = request.agent(app)
   const form = await agent.get('/admin/login')
   assert.equal((await agent.post('/admin/login').type('form').send({ _csrf: csrfOf(form.text), token: ADMIN_TOKEN })).status, 303)

@@ -5,7 +5,7 @@ import request from 'supertest'
 import { createAdminRouter } from '../../src/admin/index.ts'
 import { seedEventBody } from '../../src/events/seed-events.ts'
 import { createLogger } from '../../src/logger.ts'
-import { createApp } from '../../src/receiver/create-app.ts'
+import { createApp } from '../../src/http/create-app.ts'
 import { countRows, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789'
@@ -18,7 +18,7 @@ before(async () => {
   const logger = createLogger({ level: 'silent' })
   // Only HubSpot's sync is on here: Salesforce records must not be replayed into a queue nobody works.
   const admin = createAdminRouter({ pool: h.pool, boss: h.boss, adminToken: ADMIN_TOKEN, crms: [{ name: 'hubspot' }], logger })
-  const app = createApp({ pool: h.pool, inbox: h.inbox, secrets: [TEST_SECRET], logger, metrics: h.metrics, routers: [admin] })
+  const app = createApp({ pool: h.pool, webhook: { inbox: h.inbox, secrets: [TEST_SECRET] }, logger, metrics: h.metrics, routers: [admin] })
   agent = request.agent(app)
   const form = await agent.get('/admin/login')
   assert.equal((await agent.post('/admin/login').type('form').send({ _csrf: csrfOf(form.text), token: ADMIN_TOKEN })).status, 303)

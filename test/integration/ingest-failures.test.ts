@@ -4,17 +4,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import request from 'supertest'
-import { createBoss, ensureQueues } from '../../src/db/boss.ts'
+import { createBoss } from '../../src/db/boss.ts'
+import { ensureQueues } from '../../src/sync/ensure-queues.ts'
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres.ts'
 import { runMigrations } from '../../src/db/migrate.ts'
 import { createPool } from '../../src/db/pool.ts'
 import { seedEventBody } from '../../src/events/seed-events.ts'
 import { createLogger } from '../../src/logger.ts'
 import { createMetrics } from '../../src/metrics.ts'
-import { createApp } from '../../src/receiver/create-app.ts'
+import { createApp } from '../../src/http/create-app.ts'
 import { createInbox } from '../../src/receiver/inbox.ts'
 import { sign } from '../../src/receiver/signature.ts'
-import { freePort } from '../../src/runtime/free-port.ts'
+import { freePort } from '../../src/db/free-port.ts'
 import { countApplyJobs, countInbox } from '../helpers/receiver-harness.ts'
 import { until } from '../helpers/until.ts'
 
@@ -38,7 +39,7 @@ before(async () => {
   boss = createBoss({ connectionString: postgres.url, logger })
   await boss.start()
   await ensureQueues(boss, [])
-  app = createApp({ pool, inbox: createInbox({ pool, boss }), secrets: [secret], logger, metrics: createMetrics({ defaultMetrics: false }) })
+  app = createApp({ pool, webhook: { inbox: createInbox({ pool, boss }), secrets: [secret] }, logger, metrics: createMetrics({ defaultMetrics: false }) })
 })
 
 after(async () => {

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import { bossDb, withTransaction } from '../../db/pool.ts'
-import { APPLY_QUEUE } from '../../queues.ts'
+import { APPLY_QUEUE } from '../../mirror/apply-queue.ts'
 import { parseJson, toInboxRow, type InboxRow } from '../../receiver/inbox-row.ts'
 
 export type EventSelection =

@@ -1,7 +1,8 @@
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
-import type { CrmName, EntityType } from '../../crm/connector.ts'
-import { enqueueSync } from '../../crm/enqueue-sync.ts'
+import type { CrmName } from '../../crm/connector.ts'
+import type { EntityType } from '../../mirror/states.ts'
+import { enqueueSync } from '../../sync/enqueue-sync.ts'
 import { withTransaction } from '../../db/pool.ts'
 
 export interface RecordKey {

@@ -1,4 +1,5 @@
-import type { AppointmentState, ConnectorDeps, CrmConnector, Linked, MessageState, RecordResult } from '../connector.ts'
+import type { ConnectorDeps, CrmConnector, Linked, RecordResult } from '../connector.ts'
+import type { AppointmentState, MessageState } from '../../mirror/states.ts'
 import { associateDefaultWithContacts, associateWithContacts } from './associate.ts'
 import { batchUpsert, coalesce } from './batch-upsert.ts'
 import { createHubspotCall } from './call.ts'

@@ -1,4 +1,4 @@
-import type { AppointmentState, ContactState, MessageState } from '../connector.ts'
+import type { AppointmentState, ContactState, MessageState } from '../../mirror/states.ts'
 
 /**
  * Pure mapping from AgentClara state to HubSpot batch-upsert inputs. Every write is keyed

@@ -1,4 +1,4 @@
-import type { EntityType } from '../connector.ts'
+import type { EntityType } from '../../mirror/states.ts'
 
 /**
  * Link to a record in HubSpot's UI. Contacts and 0-421 appointments have record pages;

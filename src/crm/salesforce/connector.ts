@@ -1,4 +1,5 @@
-import type { ConnectorDeps, CrmConnector, EntityType } from '../connector.ts'
+import type { ConnectorDeps, CrmConnector } from '../connector.ts'
+import type { EntityType } from '../../mirror/states.ts'
 import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../errors.ts'
 import { upsertInBatches, type UpsertResultLike } from './batch-upsert.ts'
 import { newCallState } from './call-context.ts'

@@ -1,4 +1,4 @@
-import type { EntityType } from '../connector.ts'
+import type { EntityType } from '../../mirror/states.ts'
 
 /** Where each AgentClara entity lives in Salesforce and the External ID field that keys it. */
 export const SALESFORCE_OBJECTS = {

@@ -1,4 +1,5 @@
-import type { AppointmentState, ContactState, Linked, MessageState } from '../connector.ts'
+import type { Linked } from '../connector.ts'
+import type { AppointmentState, ContactState, MessageState } from '../../mirror/states.ts'
 import { SALESFORCE_OBJECTS } from './external-id-fields.ts'
 
 /** A record body for sObject Collections upsert (field name → value). */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { startEmbeddedPostgres, type RunningPostgres } from '../../../src/db/embedded-postgres.ts'
-import { freePort } from '../../../src/runtime/free-port.ts'
+import { freePort } from '../../../src/db/free-port.ts'
 
 export interface FaultCluster {
   /** URL of the database the service under test uses. */

@@ -24,8 +24,8 @@ export interface FaultStack {
 }
 
 /**
- * The service as it is deployed: a PostgreSQL cluster, `node src/main.ts receiver` and
- * `node src/main.ts worker` as child processes, and both CRM sandboxes in the test
+ * The service as it is deployed: a PostgreSQL cluster, `node workers/main.ts receiver` and
+ * `node workers/main.ts worker` as child processes, and both CRM sandboxes in the test
  * process (so they survive the service's processes being killed). Nothing is tuned for
  * the tests: a killed worker's jobs come back through the shipped heartbeat (30 s).
  */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
 import { join } from 'node:path'
-import { freePort } from '../../../src/runtime/free-port.ts'
+import { freePort } from '../../../src/db/free-port.ts'
 import { until } from '../../helpers/until.ts'
 
 export interface ServiceProcess {
@@ -14,15 +14,15 @@ export interface ServiceProcess {
   stderr: () => string
 }
 
-const root = new URL('../../../', import.meta.url)
+const root = new URL('../../..', import.meta.url)
 
-/** Spawns `node src/main.ts <role>` with `env` on a free loopback port and waits for /readyz. */
+/** Spawns `node workers/main.ts <role>` with `env` on a free loopback port and waits for /readyz. */
 export async function spawnService (role: 'receiver' | 'worker', env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort()
   // FAULT_LOG_DIR=/some/dir keeps each process's JSON logs for diagnosis.
   const logDir = process.env.FAULT_LOG_DIR
   const stdout = logDir ? openSync(join(logDir, `${role}-${port}.log`), 'a') : 'ignore'
-  const child = spawn(process.execPath, ['src/main.ts', role], {
+  const child = spawn(process.execPath, ['workers/main.ts', role], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', stdout, 'pipe']

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import { canonicalJson } from '../events/dedupe-key.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
-import type { CrmName } from './connector.ts'
+import type { CrmName } from '../crm/connector.ts'
 
 /** What we know of one entity in one CRM (the `crm_records` row). */
 export interface SyncRecord {

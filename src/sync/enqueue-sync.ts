@@ -2,8 +2,8 @@ import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import { bossDb } from '../db/pool.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
-import { syncQueue } from '../queues.ts'
-import type { CrmName } from './connector.ts'
+import { syncQueue } from './sync-queue.ts'
+import type { CrmName } from '../crm/connector.ts'
 
 /**
  * Enqueues one sync job per entity and CRM, inside the caller's transaction. The sync

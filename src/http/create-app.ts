@@ -1,16 +1,16 @@
 import express from 'express'
 import type pg from 'pg'
 import type { Logger } from 'pino'
-import { errorHandler } from '../http/error-handler.ts'
-import { healthRouter } from '../http/health-routes.ts'
+import { errorHandler } from './error-handler.ts'
+import { healthRouter } from './health-routes.ts'
 import type { Metrics } from '../metrics.ts'
-import type { Inbox } from './inbox.ts'
-import { webhookRouter } from './webhook-route.ts'
+import type { Inbox } from '../receiver/inbox.ts'
+import { webhookRouter } from '../receiver/webhook-route.ts'
 
 export interface AppDeps {
   pool: pg.Pool
-  inbox: Inbox
-  secrets: readonly string[]
+  /** The webhook route's inbox and secrets; a worker process has none (no webhook route). */
+  webhook?: { inbox: Inbox, secrets: readonly string[] }
   logger: Logger
   metrics: Metrics
   /** Extra routers mounted before the error handler (admin dashboard, …). */
@@ -22,7 +22,7 @@ export function createApp (deps: AppDeps): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
-  app.use(webhookRouter(deps))
+  if (deps.webhook) app.use(webhookRouter({ ...deps.webhook, logger: deps.logger, metrics: deps.metrics }))
   app.use(healthRouter(deps))
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics())

@@ -1,8 +1,8 @@
 import type pg from 'pg'
-import type { CrmConnector, Linked, RecordResult } from '../src/crm/connector.ts'
-import { loadRecords, stateHash, type SyncRecord } from '../src/crm/sync-records.ts'
-import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
-import { loadAppointments, loadContacts, loadMessages } from '../src/mirror/load-state.ts'
+import type { CrmConnector, Linked, RecordResult } from '../crm/connector.ts'
+import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
+import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
+import { loadAppointments, loadContacts, loadMessages } from '../mirror/load-state.ts'
 import { callCrm, type Outcome } from './crm-call.ts'
 
 export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true }

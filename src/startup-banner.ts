@@ -1,6 +1,6 @@
-import { seedEventBody } from '../events/seed-events.ts'
-import { sign } from '../receiver/signature.ts'
-import { WEBHOOK_PATH } from '../receiver/webhook-route.ts'
+import { seedEventBody } from './events/seed-events.ts'
+import { sign } from './receiver/signature.ts'
+import { WEBHOOK_PATH } from './receiver/webhook-route.ts'
 
 /** What `npm start` prints: where to send webhooks, the secret, and a line to try it. */
 export function startBanner (options: {

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import { withTransaction } from '../db/pool.ts'
 import type { EntityRef } from '../mirror/entity-ref.ts'
-import type { CrmName } from './connector.ts'
+import type { CrmName } from '../crm/connector.ts'
 import { enqueueSync } from './enqueue-sync.ts'
 
 const CHUNK = 1000

@@ -1,5 +1,5 @@
-import type { RecordResult } from '../src/crm/connector.ts'
-import { CrmPermanentError, CrmRateLimitedError, CrmRetryableError } from '../src/crm/errors.ts'
+import type { RecordResult } from '../crm/connector.ts'
+import { CrmPermanentError, CrmRateLimitedError, CrmRetryableError } from '../crm/errors.ts'
 
 export type CallOutcome = { ok: true, crmId: string } | { ok: false, error: string, retryable: boolean }
 export type Outcome = { ok: true, crmId: string, hash: string } | Extract<CallOutcome, { ok: false }>

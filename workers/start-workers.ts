@@ -1,20 +1,9 @@
-import type pg from 'pg'
-import type { PgBoss } from 'pg-boss'
-import type { Logger } from 'pino'
-import type { CrmConnector } from '../src/crm/connector.ts'
-import type { Metrics } from '../src/metrics.ts'
-import { APPLY_QUEUE, syncQueue } from '../src/queues.ts'
-import { createApplyHandler, type ApplyJob } from './apply-worker.ts'
+import type { WorkerDeps } from '../src/main.ts'
+import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
+import { syncQueue } from '../src/sync/sync-queue.ts'
+import { createApplyHandler } from './apply-worker.ts'
 import { createSyncHandler } from './sync-worker.ts'
 import type { EntityRef } from '../src/mirror/entity-ref.ts'
-
-export interface WorkerDeps {
-  pool: pg.Pool
-  boss: PgBoss
-  connectors: CrmConnector[]
-  logger: Logger
-  metrics: Metrics
-}
 
 // Batches keep CRM calls full. New jobs wake workers by NOTIFY; the 1 s poll picks up
 // retries whose backoff has run out (they send no NOTIFY).
@@ -24,7 +13,7 @@ const applyOptions = { batchSize: 100, includeMetadata: true, perJobResults: tru
 const syncOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, localConcurrency: 2, ...polling } as const
 
 /**
- * The workers' composition root: one apply worker, and one sync worker per enabled CRM
+ * The worker layer: one apply worker, and one sync worker per enabled CRM
  * on its own queue, so a CRM that is down or slow never delays the other.
  */
 export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Promise<void> }> {

@@ -1,0 +1,20 @@
+import type { Config } from '../config.ts'
+import type { ConnectorDeps, CrmConnector, CrmName, SandboxEndpoint } from './connector.ts'
+
+/** Where a CRM's records go in this deployment. */
+export type CrmTarget = 'real' | 'sandbox' | 'off'
+
+/**
+ * What the rest of the service knows about one CRM: everything (queues, workers, the
+ * dashboard's filters, metrics labels, `crm:setup`) derives from the registry's list of
+ * these, so adding a CRM is its folder plus one line in `registry.ts`.
+ */
+export interface CrmDefinition {
+  readonly name: CrmName
+  /** The real CRM when credentials are set, its sandbox in development without them, else off. */
+  target: (config: Config) => CrmTarget
+  /** Requests per 10 s the CRM allows this app: the sync's rate budget. */
+  requestsPer10s: (config: Config) => number
+  /** Builds the connector for the real CRM, or for `sandbox` when one stands in for it. */
+  connect: (config: Config, deps: ConnectorDeps, sandbox?: SandboxEndpoint) => CrmConnector
+}

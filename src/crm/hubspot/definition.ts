@@ -1,0 +1,17 @@
+import type { CrmDefinition } from '../crm-definition.ts'
+import { createHubspotConnector } from './connector.ts'
+
+/** HubSpot in the CRM registry: a private app's access token, or the sandbox's. */
+export const hubspotDefinition: CrmDefinition = {
+  name: 'hubspot',
+  target: (config) => config.hubspot?.mode ?? 'off',
+  requestsPer10s: (config) => config.hubspot?.requestsPer10s ?? 100,
+  connect (config, deps, sandbox) {
+    const hubspot = config.hubspot
+    if (!hubspot) throw new Error('HubSpot is not configured')
+    const base = { appointmentObject: hubspot.appointmentObject, portalId: hubspot.portalId, ...deps }
+    if (sandbox) return createHubspotConnector({ ...base, accessToken: sandbox.credentials.accessToken ?? '', baseUrl: sandbox.url })
+    if (!hubspot.accessToken) throw new Error('HUBSPOT_ACCESS_TOKEN is not set')
+    return createHubspotConnector({ ...base, accessToken: hubspot.accessToken, baseUrl: hubspot.baseUrl })
+  }
+}
