@@ -6,11 +6,11 @@ import { createAdminRouter } from '../../src/admin/index.ts'
 import { withTransaction } from '../../src/db/pool.ts'
 import { seedEvent } from '../../src/events/seed-events.ts'
 import type { AgentClaraEvent } from '../../src/events/schemas.ts'
-import { createLogger } from '../../src/logger.ts'
 import { applyEvent } from '../../src/mirror/apply-event.ts'
 import { createApp } from '../../src/http/create-app.ts'
 import { sign } from '../../src/receiver/signature.ts'
 import { countRows, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789'
 let h: ReceiverHarness
@@ -19,7 +19,7 @@ let agent: ReturnType<typeof request.agent>
 
 before(async () => {
   h = await startReceiverHarness()
-  const logger = createLogger({ level: 'silent' })
+  const logger = testLogger()
   const admin = createAdminRouter({
     pool: h.pool,
     boss: h.boss,

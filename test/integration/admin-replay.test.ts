@@ -4,9 +4,9 @@ import { after, before, test } from 'node:test'
 import request from 'supertest'
 import { createAdminRouter } from '../../src/admin/index.ts'
 import { seedEventBody } from '../../src/events/seed-events.ts'
-import { createLogger } from '../../src/logger.ts'
 import { createApp } from '../../src/http/create-app.ts'
 import { countRows, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789'
 let h: ReceiverHarness
@@ -15,7 +15,7 @@ let csrf: string
 
 before(async () => {
   h = await startReceiverHarness()
-  const logger = createLogger({ level: 'silent' })
+  const logger = testLogger()
   // Only HubSpot's sync is on here: Salesforce records must not be replayed into a queue nobody works.
   const admin = createAdminRouter({ pool: h.pool, boss: h.boss, adminToken: ADMIN_TOKEN, crms: [{ name: 'hubspot' }], logger })
   const app = createApp({ pool: h.pool, webhook: { inbox: h.inbox, secrets: [TEST_SECRET] }, logger, metrics: h.metrics, routers: [admin] })

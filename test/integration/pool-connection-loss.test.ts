@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import pg from 'pg'
 import { createPool } from '../../src/db/pool.ts'
-import { createLogger } from '../../src/logger.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts'
 import { until } from '../helpers/until.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 
 let database: TestDatabase
 before(async () => { database = await createTestDatabase() })
