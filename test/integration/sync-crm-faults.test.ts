@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { after, before, beforeEach, test } from 'node:test'
 import { hubspotRecords, salesforceRecords, startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
 import { until } from '../helpers/until.ts'
 
@@ -8,6 +8,14 @@ import { until } from '../helpers/until.ts'
 let h: SyncHarness
 before(async () => { h = await startSyncHarness({ crmTimeoutMs: 500 }) })
 after(() => h.close())
+// Each scenario starts from healthy CRMs with fresh fault counters (records stay: every
+// scenario uses customers of its own).
+beforeEach(() => {
+  h.hubspot.faults.reset()
+  h.hubspot.setAccessToken(h.hubspot.accessToken)
+  h.salesforce.faults.reset()
+  h.salesforce.rejectTokens(false)
+})
 
 let n = 0
 async function deliverCustomer (prefix: string): Promise<string> {
@@ -60,7 +68,7 @@ test('when HubSpot answers a 429 storm, then Retry-After is honoured and nothing
   h.hubspot.faults.set({ rateLimitNext: { count: 6, retryAfterSeconds: 1 } })
   const customers = [await deliverCustomer('storm'), await deliverCustomer('storm')]
   await assertSyncedOnce(customers)
-  const { rows } = await h.pool.query("SELECT count(*)::int AS n FROM crm_records WHERE status = 'dead'")
+  const { rows } = await h.pool.query("SELECT count(*)::int AS n FROM crm_records WHERE status = 'dead' AND entity_id LIKE 'storm_%'")
   assert.equal(rows[0].n, 0)
 })
 
@@ -68,7 +76,7 @@ test('when the tokens expire, then Salesforce re-authorises and HubSpot retries 
   h.salesforce.expireTokens()
   h.hubspot.expireToken()
   const customers = [await deliverCustomer('token')]
-  await until(async () => (await h.pool.query("SELECT count(*)::int AS n FROM crm_records WHERE crm = 'hubspot' AND status = 'retrying'")).rows[0].n, (count) => count > 0)
+  await until(async () => (await h.pool.query("SELECT count(*)::int AS n FROM crm_records WHERE crm = 'hubspot' AND status = 'retrying' AND entity_id = $1", [customers[0]])).rows[0].n, (count) => count > 0)
   h.hubspot.setAccessToken(h.hubspot.accessToken)
   await assertSyncedOnce(customers)
 })
