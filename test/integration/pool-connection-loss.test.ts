@@ -10,8 +10,9 @@ let database: TestDatabase
 before(async () => { database = await createTestDatabase() })
 after(() => database.drop())
 
-test('when a checked-out connection is killed between queries, then the error is handled (no crash) and the pool keeps working', async () => {
-  const pool = createPool({ connectionString: database.url, logger: createLogger({ level: 'silent' }) })
+test('when a checked-out connection is killed between queries, then the error is handled (no crash) and the pool keeps working', async (t) => {
+  const pool = createPool({ connectionString: database.url, logger: testLogger() })
+  t.after(() => pool.end())
   const client = await pool.connect()
   const { rows: [{ pid }] } = await client.query('SELECT pg_backend_pid() AS pid')
   const admin = new pg.Client(database.url)
@@ -24,5 +25,4 @@ test('when a checked-out connection is killed between queries, then the error is
   assert.ok(failure instanceof Error)
   client.release(true)
   assert.equal((await pool.query('SELECT 1 AS ok')).rows[0].ok, 1)
-  await pool.end()
 })
