@@ -1,24 +1,26 @@
 // Runs the test suite against one embedded PostgreSQL cluster shared by every test file:
 // the migrated template is built once here and each file clones its own database from it.
-// Arguments: test files or globs (default: unit, property, integration, browser); arguments
-// that start with `--` go to `node --test` (e.g. --test-reporter=spec, --test-name-pattern=…).
+// Arguments: test files or globs (default: unit, property, integration, browser); `--unit`
+// runs the unit and property tests with no PostgreSQL at all; other arguments that start
+// with `--` go to `node --test` (e.g. --test-reporter=spec, --test-name-pattern=…).
 import { spawn } from 'node:child_process'
 import { globSync, readFileSync } from 'node:fs'
 import { startTestCluster } from './helpers/test-cluster.ts'
 
-const DEFAULT_FILES = ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/browser/**/*.test.ts']
+const UNIT_FILES = ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts']
+const ALL_FILES = [...UNIT_FILES, 'test/integration/**/*.test.ts', 'test/browser/**/*.test.ts']
 const args = process.argv.slice(2)
-const nodeFlags = args.filter((arg) => arg.startsWith('--'))
+const unitOnly = args.includes('--unit')
+const nodeFlags = args.filter((arg) => arg.startsWith('--') && arg !== '--unit')
 const patterns = args.filter((arg) => !arg.startsWith('--'))
-const files = slowestFirst((patterns.length > 0 ? patterns : DEFAULT_FILES).flatMap((pattern) => globSync(pattern)))
+const files = slowestFirst((patterns.length > 0 ? patterns : unitOnly ? UNIT_FILES : ALL_FILES).flatMap((pattern) => globSync(pattern)))
 
-const cluster = await startTestCluster()
+const cluster = unitOnly ? undefined : await startTestCluster()
 const child = spawn(process.execPath, ['--test', `--test-concurrency=${process.env.TEST_CONCURRENCY || 2}`, '--test-timeout=120000', ...nodeFlags, ...files], {
   stdio: 'inherit',
   env: {
     ...process.env,
-    TEST_POSTGRES_URL: cluster.url,
-    TEST_TEMPLATE_DATABASE: cluster.template,
+    ...(cluster ? { TEST_POSTGRES_URL: cluster.url, TEST_TEMPLATE_DATABASE: cluster.template } : { TEST_DATABASE: 'off' }),
     // Anything that reads the service's own variable (a spawned CLI) stays as quiet as the tests.
     LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent'
   }
@@ -26,7 +28,7 @@ const child = spawn(process.execPath, ['--test', `--test-concurrency=${process.e
 // Ctrl-C reaches the test runner too; stop the cluster once it has exited.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
 const code = await new Promise<number>((resolve) => child.on('exit', (status) => resolve(status ?? 1)))
-await cluster.stop()
+await cluster?.stop()
 process.exit(code)
 
 /**

@@ -18,6 +18,9 @@ let cluster: Promise<{ url: string, template: string }> | undefined
  */
 function sharedCluster () {
   cluster ??= (async () => {
+    if (process.env.TEST_DATABASE === 'off') {
+      throw new Error('this run has no PostgreSQL (npm run test:unit): a test that needs a database belongs in test/integration/')
+    }
     const url = process.env.TEST_POSTGRES_URL
     const template = process.env.TEST_TEMPLATE_DATABASE
     if (url && template) return { url, template }
