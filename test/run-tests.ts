@@ -5,7 +5,14 @@
 // with `--` go to `node --test` (e.g. --test-reporter=spec, --test-name-pattern=…).
 import { spawn } from 'node:child_process'
 import { globSync, readFileSync } from 'node:fs'
-import { startTestCluster } from './helpers/test-cluster.ts'
+import { enableCompileCache } from 'node:module'
+import { fileURLToPath } from 'node:url'
+
+// Every test file is a process that loads and compiles the same modules (pg-boss, both
+// CRM clients, express, …); V8's compile cache on disk cuts that CPU by about a third.
+process.env.NODE_COMPILE_CACHE ??= fileURLToPath(new URL('../node_modules/.cache/node-compile-cache', import.meta.url))
+enableCompileCache(process.env.NODE_COMPILE_CACHE)
+const { startTestCluster } = await import('./helpers/test-cluster.ts')
 
 const UNIT_FILES = ['test/unit/**/*.test.ts', 'test/property/**/*.test.ts']
 const ALL_FILES = [...UNIT_FILES, 'test/integration/**/*.test.ts', 'test/browser/**/*.test.ts']

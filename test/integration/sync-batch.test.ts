@@ -1,24 +1,27 @@
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, test } from 'node:test'
 import type { CrmConnector } from '../../src/crm/connector.ts'
+import { createHubspotConnector } from '../../src/crm/hubspot/index.ts'
 import { withTransaction } from '../../src/db/pool.ts'
 import type { AgentClaraEvent } from '../../src/events/schemas.ts'
 import { applyEvent } from '../../src/mirror/apply-event.ts'
 import type { EntityRef } from '../../src/mirror/entity-ref.ts'
 import { syncBatch, type EntityOutcome } from '../../src/sync/sync-batch.ts'
+import { createHubspotSandbox } from '../../src/sandbox/hubspot/index.ts'
 import { markSynced } from '../../src/sync/sync-records.ts'
 import { hubspotRecords, salesforceRecords, startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
 
 // syncBatch against both real connectors and their sandboxes over HTTP, on a real mirror,
 // with no workers: what it writes, in which order, and the outcome it reports per entity.
-// Every test uses customers of its own; the sandboxes start empty (and provisioned) each time.
+// Every test uses customers of its own and starts without faults. (Resetting the sandboxes
+// instead would mean provisioning HubSpot again each time, and its rate limit would make
+// the tests wait.)
 let h: SyncHarness
 before(async () => { h = await startSyncHarness({ workers: false }) })
 after(() => h.close())
-beforeEach(async () => {
-  h.hubspot.reset()
-  h.salesforce.reset()
-  for (const connector of h.connectors) await connector.prepare()
+beforeEach(() => {
+  h.hubspot.faults.reset()
+  h.salesforce.faults.reset()
 })
 
 const at = (minute: number) => `2024-07-01T10:${String(minute).padStart(2, '0')}:00Z`
@@ -133,9 +136,11 @@ test('when entities are not in the mirror, then they are reported missing withou
   assert.equal(requests(hubspot), before)
 })
 
-test('when the CRM rejects the whole call, then every contact in it fails permanently', async () => {
-  const hubspot = h.connectors.find((c) => c.name === 'hubspot') ?? assert.fail()
-  h.hubspot.reset() // the custom properties are gone: HubSpot answers 400 PROPERTY_DOESNT_EXIST
+test('when the CRM rejects the whole call, then every contact in it fails permanently', async (t) => {
+  // A HubSpot portal of its own, never provisioned: it answers 400 PROPERTY_DOESNT_EXIST.
+  const portal = createHubspotSandbox()
+  t.after(() => portal.close())
+  const hubspot = createHubspotConnector({ accessToken: portal.accessToken, baseUrl: await portal.listen(), timeoutMs: 5000, limiter: { acquire: async () => {}, pause: () => {} } })
   const first = await mirrorCustomer('unprovisioned_1')
   const second = await mirrorCustomer('unprovisioned_2')
   const { outcomes } = await syncBatch({ pool: h.pool, connector: hubspot }, [first.contact, second.contact])
