@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, rename, rm } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -22,6 +22,10 @@ export async function seedDataDir (dataDir: string): Promise<void> {
   const pristine = await pristineCluster()
   await mkdir(dataDir, { recursive: true })
   await run('cp', ['-a', join(pristine, 'pgdata'), join(dataDir, 'pgdata')])
+  // Loopback only and throwaway: no password check. With `password`, the server derives the
+  // SCRAM key (4096 HMAC rounds) for every connection, and a run opens hundreds.
+  const hba = join(dataDir, 'pgdata', 'pg_hba.conf')
+  await writeFile(hba, (await readFile(hba, 'utf8')).replace(/^(host\s+all\s+all\s+\S+\s+)password$/gm, '$1trust'))
 }
 
 async function pristineCluster (): Promise<string> {
