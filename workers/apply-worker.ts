@@ -2,11 +2,12 @@ import type pg from 'pg'
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmName } from '../src/crm/connector.ts'
-import { enqueueSync } from '../src/sync/enqueue-sync.ts'
 import type { ApplyJob } from '../src/mirror/apply-queue.ts'
 import type { AgentClaraEvent } from '../src/events/schemas.ts'
 import { applyEvent } from '../src/mirror/apply-event.ts'
+import type { EntityRef } from '../src/mirror/entity-ref.ts'
 import { ConversationNotKnownYet } from '../src/mirror/errors.ts'
+import { recordChanges } from '../src/sync/entity-versions.ts'
 
 /**
  * Applies inbox events to the mirror and enqueues CRM syncs for what changed. A batch
@@ -25,9 +26,13 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
         'SELECT id, payload FROM webhook_events WHERE id = ANY($1::bigint[])', [jobs.map((job) => job.data.eventId)])
       const payloads = new Map(rows.map((row) => [row.id, row.payload]))
       const results: JobResult[] = []
+      const changed: EntityRef[] = []
       for (const job of jobs) {
-        results.push(await applyOne(client, job, payloads.get(String(job.data.eventId))))
+        results.push(await applyOne(client, job, payloads.get(String(job.data.eventId)), changed))
       }
+      // Once per batch, last: version bumps (row locks until COMMIT) in one sorted
+      // statement, then the sync jobs. See src/sync/entity-versions.ts for why.
+      await recordChanges(deps.boss, client, deps.crms, changed)
       await client.query('COMMIT')
       return results
     } catch (error) {
@@ -38,7 +43,7 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
     }
   }
 
-  async function applyOne (client: pg.PoolClient, job: JobWithMetadata<ApplyJob>, payload: AgentClaraEvent | null | undefined): Promise<JobResult> {
+  async function applyOne (client: pg.PoolClient, job: JobWithMetadata<ApplyJob>, payload: AgentClaraEvent | null | undefined, changed: EntityRef[]): Promise<JobResult> {
     const log = deps.logger.child({ job: job.id, eventId: job.data.eventId })
     if (!payload) {
       log.warn('inbox event missing or without payload; nothing to apply')
@@ -46,11 +51,11 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
     }
     await client.query('SAVEPOINT apply_event')
     try {
-      const changed = await applyEvent(client, payload)
-      await enqueueSync(deps.boss, client, deps.crms, changed)
+      const refs = await applyEvent(client, payload)
       await client.query('UPDATE webhook_events SET status = \'applied\', applied_at = now(), error = NULL WHERE id = $1', [job.data.eventId])
       await client.query('RELEASE SAVEPOINT apply_event')
-      log.debug({ event: payload.event, changed: changed.length }, 'event applied')
+      changed.push(...refs)
+      log.debug({ event: payload.event, changed: refs.length }, 'event applied')
       return { id: job.id, status: 'completed' }
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT apply_event')

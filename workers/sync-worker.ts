@@ -5,7 +5,8 @@ import type { CrmConnector } from '../src/crm/connector.ts'
 import { markFailed, markSynced } from '../src/sync/sync-records.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
-import { syncQueue } from '../src/sync/sync-queue.ts'
+import { enqueueSync } from '../src/sync/enqueue-sync.ts'
+import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { syncBatch } from '../src/sync/sync-batch.ts'
 
 /**
@@ -18,7 +19,7 @@ export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connecto
   const crm = deps.connector.name
   return async function syncJobs (jobs: Array<JobWithMetadata<EntityRef>>): Promise<JobResult[]> {
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
-    const { outcomes, contactsNeeded } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)))
+    const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)))
 
     // A key is dead when a job for it is on its last attempt (or the CRM rejected it).
     const lastAttempt = new Set(jobs.filter((job) => job.retryCount >= job.retryLimit).map((job) => entityKey(job.data)))
@@ -27,7 +28,7 @@ export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connecto
     for (const [key, outcome] of outcomes) {
       const ref = parseKey(key)
       if (outcome.ok && 'crmId' in outcome) {
-        synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash })
+        synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash, version: versions.get(key) ?? 0 })
         deps.metrics.crmSync.inc({ crm, outcome: 'synced' })
       } else if (outcome.ok) {
         deps.metrics.crmSync.inc({ crm, outcome: 'unchanged' })
@@ -39,9 +40,13 @@ export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connecto
     }
     await markSynced(deps.pool, crm, synced)
     await markFailed(deps.pool, crm, failed)
+    // A change that committed while we were writing has its own job already (see
+    // entity-versions.ts); queueing again here is a cheap second line of defence.
+    const movedOn = await versionsMovedOn(deps.pool, synced.map((item) => ({ ref: item.ref, version: item.version })))
+    if (movedOn.length > 0) await enqueueSync(deps.boss, undefined, [crm], movedOn)
     // Messages waiting for a contact without a CRM id: make sure that contact's job is queued.
     if (contactsNeeded.length > 0) {
-      await deps.boss.insert(syncQueue(crm), contactsNeeded.map((id) => ({ data: { type: 'contact', id }, singletonKey: entityKey({ type: 'contact', id }) })))
+      await enqueueSync(deps.boss, undefined, [crm], contactsNeeded.map((id) => ({ type: 'contact' as const, id })))
     }
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length }, 'sync batch done')

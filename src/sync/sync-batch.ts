@@ -1,9 +1,11 @@
 import type pg from 'pg'
 import type { CrmConnector, Linked, RecordResult } from '../crm/connector.ts'
-import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
+import { withTransaction } from '../db/pool.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
 import { loadAppointments, loadContacts, loadMessages } from '../mirror/load-state.ts'
 import { callCrm, type Outcome } from './crm-call.ts'
+import { lockVersions } from './entity-versions.ts'
+import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
 
 export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true }
 
@@ -16,16 +18,23 @@ export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true
  * whose contact has no CRM id yet waits (retries) and its contact is named in
  * `contactsNeeded` so the caller can queue that contact's job.
  */
-export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector }, refs: EntityRef[], signal?: AbortSignal): Promise<{ outcomes: Map<string, EntityOutcome>, contactsNeeded: string[] }> {
-  const { pool, connector } = deps
+export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector }, refs: EntityRef[], signal?: AbortSignal): Promise<{ outcomes: Map<string, EntityOutcome>, contactsNeeded: string[], versions: Map<string, number> }> {
+  const { connector } = deps
   const ids = (type: EntityRef['type']) => refs.filter((ref) => ref.type === type).map((ref) => ref.id)
-  const [messages, appointments] = await Promise.all([loadMessages(pool, ids('message')), loadAppointments(pool, ids('appointment'))])
-  const linkedCustomers = [...messages.values(), ...appointments.values()].map((state) => state.customerId)
-  const contacts = await loadContacts(pool, ids('contact'))
-  const records = await loadRecords(pool, connector.name, [
-    ...[...new Set([...ids('contact'), ...linkedCustomers])].map((id) => ({ type: 'contact' as const, id })),
-    ...refs.filter((ref) => ref.type !== 'contact')
-  ])
+  // One read transaction: the version lock first (it waits for applies in flight), then the
+  // state, each statement with a snapshot taken after the lock (see entity-versions.ts).
+  const { versions, messages, appointments, contacts, records } = await withTransaction(deps.pool, async (client) => {
+    const versions = await lockVersions(client, refs)
+    const messages = await loadMessages(client, ids('message'))
+    const appointments = await loadAppointments(client, ids('appointment'))
+    const contacts = await loadContacts(client, ids('contact'))
+    const linkedCustomers = [...messages.values(), ...appointments.values()].map((state) => state.customerId)
+    const records = await loadRecords(client, connector.name, [
+      ...[...new Set([...ids('contact'), ...linkedCustomers])].map((id) => ({ type: 'contact' as const, id })),
+      ...refs.filter((ref) => ref.type !== 'contact')
+    ])
+    return { versions, messages, appointments, contacts, records }
+  })
   const outcomes = new Map<string, EntityOutcome>()
   const contactsNeeded = new Set<string>()
   const record = (key: string): SyncRecord | undefined => records.get(key)
@@ -70,7 +79,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
   }
   await write(linked('message', messages), (states) => connector.upsertMessages(states, signal), (state) => state.messageId)
   await write(linked('appointment', appointments), (states) => connector.upsertAppointments(states, signal), (state) => state.appointmentId)
-  return { outcomes, contactsNeeded: [...contactsNeeded] }
+  return { outcomes, contactsNeeded: [...contactsNeeded], versions }
 
   async function write<S> (items: Array<{ key: string, state: S, hash: string }>, upsert: (states: S[]) => Promise<RecordResult[]>, idOf: (state: S) => string) {
     if (items.length === 0) return

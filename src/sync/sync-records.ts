@@ -28,16 +28,17 @@ export async function loadRecords (db: pg.Pool | pg.ClientBase, crm: CrmName, re
   ]))
 }
 
-export async function markSynced (db: pg.Pool | pg.ClientBase, crm: CrmName, items: Array<{ ref: EntityRef, crmId: string, hash: string }>): Promise<void> {
+/** Records what was written: the CRM id, the hash of the state and the entity version it was read at. */
+export async function markSynced (db: pg.Pool | pg.ClientBase, crm: CrmName, items: Array<{ ref: EntityRef, crmId: string, hash: string, version: number }>): Promise<void> {
   if (items.length === 0) return
   await db.query(`
-    INSERT INTO crm_records (crm, entity_type, entity_id, status, crm_id, synced_hash, synced_at, attempts, last_error, last_attempt_at)
-    SELECT $1, t.type, t.id, 'synced', t.crm_id, t.hash, now(), 0, NULL, now()
-    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(type, id, crm_id, hash)
+    INSERT INTO crm_records (crm, entity_type, entity_id, status, crm_id, synced_hash, synced_version, synced_at, attempts, last_error, last_attempt_at)
+    SELECT $1, t.type, t.id, 'synced', t.crm_id, t.hash, t.version, now(), 0, NULL, now()
+    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS t(type, id, crm_id, hash, version)
     ON CONFLICT (crm, entity_type, entity_id) DO UPDATE SET
-      status = 'synced', crm_id = EXCLUDED.crm_id, synced_hash = EXCLUDED.synced_hash, synced_at = now(),
-      attempts = 0, last_error = NULL, last_attempt_at = now()`,
-  [crm, items.map((item) => item.ref.type), items.map((item) => item.ref.id), items.map((item) => item.crmId), items.map((item) => item.hash)])
+      status = 'synced', crm_id = EXCLUDED.crm_id, synced_hash = EXCLUDED.synced_hash, synced_version = EXCLUDED.synced_version,
+      synced_at = now(), attempts = 0, last_error = NULL, last_attempt_at = now()`,
+  [crm, items.map((item) => item.ref.type), items.map((item) => item.ref.id), items.map((item) => item.crmId), items.map((item) => item.hash), items.map((item) => item.version)])
 }
 
 export async function markFailed (db: pg.Pool | pg.ClientBase, crm: CrmName, items: Array<{ ref: EntityRef, error: string, dead: boolean }>): Promise<void> {
