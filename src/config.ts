@@ -21,16 +21,31 @@ const envSchema = z.object({
   HUBSPOT_BASE_URL: z.url().default('https://api.hubapi.com'),
   HUBSPOT_APPOINTMENT_OBJECT: z.enum(['meetings', 'appointments']).default('meetings'),
   HUBSPOT_PORTAL_ID: optional,
-  // HubSpot's private-app limit is 100 (Free/Starter) or 190 (Pro/Enterprise) per 10 s.
-  HUBSPOT_REQUESTS_PER_10S: z.coerce.number().int().min(1).default(100),
+  // The account's tier sets the published limits: 100 requests per 10 s on Free/Starter, 190
+  // on Professional/Enterprise; 250,000 / 625,000 / 1,000,000 a day (shared by every app).
+  HUBSPOT_TIER: z.enum(['free', 'starter', 'professional', 'enterprise']).default('starter'),
+  HUBSPOT_REQUESTS_PER_10S: z.coerce.number().int().min(1).optional(),
+  HUBSPOT_DAILY_LIMIT: z.coerce.number().int().min(1).optional(),
+  HUBSPOT_DAILY_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   SALESFORCE_LOGIN_URL: optional,
   SALESFORCE_CLIENT_ID: optional,
   SALESFORCE_CLIENT_SECRET: optional,
   SALESFORCE_INSTANCE_URL: optional,
   SALESFORCE_ACCESS_TOKEN: optional,
   SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/, 'like 62.0').default('62.0'),
-  SALESFORCE_REQUESTS_PER_10S: z.coerce.number().int().min(1).default(250)
+  SALESFORCE_REQUESTS_PER_10S: z.coerce.number().int().min(1).default(250),
+  // The org's rolling 24 h API allocation (Enterprise Edition: 100,000 plus 1,000 per
+  // licence); Sforce-Limit-Info's figure replaces it once Salesforce has answered.
+  SALESFORCE_DAILY_LIMIT: z.coerce.number().int().min(1).default(100_000),
+  SALESFORCE_DAILY_SHARE: z.coerce.number().gt(0).max(1).default(0.5)
 })
+
+const HUBSPOT_TIERS = {
+  free: { requestsPer10s: 100, dailyLimit: 250_000 },
+  starter: { requestsPer10s: 100, dailyLimit: 250_000 },
+  professional: { requestsPer10s: 190, dailyLimit: 625_000 },
+  enterprise: { requestsPer10s: 190, dailyLimit: 1_000_000 }
+} as const
 
 export type Env = z.infer<typeof envSchema>
 
@@ -41,6 +56,9 @@ export interface HubspotConfig {
   appointmentObject: 'meetings' | 'appointments'
   portalId?: string
   requestsPer10s: number
+  dailyLimit: number
+  /** The share of the account's daily quota this app may use (the rest is for other integrations). */
+  dailyShare: number
 }
 
 export type SalesforceCredentials =
@@ -52,6 +70,8 @@ export interface SalesforceConfig {
   credentials?: SalesforceCredentials
   apiVersion: string
   requestsPer10s: number
+  dailyLimit: number
+  dailyShare: number
 }
 
 export interface Config {
@@ -115,14 +135,21 @@ function hubspotConfig (env: Env, production: boolean): HubspotConfig | undefine
     baseUrl: env.HUBSPOT_BASE_URL,
     appointmentObject: env.HUBSPOT_APPOINTMENT_OBJECT,
     portalId: env.HUBSPOT_PORTAL_ID,
-    requestsPer10s: env.HUBSPOT_REQUESTS_PER_10S
+    requestsPer10s: env.HUBSPOT_REQUESTS_PER_10S ?? HUBSPOT_TIERS[env.HUBSPOT_TIER].requestsPer10s,
+    dailyLimit: env.HUBSPOT_DAILY_LIMIT ?? HUBSPOT_TIERS[env.HUBSPOT_TIER].dailyLimit,
+    dailyShare: env.HUBSPOT_DAILY_SHARE
   }
   if (env.HUBSPOT_ACCESS_TOKEN) return { mode: 'real', accessToken: env.HUBSPOT_ACCESS_TOKEN, ...shared }
   return production ? undefined : { mode: 'sandbox', ...shared }
 }
 
 function salesforceConfig (env: Env, production: boolean): SalesforceConfig | undefined {
-  const shared = { apiVersion: env.SALESFORCE_API_VERSION, requestsPer10s: env.SALESFORCE_REQUESTS_PER_10S }
+  const shared = {
+    apiVersion: env.SALESFORCE_API_VERSION,
+    requestsPer10s: env.SALESFORCE_REQUESTS_PER_10S,
+    dailyLimit: env.SALESFORCE_DAILY_LIMIT,
+    dailyShare: env.SALESFORCE_DAILY_SHARE
+  }
   const { SALESFORCE_LOGIN_URL: loginUrl, SALESFORCE_CLIENT_ID: clientId, SALESFORCE_CLIENT_SECRET: clientSecret } = env
   if (loginUrl && clientId && clientSecret) {
     return { mode: 'real', credentials: { kind: 'client-credentials', loginUrl, clientId, clientSecret }, ...shared }

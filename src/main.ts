@@ -20,6 +20,7 @@ import { createMetrics, type Metrics } from './metrics.ts'
 import { createInbox } from './receiver/inbox.ts'
 import { sandboxRegistry } from './sandbox/registry.ts'
 import { startBanner } from './startup-banner.ts'
+import type { CircuitSettings } from './sync/circuit.ts'
 import { ensureQueues } from './sync/ensure-queues.ts'
 import { startConnectors, type StartSandbox } from './sync/start-connectors.ts'
 
@@ -33,6 +34,8 @@ export interface WorkerDeps {
   connectors: CrmConnector[]
   logger: Logger
   metrics: Metrics
+  /** When a CRM's circuit opens and how often it is probed (defaults in src/sync/circuit.ts). */
+  circuitSettings?: CircuitSettings
 }
 export type StartWorkers = (deps: WorkerDeps) => Promise<{ stop: () => Promise<void> }>
 

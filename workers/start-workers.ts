@@ -2,7 +2,9 @@ import type { WorkerDeps } from '../src/main.ts'
 import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
 import { syncQueue } from '../src/sync/sync-queue.ts'
 import { createApplyHandler } from './apply-worker.ts'
+import { startCircuitProbe } from './circuit-probe.ts'
 import { createSyncHandler } from './sync-worker.ts'
+import { createCircuit } from '../src/sync/circuit.ts'
 import type { EntityRef } from '../src/mirror/entity-ref.ts'
 
 // Batches keep CRM calls full. New jobs wake workers by NOTIFY; the 1 s poll picks up
@@ -21,13 +23,23 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
   const ids: Array<[string, string]> = []
   const apply = createApplyHandler({ pool: deps.pool, boss: deps.boss, crms, logger: deps.logger.child({ worker: 'apply' }) })
   ids.push([APPLY_QUEUE, await deps.boss.work<ApplyJob, unknown, typeof applyOptions>(APPLY_QUEUE, applyOptions, apply)])
+  const probes: Array<{ stop: () => Promise<void> }> = []
   for (const connector of deps.connectors) {
-    const handler = createSyncHandler({ pool: deps.pool, boss: deps.boss, connector, logger: deps.logger.child({ worker: `sync-${connector.name}` }), metrics: deps.metrics })
+    const sync = {
+      pool: deps.pool,
+      boss: deps.boss,
+      connector,
+      circuit: createCircuit({ pool: deps.pool, crm: connector.name, settings: deps.circuitSettings }),
+      logger: deps.logger.child({ worker: `sync-${connector.name}` }),
+      metrics: deps.metrics
+    }
     const queue = syncQueue(connector.name)
-    ids.push([queue, await deps.boss.work<EntityRef, unknown, typeof syncOptions>(queue, syncOptions, handler)])
+    ids.push([queue, await deps.boss.work<EntityRef, unknown, typeof syncOptions>(queue, syncOptions, createSyncHandler(sync))])
+    probes.push(startCircuitProbe(sync))
   }
   return {
     async stop () {
+      await Promise.all(probes.map((probe) => probe.stop()))
       // Waits for active batches to finish; jobs not started stay queued for the next worker.
       await Promise.all(ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })))
     }

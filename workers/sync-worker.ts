@@ -2,36 +2,63 @@ import type pg from 'pg'
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
-import { markFailed, markSynced } from '../src/sync/sync-records.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
+import type { Circuit } from '../src/sync/circuit.ts'
 import { enqueueSync } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
-import { syncBatch } from '../src/sync/sync-batch.ts'
+import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
+import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
+import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
+
+export interface SyncHandlerDeps {
+  pool: pg.Pool
+  boss: PgBoss
+  connector: CrmConnector
+  circuit: Circuit
+  logger: Logger
+  metrics: Metrics
+}
 
 /**
  * The pg-boss handler for one CRM's sync queue: turns a batch of jobs into one
  * `syncBatch`, records each entity's outcome in `crm_records`, and settles each job on
- * its own — a failed record retries alone (with backoff), a rejected one is dead at once,
- * and one out of attempts is marked dead (visible and replayable on the dashboard).
+ * its own. A record the CRM rejects is dead at once (visible, replayable); a record that
+ * failed for itself retries alone with backoff and is dead after its last attempt. When
+ * the CRM fails as a whole its circuit counts it, and while the circuit is open records
+ * are parked as `waiting` — no attempts spent, never dead — until a probe finds the CRM
+ * answering and queues them all again.
  */
-export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connector: CrmConnector, logger: Logger, metrics: Metrics }) {
+export function createSyncHandler (deps: SyncHandlerDeps) {
   const crm = deps.connector.name
+  const { circuit } = deps
+
   return async function syncJobs (jobs: Array<JobWithMetadata<EntityRef>>): Promise<JobResult[]> {
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
-    const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)))
+    const status = await circuit.status()
+    if (status.open && !(await circuit.claimProbe())) {
+      await park(refs, status.reason)
+      return jobs.map((job) => ({ id: job.id, status: 'completed' }))
+    }
 
-    // A key is dead when a job for it is on its last attempt (or the CRM rejected it).
+    const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)))
+    const failures = [...outcomes.values()].filter((outcome) => !outcome.ok)
+    const down = failures.find((outcome) => outcome.whole === 'down')
+    const opened = down ? await circuit.failed(down.error) : false
+    if (!down && failures.length < outcomes.size && await circuit.succeeded()) await requeueWaiting(deps)
+
     const lastAttempt = new Set(jobs.filter((job) => job.retryCount >= job.retryLimit).map((job) => entityKey(job.data)))
     const synced: Parameters<typeof markSynced>[2] = []
     const failed: Parameters<typeof markFailed>[2] = []
+    const parked: EntityRef[] = []
     for (const [key, outcome] of outcomes) {
       const ref = parseKey(key)
-      if (outcome.ok && 'crmId' in outcome) {
-        synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash, version: versions.get(key) ?? 0 })
-        deps.metrics.crmSync.inc({ crm, outcome: 'synced' })
-      } else if (outcome.ok) {
-        deps.metrics.crmSync.inc({ crm, outcome: 'unchanged' })
+      if (outcome.ok) {
+        if ('crmId' in outcome) synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash, version: versions.get(key) ?? 0 })
+        deps.metrics.crmSync.inc({ crm, outcome: 'crmId' in outcome ? 'synced' : 'unchanged' })
+      } else if (outcome.whole && (opened || status.open || lastAttempt.has(key))) {
+        // The CRM, not the record, is the problem: park it rather than spend or end its attempts.
+        parked.push(ref)
       } else {
         const dead = !outcome.retryable || lastAttempt.has(key)
         failed.push({ ref, error: outcome.error, dead })
@@ -40,22 +67,37 @@ export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connecto
     }
     await markSynced(deps.pool, crm, synced)
     await markFailed(deps.pool, crm, failed)
-    // A change that committed while we were writing has its own job already (see
-    // entity-versions.ts); queueing again here is a cheap second line of defence.
-    const movedOn = await versionsMovedOn(deps.pool, synced.map((item) => ({ ref: item.ref, version: item.version })))
-    if (movedOn.length > 0) await enqueueSync(deps.boss, undefined, [crm], movedOn)
-    // Messages waiting for a contact without a CRM id: make sure that contact's job is queued.
-    if (contactsNeeded.length > 0) {
-      await enqueueSync(deps.boss, undefined, [crm], contactsNeeded.map((id) => ({ type: 'contact' as const, id })))
+    if (parked.length > 0) {
+      // A record parked on its last attempt must not wait for a circuit that never opened.
+      if (!opened && !status.open) await circuit.failed(down?.error ?? 'the CRM keeps failing', true)
+      await park(parked, down?.error ?? null)
     }
+    await queueFollowUps(synced, contactsNeeded)
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
-    deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length }, 'sync batch done')
+    deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')
 
     return jobs.map((job): JobResult => {
-      const outcome = outcomes.get(entityKey(job.data))
-      if (!outcome || outcome.ok) return { id: job.id, status: 'completed' }
+      const outcome: EntityOutcome | undefined = outcomes.get(entityKey(job.data))
+      if (!outcome || outcome.ok || parked.some((ref) => entityKey(ref) === entityKey(job.data))) return { id: job.id, status: 'completed' }
       return { id: job.id, status: outcome.retryable ? 'failed' : 'deadletter', output: { error: outcome.error } }
     })
+  }
+
+  async function park (refs: EntityRef[], reason: string | null): Promise<void> {
+    await markWaiting(deps.pool, crm, refs, `${crm} unavailable, waiting for it to answer again${reason ? `: ${reason}` : ''}`)
+    deps.metrics.crmSync.inc({ crm, outcome: 'waiting' }, refs.length)
+  }
+
+  async function queueFollowUps (synced: Array<{ ref: EntityRef, version: number }>, contactsNeeded: string[]): Promise<void> {
+    // A change that committed while we were writing has its own job already (see
+    // entity-versions.ts); queueing again here is a cheap second line of defence.
+    const movedOn = await versionsMovedOn(deps.pool, synced)
+    // Contacts that just reached the CRM wake the messages and appointments waiting for them.
+    const contacts = synced.filter((item) => item.ref.type === 'contact').map((item) => item.ref.id)
+    const dependents = await dependentsWaitingFor(deps.pool, crm, contacts)
+    // Messages waiting for a contact without a CRM id: make sure that contact's job is queued.
+    const needed = contactsNeeded.map((id) => ({ type: 'contact' as const, id }))
+    await enqueueSync(deps.boss, undefined, [crm], [...movedOn, ...dependents, ...needed])
   }
 }
 

@@ -44,7 +44,12 @@ export interface ConnectorDeps {
   /** Upper bound for every single HTTP call to the CRM (CRM_TIMEOUT_MS). */
   timeoutMs: number
   /** Awaited before every HTTP call to the CRM. */
-  limiter: { acquire: (signal?: AbortSignal) => Promise<void>, pause: (ms: number) => void }
+  limiter: {
+    acquire: (signal?: AbortSignal) => Promise<void>
+    pause: (ms: number) => void
+    /** Fed every response's headers, so the budget adapts to what the CRM reports. */
+    observe?: (headers: Record<string, string | string[] | undefined>) => void
+  }
   /** Called once per HTTP response (status code) or failure ('timeout' | 'error'). */
   onRequest?: (status: number | 'timeout' | 'error') => void
 }

@@ -1,7 +1,11 @@
 import type { RecordResult } from '../crm/connector.ts'
-import { CrmPermanentError, CrmRateLimitedError, CrmRetryableError } from '../crm/errors.ts'
+import { CrmPermanentError, CrmQuotaSpentError, CrmRateLimitedError, CrmRetryableError } from '../crm/errors.ts'
 
-export type CallOutcome = { ok: true, crmId: string } | { ok: false, error: string, retryable: boolean }
+/**
+ * `whole`: the call failed as a whole, not because of the record — `down` (5xx, timeout,
+ * connection, credentials, spent quota: the circuit counts these) or `rate-limited`.
+ */
+export type CallOutcome = { ok: true, crmId: string } | { ok: false, error: string, retryable: boolean, whole?: 'down' | 'rate-limited' }
 export type Outcome = { ok: true, crmId: string, hash: string } | Extract<CallOutcome, { ok: false }>
 
 const RATE_LIMIT_RETRIES = 2
@@ -31,14 +35,15 @@ export async function callCrm (keys: string[], write: () => Promise<RecordResult
     } catch (error) {
       if (error instanceof CrmRateLimitedError) {
         if (rateLimitRetries++ < RATE_LIMIT_RETRIES) continue
-      } else if (error instanceof CrmRetryableError && transientRetries < TRANSIENT_RETRIES) {
+      } else if (error instanceof CrmRetryableError && !(error instanceof CrmQuotaSpentError) && transientRetries < TRANSIENT_RETRIES) {
         transientRetries += 1
         await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 500))
         continue
       }
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       const retryable = !(error instanceof CrmPermanentError)
-      for (const key of keys) outcomes.set(key, { ok: false, error: message, retryable })
+      const whole = !retryable ? undefined : error instanceof CrmRateLimitedError ? 'rate-limited' : 'down'
+      for (const key of keys) outcomes.set(key, { ok: false, error: message, retryable, whole })
       return outcomes
     }
   }

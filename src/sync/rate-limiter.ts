@@ -1,13 +1,17 @@
-/**
- * Client-side sliding-window limiter: at most `max` calls in any `intervalMs`. Keeping
- * just under the CRM's published limit costs less than bouncing off its 429s.
- */
+/** What every CRM call waits on before it goes out. */
 export interface RateLimiter {
   acquire: (signal?: AbortSignal) => Promise<void>
   /** Blocks every caller for `ms` (after a 429 with Retry-After). */
   pause: (ms: number) => void
+  /** Learns from the CRM's rate-limit headers (limits, what is left). */
+  observe?: (headers: Record<string, string | string[] | undefined>) => void
 }
 
+/**
+ * In-process sliding-window limiter: at most `max` calls in any `intervalMs`. For one-off
+ * tools (`npm run crm:setup`) and tests; the service shares one budget across processes
+ * through PostgreSQL (rate-budget.ts).
+ */
 export function createRateLimiter (options: { max: number, intervalMs: number, now?: () => number }): RateLimiter {
   const now = options.now ?? Date.now
   const sent: number[] = []

@@ -51,3 +51,39 @@ export async function markFailed (db: pg.Pool | pg.ClientBase, crm: CrmName, ite
       status = EXCLUDED.status, attempts = crm_records.attempts + 1, last_error = EXCLUDED.last_error, last_attempt_at = now()`,
   [crm, items.map((item) => item.ref.type), items.map((item) => item.ref.id), items.map((item) => item.error), items.map((item) => item.dead)])
 }
+
+/**
+ * Parks records while their CRM is unavailable as a whole: `waiting`, with why, and no
+ * attempt counted. They are queued again when the CRM answers (`waitingRecords`).
+ */
+export async function markWaiting (db: pg.Pool | pg.ClientBase, crm: CrmName, refs: EntityRef[], reason: string): Promise<void> {
+  if (refs.length === 0) return
+  await db.query(`
+    INSERT INTO crm_records (crm, entity_type, entity_id, status, last_error, last_attempt_at)
+    SELECT $1, t.type, t.id, 'waiting', $4, now() FROM unnest($2::text[], $3::text[]) AS t(type, id)
+    ON CONFLICT (crm, entity_type, entity_id) DO UPDATE SET status = 'waiting', last_error = EXCLUDED.last_error, last_attempt_at = now()`,
+  [crm, refs.map((ref) => ref.type), refs.map((ref) => ref.id), reason])
+}
+
+/** Every record parked for this CRM. */
+export async function waitingRecords (db: pg.Pool | pg.ClientBase, crm: CrmName): Promise<EntityRef[]> {
+  const { rows } = await db.query<{ entity_type: EntityRef['type'], entity_id: string }>(
+    "SELECT entity_type, entity_id FROM crm_records WHERE crm = $1 AND status = 'waiting'", [crm])
+  return rows.map((row) => ({ type: row.entity_type, id: row.entity_id }))
+}
+
+/**
+ * Messages and appointments of these customers that wait (with backoff) for their contact
+ * to reach the CRM: once it has, they can go at once instead of at their next retry.
+ */
+export async function dependentsWaitingFor (db: pg.Pool | pg.ClientBase, crm: CrmName, customerIds: string[]): Promise<EntityRef[]> {
+  if (customerIds.length === 0) return []
+  const { rows } = await db.query<{ entity_type: EntityRef['type'], entity_id: string }>(`
+    SELECT r.entity_type, r.entity_id FROM crm_records r
+    LEFT JOIN messages m ON r.entity_type = 'message' AND m.id = r.entity_id
+    LEFT JOIN conversations v ON v.id = m.conversation_id
+    LEFT JOIN appointments a ON r.entity_type = 'appointment' AND a.id = r.entity_id
+    WHERE r.crm = $1 AND r.status = 'retrying' AND r.last_error LIKE 'waiting for contact %'
+      AND coalesce(v.customer_id, a.customer_id) = ANY($2::text[])`, [crm, customerIds])
+  return rows.map((row) => ({ type: row.entity_type, id: row.entity_id }))
+}

@@ -16,6 +16,7 @@ import { applyEvent } from '../../src/mirror/apply-event.ts'
 import type { EntityRef } from '../../src/mirror/entity-ref.ts'
 import { loadContacts } from '../../src/mirror/load-state.ts'
 import { createHubspotSandbox, type HubspotSandbox } from '../../src/sandbox/hubspot/index.ts'
+import { createCircuit } from '../../src/sync/circuit.ts'
 import { ensureQueues } from '../../src/sync/ensure-queues.ts'
 import { recordChanges } from '../../src/sync/entity-versions.ts'
 import { createRateLimiter } from '../../src/sync/rate-limiter.ts'
@@ -93,7 +94,9 @@ test('when a sync job is fetched between an apply\'s dropped enqueue and its com
   // What work() hands a handler: the job plus its abort signal.
   const jobs = fetched.map((job) => ({ ...job, signal: new AbortController().signal }))
   assert.deepEqual(jobs.map((job) => job.data), [{ type: 'contact', id: CUSTOMER }])
-  const handler = createSyncHandler({ pool, boss, connector, logger: createLogger({ level: 'silent' }), metrics: createMetrics({ defaultMetrics: false }) })
+  const handler = createSyncHandler({
+    pool, boss, connector, circuit: createCircuit({ pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: createMetrics({ defaultMetrics: false })
+  })
   let settled = false
   const running = handler(jobs).finally(() => { settled = true })
 

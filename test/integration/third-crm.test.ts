@@ -43,7 +43,7 @@ function createNotebookConnector (deps: ConnectorDeps): CrmConnector {
 const notebook: CrmDefinition = {
   name: 'notebook',
   target: () => 'real',
-  requestsPer10s: () => 50,
+  budget: () => ({ limit: 50, windowMs: 10_000, dailyLimit: 10_000, dailyShare: 1 }),
   connect: (_config, deps) => createNotebookConnector(deps)
 }
 

@@ -5,7 +5,12 @@ import { createHubspotConnector } from './connector.ts'
 export const hubspotDefinition: CrmDefinition = {
   name: 'hubspot',
   target: (config) => config.hubspot?.mode ?? 'off',
-  requestsPer10s: (config) => config.hubspot?.requestsPer10s ?? 100,
+  budget (config) {
+    const settings = config.hubspot
+    return settings
+      ? { limit: settings.requestsPer10s, windowMs: 10_000, dailyLimit: settings.dailyLimit, dailyShare: settings.dailyShare }
+      : { limit: 100, windowMs: 10_000, dailyLimit: 250_000, dailyShare: 0.5 }
+  },
   connect (config, deps, sandbox) {
     const hubspot = config.hubspot
     if (!hubspot) throw new Error('HubSpot is not configured')

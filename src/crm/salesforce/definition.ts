@@ -5,7 +5,12 @@ import { createSalesforceConnector } from './connector.ts'
 export const salesforceDefinition: CrmDefinition = {
   name: 'salesforce',
   target: (config) => config.salesforce?.mode ?? 'off',
-  requestsPer10s: (config) => config.salesforce?.requestsPer10s ?? 250,
+  budget (config) {
+    const settings = config.salesforce
+    return settings
+      ? { limit: settings.requestsPer10s, windowMs: 10_000, dailyLimit: settings.dailyLimit, dailyShare: settings.dailyShare }
+      : { limit: 250, windowMs: 10_000, dailyLimit: 100_000, dailyShare: 0.5 }
+  },
   connect (config, deps, sandbox) {
     const salesforce = config.salesforce
     if (!salesforce) throw new Error('Salesforce is not configured')
