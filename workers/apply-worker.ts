@@ -6,6 +6,7 @@ import type { ApplyJob } from '../src/mirror/apply-queue.ts'
 import type { AgentClaraEvent } from '../src/events/schemas.ts'
 import { applyEvent } from '../src/mirror/apply-event.ts'
 import type { EntityRef } from '../src/mirror/entity-ref.ts'
+import { lockCustomersOf } from '../src/mirror/customer-locks.ts'
 import { ConversationNotKnownYet } from '../src/mirror/errors.ts'
 import { recordChanges } from '../src/sync/entity-versions.ts'
 
@@ -25,6 +26,7 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
       const { rows } = await client.query<{ id: string, payload: AgentClaraEvent | null }>(
         'SELECT id, payload FROM webhook_events WHERE id = ANY($1::bigint[])', [jobs.map((job) => job.data.eventId)])
       const payloads = new Map(rows.map((row) => [row.id, row.payload]))
+      await lockCustomersOf(client, rows.flatMap((row) => row.payload ? [row.payload] : []))
       const results: JobResult[] = []
       const changed: EntityRef[] = []
       for (const job of jobs) {

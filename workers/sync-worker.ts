@@ -51,6 +51,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const synced: Parameters<typeof markSynced>[2] = []
     const failed: Parameters<typeof markFailed>[2] = []
     const parked: EntityRef[] = []
+    const waitingForContact: EntityRef[] = []
     for (const [key, outcome] of outcomes) {
       const ref = parseKey(key)
       if (outcome.ok) {
@@ -59,6 +60,9 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       } else if (outcome.whole && (opened || status.open || lastAttempt.has(key))) {
         // The CRM, not the record, is the problem: park it rather than spend or end its attempts.
         parked.push(ref)
+      } else if ('waitingFor' in outcome && lastAttempt.has(key)) {
+        // Never dead for its contact's sake: it waits, visibly, and goes when the contact lands.
+        waitingForContact.push(ref)
       } else {
         const dead = !outcome.retryable || lastAttempt.has(key)
         failed.push({ ref, error: outcome.error, dead })
@@ -72,13 +76,15 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       if (!opened && !status.open) await circuit.failed(down?.error ?? 'the CRM keeps failing', true)
       await park(parked, down?.error ?? null)
     }
+    await markWaiting(deps.pool, crm, waitingForContact, 'waiting for contact: it goes as soon as its contact is in the CRM')
     await queueFollowUps(synced, contactsNeeded)
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')
 
     return jobs.map((job): JobResult => {
       const outcome: EntityOutcome | undefined = outcomes.get(entityKey(job.data))
-      if (!outcome || outcome.ok || parked.some((ref) => entityKey(ref) === entityKey(job.data))) return { id: job.id, status: 'completed' }
+      const settled = [...parked, ...waitingForContact].some((ref) => entityKey(ref) === entityKey(job.data))
+      if (!outcome || outcome.ok || settled) return { id: job.id, status: 'completed' }
       return { id: job.id, status: outcome.retryable ? 'failed' : 'deadletter', output: { error: outcome.error } }
     })
   }

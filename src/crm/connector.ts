@@ -46,9 +46,9 @@ export interface ConnectorDeps {
   /** Awaited before every HTTP call to the CRM. */
   limiter: {
     acquire: (signal?: AbortSignal) => Promise<void>
-    pause: (ms: number) => void
+    pause: (ms: number) => void | Promise<void>
     /** Fed every response's headers, so the budget adapts to what the CRM reports. */
-    observe?: (headers: Record<string, string | string[] | undefined>) => void
+    observe?: (headers: Record<string, string | string[] | undefined>) => void | Promise<void>
   }
   /** Called once per HTTP response (status code) or failure ('timeout' | 'error'). */
   onRequest?: (status: number | 'timeout' | 'error') => void

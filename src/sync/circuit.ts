@@ -42,7 +42,7 @@ export function createCircuit (deps: { pool: pg.Pool, crm: CrmName, settings?: C
         RETURNING c.state = 'closed' AND (c.failures >= $2 OR $3) AS opened`, [crm, settings.threshold, force])
       if (!rows[0]?.opened) return false
       await pool.query(`UPDATE crm_circuits SET state = 'open', opened_at = now(), reason = $2,
-          probe_interval_ms = $3, next_probe_at = now() + $3 * interval '1 millisecond'
+          probe_interval_ms = $3::int, next_probe_at = now() + $3::int * interval '1 millisecond'
         WHERE crm = $1 AND state = 'closed'`, [crm, reason.slice(0, 500), settings.firstProbeMs])
       return true
     },
@@ -60,8 +60,8 @@ export function createCircuit (deps: { pool: pg.Pool, crm: CrmName, settings?: C
     /** While open: true for the one caller allowed to probe now (the next probe moves out). */
     async claimProbe (): Promise<boolean> {
       const { rowCount } = await pool.query(`
-        UPDATE crm_circuits SET probe_interval_ms = LEAST($2, probe_interval_ms * 2),
-          next_probe_at = now() + LEAST($2, probe_interval_ms * 2) * interval '1 millisecond'
+        UPDATE crm_circuits SET probe_interval_ms = LEAST($2::int, GREATEST(100, probe_interval_ms * 2)),
+          next_probe_at = now() + LEAST($2::int, GREATEST(100, probe_interval_ms * 2)) * interval '1 millisecond'
         WHERE crm = $1 AND state = 'open' AND next_probe_at <= now()`, [crm, settings.maxProbeMs])
       return (rowCount ?? 0) > 0
     }

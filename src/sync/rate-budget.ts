@@ -29,6 +29,7 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
   const now = deps.now ?? Date.now
   // Known at once in this process; shared through the database for the others.
   let pausedUntil = 0
+  let observedAt = 0
   let queue = Promise.resolve()
 
   async function take (signal?: AbortSignal): Promise<void> {
@@ -49,9 +50,9 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
   }
 
   // Best effort: a lost write only means another process learns it from its own response.
-  function pause (ms: number): void {
+  async function pause (ms: number): Promise<void> {
     pausedUntil = Math.max(pausedUntil, now() + ms)
-    pool.query(`INSERT INTO crm_rate_state AS s (crm, paused_until) VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
+    await pool.query(`INSERT INTO crm_rate_state AS s (crm, paused_until) VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
       ON CONFLICT (crm) DO UPDATE SET paused_until = GREATEST(s.paused_until, EXCLUDED.paused_until)`, [crm, ms]).catch(() => {})
   }
 
@@ -63,11 +64,14 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
       return turn
     },
     pause,
-    observe (headers) {
+    async observe (headers) {
       const seen = readLimitHeaders(headers)
       if (!seen) return
-      if (seen.windowRemaining === 0 && seen.windowMs) pause(seen.windowMs / 10)
-      pool.query(`INSERT INTO crm_rate_state AS s (crm, window_limit, window_ms, daily_limit_observed, daily_remaining_observed, observed_at)
+      if (seen.windowRemaining === 0 && seen.windowMs) await pause(seen.windowMs / 10)
+      // Limits rarely change: once a second per process is plenty, and keeps CRM calls cheap.
+      if (now() - observedAt < 1000) return
+      observedAt = now()
+      await pool.query(`INSERT INTO crm_rate_state AS s (crm, window_limit, window_ms, daily_limit_observed, daily_remaining_observed, observed_at)
         VALUES ($1, $2, $3, $4, $5, clock_timestamp())
         ON CONFLICT (crm) DO UPDATE SET window_limit = coalesce(EXCLUDED.window_limit, s.window_limit), window_ms = coalesce(EXCLUDED.window_ms, s.window_ms),
           daily_limit_observed = coalesce(EXCLUDED.daily_limit_observed, s.daily_limit_observed),
@@ -93,7 +97,7 @@ export async function budgetUsage (pool: pg.Pool, budgets: Array<{ crm: CrmName,
     SELECT b.crm,
       (SELECT coalesce(sum(used), 0) FROM crm_rate_slots s WHERE s.crm = b.crm
         AND s.slot > floor(extract(epoch FROM clock_timestamp()) * 10) - coalesce(st.window_ms, b.window_ms) / 100) AS window_used,
-      coalesce(floor(st.window_limit * $5), b.window_limit) AS window_limit,
+      coalesce(floor(st.window_limit * $5::numeric), b.window_limit) AS window_limit,
       (SELECT coalesce(sum(used), 0) FROM crm_rate_hours h WHERE h.crm = b.crm
         AND h.hour > floor(extract(epoch FROM clock_timestamp()) / 3600) - 24) AS day_used,
       floor(coalesce(st.daily_limit_observed, b.daily_limit) * b.daily_share) AS day_limit,

@@ -1,10 +1,10 @@
 /** What every CRM call waits on before it goes out. */
 export interface RateLimiter {
   acquire: (signal?: AbortSignal) => Promise<void>
-  /** Blocks every caller for `ms` (after a 429 with Retry-After). */
-  pause: (ms: number) => void
-  /** Learns from the CRM's rate-limit headers (limits, what is left). */
-  observe?: (headers: Record<string, string | string[] | undefined>) => void
+  /** Blocks every caller for `ms` (after a 429 with Retry-After); resolves once shared. */
+  pause: (ms: number) => void | Promise<void>
+  /** Learns from the CRM's rate-limit headers (limits, what is left); resolves once shared. */
+  observe?: (headers: Record<string, string | string[] | undefined>) => void | Promise<void>
 }
 
 /**

@@ -7,7 +7,8 @@ import { callCrm, type Outcome } from './crm-call.ts'
 import { lockVersions } from './entity-versions.ts'
 import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
 
-export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true }
+/** `waitingFor`: a message or appointment that cannot go before its contact (a customer id) is in the CRM. */
+export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true } | { ok: false, error: string, retryable: true, waitingFor: string, whole?: undefined }
 
 /**
  * Syncs a batch of entities to one CRM: contacts first (messages and appointments are
@@ -68,7 +69,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
         if (!outcomes.has(`contact:${state.customerId}`)) contactsNeeded.add(state.customerId)
         const contactOutcome = outcomes.get(`contact:${state.customerId}`)
         const why = contactOutcome && !contactOutcome.ok ? contactOutcome.error : 'contact not in the CRM yet'
-        outcomes.set(key, { ok: false, error: `waiting for contact ${state.customerId}: ${why}`, retryable: true })
+        outcomes.set(key, { ok: false, error: `waiting for contact ${state.customerId}: ${why}`, retryable: true, waitingFor: state.customerId })
         return []
       }
       const full: Linked<T> = { ...state, contactCrmId: crmId }

@@ -83,7 +83,7 @@ export async function dependentsWaitingFor (db: pg.Pool | pg.ClientBase, crm: Cr
     LEFT JOIN messages m ON r.entity_type = 'message' AND m.id = r.entity_id
     LEFT JOIN conversations v ON v.id = m.conversation_id
     LEFT JOIN appointments a ON r.entity_type = 'appointment' AND a.id = r.entity_id
-    WHERE r.crm = $1 AND r.status = 'retrying' AND r.last_error LIKE 'waiting for contact %'
+    WHERE r.crm = $1 AND r.status IN ('retrying', 'waiting') AND r.last_error LIKE 'waiting for contact%'
       AND coalesce(v.customer_id, a.customer_id) = ANY($2::text[])`, [crm, customerIds])
   return rows.map((row) => ({ type: row.entity_type, id: row.entity_id }))
 }

@@ -8,6 +8,7 @@ import { createHubspotConnector } from '../../src/crm/hubspot/index.ts'
 import { createRateLimiter } from '../../src/sync/rate-limiter.ts'
 import { createSalesforceConnector } from '../../src/crm/salesforce/index.ts'
 import { createBoss } from '../../src/db/boss.ts'
+import type { CircuitSettings } from '../../src/sync/circuit.ts'
 import { ensureQueues } from '../../src/sync/ensure-queues.ts'
 import { crmRegistry } from '../../src/crm/registry.ts'
 import { runMigrations } from '../../src/db/migrate.ts'
@@ -34,6 +35,9 @@ export interface SyncHarness {
   connectors: CrmConnector[]
   app: ReturnType<typeof createApp>
   deliver: (body: string) => Promise<request.Response>
+  /** Stops the apply and sync workers (queued jobs stay), e.g. to drive a handler by hand. */
+  stopWorkers: () => Promise<void>
+  startWorkers: () => Promise<void>
   close: () => Promise<void>
 }
 
@@ -50,6 +54,9 @@ export async function startSyncHarness (options: {
   prepare?: boolean
   /** Captures the service's logs (at trace level) instead of silencing them. */
   logStream?: NodeJS.WritableStream
+  /** The queues' retry policy (default: 1 s base, 2 s cap, the production attempt count). */
+  retry?: { retryLimit?: number, retryDelay?: number, retryDelayMax?: number }
+  circuit?: CircuitSettings
 } = {}): Promise<SyncHarness> {
   const database = await createTestDatabase()
   await runMigrations(database.url)
@@ -59,7 +66,7 @@ export async function startSyncHarness (options: {
   const pool = createPool({ connectionString: database.url, logger })
   const boss = createBoss({ connectionString: database.url, logger })
   await boss.start()
-  await ensureQueues(boss, crmRegistry.map((crm) => crm.name), { retryDelay: 1, retryDelayMax: 2 })
+  await ensureQueues(boss, crmRegistry.map((crm) => crm.name), { retryDelay: 1, retryDelayMax: 2, ...options.retry })
   const metrics = createMetrics({ defaultMetrics: false })
 
   const hubspot = createHubspotSandbox(options.hubspot)
@@ -86,7 +93,8 @@ export async function startSyncHarness (options: {
     })
   ]
   if (options.prepare ?? true) for (const connector of connectors) await connector.prepare()
-  const workers = await startWorkers({ pool, boss, connectors, logger, metrics })
+  const start = () => startWorkers({ pool, boss, connectors, logger, metrics, circuitSettings: options.circuit })
+  let workers: Awaited<ReturnType<typeof start>> | undefined = await start()
   const inbox = createInbox({ pool, boss })
   const admin = createAdminRouter({ pool, boss, adminToken: ADMIN_TOKEN, logger, crms: connectors.map((c) => ({ name: c.name, recordUrl: c.recordUrl?.bind(c) })) })
   const app = createApp({ pool, webhook: { inbox, secrets: [SYNC_SECRET] }, logger, metrics, routers: [admin] })
@@ -102,8 +110,15 @@ export async function startSyncHarness (options: {
     app,
     deliver: (body) => request(app).post('/webhooks/agentclara')
       .set({ 'Content-Type': 'application/json', 'X-AgentClara-Signature': sign(body, SYNC_SECRET) }).send(body),
+    async stopWorkers () {
+      await workers?.stop()
+      workers = undefined
+    },
+    async startWorkers () {
+      workers ??= await start()
+    },
     async close () {
-      await workers.stop()
+      await workers?.stop()
       await inbox.drain()
       await boss.stop({ graceful: false })
       await pool.end()

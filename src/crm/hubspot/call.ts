@@ -46,7 +46,7 @@ export function createHubspotCall (deps: ConnectorDeps): HubspotCall {
       deps.onRequest?.(failure ? failure.code : 'error')
       if (failure) deps.limiter.observe?.(failure.headers)
       const mapped = toCrmError(label, err)
-      if (mapped instanceof CrmRateLimitedError && mapped.retryAfterMs !== undefined) deps.limiter.pause(mapped.retryAfterMs)
+      if (mapped instanceof CrmRateLimitedError && mapped.retryAfterMs !== undefined) await deps.limiter.pause(mapped.retryAfterMs)
       throw mapped
     }
   }

@@ -38,7 +38,7 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
       const mapped = toCrmError(err, { call: state, refreshError: sf.lastRefreshError(), rateLimitPauseMs: 0 })
       if (mapped instanceof CrmRateLimitedError) {
         const pauseMs = mapped.retryAfterMs || limitBackoff.nextPauseMs()
-        options.limiter.pause(pauseMs)
+        await options.limiter.pause(pauseMs)
         throw new CrmRateLimitedError(mapped.message, { status: mapped.status, retryAfterMs: pauseMs, cause: mapped.cause })
       }
       throw mapped
