@@ -5,11 +5,11 @@ import { createRandom } from '../../src/simulator/random.ts'
 import { checkHubspot, checkSalesforce } from './support/crm-vs-mirror.ts'
 import { FAULT_SECRET, startFaultStack, type FaultStack } from './support/fault-stack.ts'
 import { loadMirror, mirrorDrift } from './support/mirror-snapshot.ts'
-import { openSyncKeys, retryCounts, waitForDrain } from './support/queue-drain.ts'
+import { openSyncKeys, recordStatuses, retryCounts, waitForDrain } from './support/queue-drain.ts'
 import type { ServiceProcess } from './support/service-process.ts'
 import { customerScripts } from './support/stress-events.ts'
 import { planDeliveries } from './support/stress-plan.ts'
-import { formatReport, maskPhone, rateLimitedShare, type StressReport } from './support/stress-report.ts'
+import { formatReport, maskPhone, rateLimitedShare, reportLine, type StressReport } from './support/stress-report.ts'
 import { sendPlan } from './support/stress-sender.ts'
 
 // STRESS_SEED replays a run's plan (events, order, resends); print it before anything can fail.
@@ -54,10 +54,13 @@ test(`when 2 receivers and ${WORKERS} workers take ${CUSTOMERS} customers' event
   const open = (i: 0 | 1) => new Set([...openBefore[i], ...openAfter[i]])
   const drift = mirrorDrift(mirror, scripts)
   const retries = await retryCounts(stack.pool)
-  const crms = [
-    { check: checkHubspot(hubspot, mirror, open(0)), requests: hubspot.requests },
+  const checks = [
+    { check: checkHubspot(hubspot, mirror, open(0)), requests: hubspot.requests, limitPer10s: HUBSPOT_LIMIT.max },
     { check: checkSalesforce(salesforce, mirror, open(1)), requests: salesforce.requests }
   ]
+  const crms = await Promise.all(checks.map(async (c) => ({
+    ...c, lostRecordStatus: await recordStatuses(stack.pool, c.check.crm, [...new Set(c.check.lost.map((l) => l.entity))])
+  })))
   const report: StressReport = {
     seed: SEED,
     customers: CUSTOMERS,
@@ -67,36 +70,20 @@ test(`when 2 receivers and ${WORKERS} workers take ${CUSTOMERS} customers' event
     outOfOrder: plan.outOfOrder,
     messageBeforeConversation: plan.messageBeforeConversation,
     olderUpdateAfterNewer: plan.olderUpdateAfterNewer,
+    attempts: sent.attempts,
+    outcomes: sent.byOutcome,
     sendMs: sent.ms,
     drained: drain.drained,
     drainMs: drain.ms,
-    openAtEnd: { ...drain.state.open, unapplied: drain.state.unapplied, ...Object.fromEntries(Object.entries(drain.state.failed).map(([q, n]) => [`${q} failed`, n])) },
+    appliedMs: drain.appliedMs,
+    pipelineAtEnd: drain.state,
     mirrorDrift: drift.length,
     mirrorDriftExamples: drift.slice(0, 5).map((d) => `${d.entity}.${d.field}: ${show(d.field, d.expected)} ≠ ${show(d.field, d.actual)}`),
     crms,
     retries
   }
   console.log(formatReport(report))
-  if (!drain.drained) console.log(`open at the deadline: ${JSON.stringify(drain.state.openDetail)}\nunapplied: ${JSON.stringify(drain.state.unappliedDetail)}`)
-  console.log('STRESS-REPORT ' + JSON.stringify({
-    seed: SEED,
-    customers: CUSTOMERS,
-    events: plan.events,
-    deliveries: plan.deliveries,
-    resends: plan.resends,
-    attempts: sent.attempts,
-    outcomes: sent.byOutcome,
-    outOfOrder: plan.outOfOrder,
-    sendMs: sent.ms,
-    drained: drain.drained,
-    drainMs: drain.ms,
-    pipelineAtEnd: drain.state,
-    mirrorDrift: drift.length,
-    retries,
-    crms: crms.map(({ check, requests }) => ({
-      crm: check.crm, requests: requests.total, byStatus: requests.byStatus, missing: check.missing.length, lostFields: check.lost.length, duplicates: check.duplicates.length, unlinked: check.unlinked.length, inFlight: check.inFlight.size
-    }))
-  }))
+  console.log(reportLine(report))
 
   const problems: string[] = []
   for (const service of [...receivers, ...workers]) {

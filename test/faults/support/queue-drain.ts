@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { APPLY_QUEUE } from '../../../src/mirror/apply-queue.ts'
 
 export interface PipelineState {
   /** Jobs not finished (created, retry, active) per queue. */
@@ -43,17 +44,25 @@ export function isDrained (state: PipelineState): boolean {
   return open === 0 && state.unapplied === 0 && !state.records.pending && !state.records.retrying
 }
 
+/** Every inbox row applied and the apply queue empty: what is left is CRM sync. */
+function isApplied (state: PipelineState): boolean {
+  return state.unapplied === 0 && !state.open[APPLY_QUEUE]
+}
+
 /**
- * Polls PostgreSQL until the pipeline is drained or the deadline passes. Does not throw at
- * the deadline: the caller still reports what the CRMs hold, then fails on `drained`.
+ * Polls PostgreSQL until the pipeline is drained or the deadline passes, noting when the
+ * apply stage was done. Does not throw at the deadline: the caller still reports what
+ * the CRMs hold, then fails on `drained`.
  */
-export async function waitForDrain (pool: pg.Pool, timeoutMs: number): Promise<{ drained: boolean, state: PipelineState, ms: number }> {
+export async function waitForDrain (pool: pg.Pool, timeoutMs: number): Promise<{ drained: boolean, state: PipelineState, ms: number, appliedMs: number | null }> {
   const startedAt = Date.now()
+  let appliedMs: number | null = null
   for (;;) {
     const state = await pipelineState(pool)
     const ms = Date.now() - startedAt
-    if (isDrained(state)) return { drained: true, state, ms }
-    if (ms > timeoutMs) return { drained: false, state, ms }
+    if (appliedMs === null && isApplied(state)) appliedMs = ms
+    if (isDrained(state)) return { drained: true, state, ms, appliedMs }
+    if (ms > timeoutMs) return { drained: false, state, ms, appliedMs }
     await new Promise((resolve) => setTimeout(resolve, 500))
   }
 }
@@ -70,4 +79,12 @@ export async function retryCounts (pool: pg.Pool): Promise<Record<string, { jobs
   const { rows } = await pool.query<{ name: string, jobs: number, retries: number }>(
     'SELECT name, count(*) FILTER (WHERE retry_count > 0)::int AS jobs, coalesce(sum(retry_count), 0)::int AS retries FROM pgboss.job GROUP BY name')
   return Object.fromEntries(rows.map((row) => [row.name, { jobs: row.jobs, retries: row.retries }]))
+}
+
+/** crm_records status counts for some entities (`contact:…` keys) in one CRM: were lost ones recorded as synced? */
+export async function recordStatuses (pool: pg.Pool, crm: string, keys: string[]): Promise<Record<string, number>> {
+  const { rows } = await pool.query<{ status: string, n: number }>(`
+    SELECT status, count(*)::int AS n FROM crm_records
+    WHERE crm = $1 AND entity_type || ':' || entity_id = ANY($2::text[]) GROUP BY status`, [crm, keys])
+  return Object.fromEntries(rows.map((row) => [row.status, row.n]))
 }

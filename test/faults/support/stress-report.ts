@@ -1,4 +1,5 @@
 import type { CrmCheck, LostField } from './crm-vs-mirror.ts'
+import type { PipelineState } from './queue-drain.ts'
 
 export interface CrmRequests { total: number, byStatus: Record<string, number> }
 
@@ -11,15 +12,22 @@ export interface StressReport {
   outOfOrder: number
   messageBeforeConversation: number
   olderUpdateAfterNewer: number
+  /** Delivery attempts (a refused or failed attempt is retried) and their outcomes. */
+  attempts: number
+  outcomes: Record<string, number>
   sendMs: number
   drained: boolean
   /** From the last delivery acknowledged to the pipeline drained (or the deadline). */
   drainMs: number
-  openAtEnd: Record<string, number>
+  /** From the last delivery acknowledged to every event applied to the mirror (null: never). */
+  appliedMs: number | null
+  pipelineAtEnd: PipelineState
   mirrorDrift: number
   /** A few drifted mirror fields, phone numbers masked. */
   mirrorDriftExamples: string[]
-  crms: Array<{ check: CrmCheck, requests: CrmRequests }>
+  /** Requests per 10 s the CRM sandbox allows, where it has a short window (HubSpot). */
+  /** `lostRecordStatus`: crm_records status of the entities with lost fields ("synced" = silently lost). */
+  crms: Array<{ check: CrmCheck, requests: CrmRequests, limitPer10s?: number, lostRecordStatus?: Record<string, number> }>
   /** Per queue: jobs that took more than one attempt, and the extra attempts. */
   retries: Record<string, { jobs: number, retries: number }>
 }
@@ -47,17 +55,21 @@ export function formatReport (report: StressReport): string {
   const lines = [
     `STRESS seed=${report.seed} (replay: STRESS_SEED=${report.seed})`,
     '',
-    '| customers | events | deliveries | resent to the other receiver | out of order (message before conversation / older update after newer) | sending | drain after last 200 | mirror drift |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${report.customers} | ${report.events} | ${report.deliveries} | ${report.resends} | ${report.outOfOrder} (${report.messageBeforeConversation} / ${report.olderUpdateAfterNewer}) | ${seconds(report.sendMs)} | ${report.drained ? seconds(report.drainMs) : `NOT drained after ${seconds(report.drainMs)}: ${JSON.stringify(report.openAtEnd)}`} | ${report.mirrorDrift} |`,
+    '| customers | events | deliveries | resent to the other receiver | out of order (message before conversation / older update after newer) | sending | all applied after last 200 | drained after last 200 | mirror drift |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${report.customers} | ${report.events} | ${report.deliveries} | ${report.resends} | ${report.outOfOrder} (${report.messageBeforeConversation} / ${report.olderUpdateAfterNewer}) | ${seconds(report.sendMs)} | ${report.appliedMs === null ? 'not yet' : seconds(report.appliedMs)} | ${report.drained ? seconds(report.drainMs) : `NOT drained after ${seconds(report.drainMs)}: ${JSON.stringify({ ...report.pipelineAtEnd.open, unapplied: report.pipelineAtEnd.unapplied })}`} | ${report.mirrorDrift} |`,
     '',
-    '| CRM | requests | 429 | 429 share | other non-2xx | entities | missing | lost fields | duplicates | not linked | differing but still in flight |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+    '| CRM | requests | of its short-window budget | 429 | 429 share | other non-2xx | entities | missing | lost fields | duplicates | not linked | differing but still in flight |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
   ]
-  for (const { check, requests } of report.crms) {
+  const runSeconds = (report.sendMs + report.drainMs) / 1000
+  for (const { check, requests, limitPer10s } of report.crms) {
+    // How much of the short-window budget the run used on average: is the limit the bottleneck?
+    const budget = limitPer10s ? `${(requests.total / runSeconds).toFixed(1)}/s of ${limitPer10s / 10}/s (${share(requests.total, (runSeconds * limitPer10s) / 10)})` : '—'
     const rateLimited = requests.byStatus['429'] ?? 0
     const otherErrors = Object.entries(requests.byStatus).filter(([status]) => status !== '429' && !status.startsWith('2')).map(([status, n]) => `${n}×${status}`).join(', ') || '0'
-    lines.push(`| ${check.crm} | ${requests.total} | ${rateLimited} | ${share(rateLimited, requests.total)} | ${otherErrors} | ${check.expected} | ${check.missing.length} | ${check.lost.length} | ${check.duplicates.length} | ${check.unlinked.length} | ${check.inFlight.size} |`)
+    const lostEntities = new Set(check.lost.map((l) => l.entity)).size
+    lines.push(`| ${check.crm} | ${requests.total} | ${budget} | ${rateLimited} | ${share(rateLimited, requests.total)} | ${otherErrors} | ${check.expected} | ${check.missing.length} | ${check.lost.length} (${lostEntities} entities) | ${check.duplicates.length} | ${check.unlinked.length} | ${check.inFlight.size} |`)
   }
   lines.push('', 'Jobs retried (extra attempts): ' + Object.entries(report.retries).map(([queue, r]) => `${queue} ${r.jobs} (${r.retries})`).join(', '))
   const lost = report.crms.flatMap(({ check }) => check.lost)
@@ -68,6 +80,7 @@ export function formatReport (report: StressReport): string {
       byKind.set(kind, (byKind.get(kind) ?? 0) + 1)
     }
     lines.push('', 'Lost fields by kind: ' + [...byKind].map(([kind, n]) => `${kind} ×${n}`).join(', '))
+    lines.push('', 'crm_records of the entities with lost fields: ' + report.crms.map(({ check, lostRecordStatus }) => `${check.crm} ${JSON.stringify(lostRecordStatus ?? {})}`).join(', '))
     lines.push('', '| CRM | entity | field | expected (mirror) | actual (CRM) |', '|---|---|---|---|---|')
     for (const l of lost.slice(0, 25).map(maskLost)) lines.push(`| ${l.crm} | ${l.entity} | ${l.field} | ${l.expected} | ${l.actual} |`)
     if (lost.length > 25) lines.push(`| … | ${lost.length - 25} more | | | |`)
@@ -78,5 +91,26 @@ export function formatReport (report: StressReport): string {
       if (list.length > 0) lines.push(`${check.crm} ${what}: ${list.slice(0, 10).join(', ')}${list.length > 10 ? ` … (${list.length})` : ''}`)
     }
   }
+  if (!report.drained) lines.push(`open at the deadline: ${JSON.stringify(report.pipelineAtEnd.openDetail)}`, `unapplied: ${JSON.stringify(report.pipelineAtEnd.unappliedDetail)}`)
   return lines.join('\n')
+}
+
+/** One JSON line with the numbers (lists reduced to counts; no phone numbers). */
+export function reportLine (report: StressReport): string {
+  const { crms, mirrorDriftExamples: _examples, ...rest } = report
+  return 'STRESS-REPORT ' + JSON.stringify({
+    ...rest,
+    crms: crms.map(({ check, requests, lostRecordStatus }) => ({
+      crm: check.crm,
+      requests: requests.total,
+      byStatus: requests.byStatus,
+      missing: check.missing.length,
+      lostFields: check.lost.length,
+      lostEntities: new Set(check.lost.map((l) => l.entity)).size,
+      lostRecordStatus,
+      duplicates: check.duplicates.length,
+      unlinked: check.unlinked.length,
+      inFlight: check.inFlight.size
+    }))
+  })
 }
