@@ -56,9 +56,11 @@ BEGIN
   win_ms := coalesce(st.window_ms, p_window_ms);
   slots := greatest(1, win_ms / 100);
   cur := now_ms / 100;
-  SELECT coalesce(sum(s.used), 0), min(s.slot) INTO used, oldest FROM crm_rate_slots s WHERE s.crm = p_crm AND s.slot > cur - slots;
+  -- One slot more than the window: a real window of any phase overlaps that many slots,
+  -- so requests at both of its ends are counted.
+  SELECT coalesce(sum(s.used), 0), min(s.slot) INTO used, oldest FROM crm_rate_slots s WHERE s.crm = p_crm AND s.slot >= cur - slots;
   IF used >= greatest(1, lim) THEN
-    RETURN greatest(1, (oldest + slots) * 100 - now_ms);
+    RETURN greatest(1, (oldest + slots + 1) * 100 - now_ms);
   END IF;
 
   day_lim := floor(coalesce(st.daily_limit_observed, p_daily_limit) * p_daily_share);
