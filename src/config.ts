@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { productionProblems } from './production-checks.ts'
 
 /**
  * Every environment variable the service reads, parsed once at start-up. Names are part
@@ -93,6 +94,8 @@ export function loadConfig (environment: Record<string, string | undefined>): Co
     if (missing.length > 0) {
       throw new ConfigError(`Missing required configuration for NODE_ENV=production: ${missing.join(', ')}. See .env.example.`)
     }
+    const problems = productionProblems(env)
+    if (problems.length > 0) throw new ConfigError(`Refusing to start with NODE_ENV=production:\n  ${problems.join('\n  ')}`)
   }
 
   return {
