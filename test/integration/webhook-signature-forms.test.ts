@@ -77,3 +77,13 @@ test('when 100,000 nested arrays or 40,000 nested objects arrive with a made-up 
   assert.equal(await countInbox(h.pool), rows)
   assert.equal((await request(h.app).get('/healthz')).status, 200)
 })
+
+test('when a signed body is not JSON, then the stored error gives the category and byte offset but no body text', async () => {
+  const bodies = ['{"customer_phone": +15551234567}', '{"content": "call me on 5551234567" x}']
+  for (const body of bodies) assert.equal((await post(body, sign(body, TEST_SECRET))).body.outcome, 'quarantined')
+  const { rows } = await h.pool.query("SELECT error FROM webhook_events WHERE convert_from(raw_body, 'UTF8') = ANY($1) ORDER BY id", [bodies])
+  assert.deepEqual(rows.map((row) => row.error), [
+    'body is not valid JSON: unexpected character',
+    "body is not valid JSON: expected ',' or '}' after property value at byte 36"
+  ])
+})
