@@ -3,6 +3,7 @@ import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
 import { markFailed, markSynced } from '../src/crm/sync-records.ts'
+import { maskPiiInText } from '../src/mask-pii-text.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import { syncQueue } from '../src/queues.ts'
@@ -19,6 +20,11 @@ export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connecto
   return async function syncJobs (jobs: Array<JobWithMetadata<EntityRef>>): Promise<JobResult[]> {
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
     const { outcomes, contactsNeeded } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)))
+    // A CRM's error text can echo what we sent (phone, email): masked before it is stored
+    // in crm_records and the job's output, or logged.
+    for (const [key, outcome] of outcomes) {
+      if (!outcome.ok) outcomes.set(key, { ...outcome, error: maskPiiInText(outcome.error) })
+    }
 
     // A key is dead when a job for it is on its last attempt (or the CRM rejected it).
     const lastAttempt = new Set(jobs.filter((job) => job.retryCount >= job.retryLimit).map((job) => entityKey(job.data)))
