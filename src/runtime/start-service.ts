@@ -4,7 +4,7 @@ import { createAdminRouter } from '../admin/index.ts'
 import { createBoss, ensureQueues } from '../db/boss.ts'
 import { runMigrations } from '../db/migrate.ts'
 import { createPool } from '../db/pool.ts'
-import { loadOrCreateDevSecrets } from '../dev-secrets.ts'
+import { resolveServiceSecrets } from '../dev-secrets.ts'
 import { createMetrics } from '../metrics.ts'
 import { createApp } from '../receiver/create-app.ts'
 import { createInbox } from '../receiver/inbox.ts'
@@ -27,9 +27,7 @@ export interface RunningService {
  */
 export async function startService (options: { config: Config, role: Role, logger: Logger }): Promise<RunningService> {
   const { config, role, logger } = options
-  const secrets = config.env === 'production' ? undefined : await loadOrCreateDevSecrets(config.dataDir)
-  const webhookSecrets = config.webhookSecrets ?? (secrets ? [secrets.webhookSecret] : [])
-  const adminToken = config.adminToken ?? secrets?.adminToken
+  const { webhookSecrets, adminToken, printable } = await resolveServiceSecrets(config)
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
   await runMigrations(database.url, (message) => logger.debug({ migration: message }, 'migrate'))
@@ -58,10 +56,10 @@ export async function startService (options: { config: Config, role: Role, logge
   if (role !== 'worker') {
     console.log(startBanner({
       baseUrl: url,
-      secret: webhookSecrets[0],
-      showSecret: config.env !== 'production',
+      secret: printable.webhookSecret,
+      showSecret: printable.webhookSecret !== undefined,
       extraLines: [
-        `  Dashboard:     ${url}/admin${config.env !== 'production' && adminToken ? `   (admin token: ${adminToken})` : ''}`,
+        `  Dashboard:     ${url}/admin${printable.adminToken ? `   (admin token: ${printable.adminToken})` : ''}`,
         ...(sync?.bannerLines ?? [])
       ]
     }))
