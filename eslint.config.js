@@ -6,9 +6,13 @@ import neostandard from 'neostandard'
 // (main) and the worker layer (workers/) on top. An import outside this table fails lint.
 const mayImport = {
   events: [],
-  config: [],
+  'secret-strength': [],
+  'secret-files': [],
+  'production-checks': ['secret-strength'],
+  config: ['production-checks', 'secret-files'],
   logger: [],
   metrics: [],
+  'mask-pii-text': [],
   'dev-secrets': [],
   db: [],
   mirror: ['events', 'db'],
@@ -17,11 +21,11 @@ const mayImport = {
   sync: ['config', 'crm', 'db', 'events', 'metrics', 'mirror'],
   sandbox: ['crm'],
   http: ['db', 'metrics', 'receiver'],
-  admin: ['crm', 'db', 'events', 'mirror', 'receiver', 'sync'],
-  simulator: ['dev-secrets', 'events', 'receiver'],
+  admin: ['crm', 'db', 'events', 'mask-pii-text', 'mirror', 'receiver', 'sync'],
+  simulator: ['dev-secrets', 'events', 'receiver', 'secret-files'],
   'startup-banner': ['events', 'receiver']
 }
-const looseFiles = new Set(['config', 'logger', 'metrics', 'dev-secrets', 'startup-banner'])
+const looseFiles = new Set(['config', 'logger', 'metrics', 'dev-secrets', 'startup-banner', 'secret-strength', 'secret-files', 'production-checks', 'mask-pii-text'])
 const pathOf = (area) => looseFiles.has(area) ? `./src/${area}.ts` : `./src/${area}`
 const everything = [...Object.keys(mayImport), 'cli', 'main']
 

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { productionProblems } from './production-checks.ts'
+import { SecretFileError, withSecretFiles } from './secret-files.ts'
 
 /**
  * Every environment variable the service reads, parsed once at start-up. Names are part
@@ -79,7 +81,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig (environment: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(environment)
+  const parsed = envSchema.safeParse(resolveSecretFiles(environment))
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
@@ -93,6 +95,8 @@ export function loadConfig (environment: Record<string, string | undefined>): Co
     if (missing.length > 0) {
       throw new ConfigError(`Missing required configuration for NODE_ENV=production: ${missing.join(', ')}. See .env.example.`)
     }
+    const problems = productionProblems(env)
+    if (problems.length > 0) throw new ConfigError(`Refusing to start with NODE_ENV=production:\n  ${problems.join('\n  ')}`)
   }
 
   return {
@@ -107,6 +111,15 @@ export function loadConfig (environment: Record<string, string | undefined>): Co
     crmTimeoutMs: env.CRM_TIMEOUT_MS,
     hubspot: hubspotConfig(env, production),
     salesforce: salesforceConfig(env, production)
+  }
+}
+
+function resolveSecretFiles (environment: Record<string, string | undefined>): Record<string, string | undefined> {
+  try {
+    return withSecretFiles(environment)
+  } catch (error) {
+    if (error instanceof SecretFileError) throw new ConfigError(error.message)
+    throw error
   }
 }
 

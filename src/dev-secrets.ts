@@ -28,3 +28,32 @@ export async function loadOrCreateDevSecrets (dataDir: string): Promise<DevSecre
   await writeFile(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 })
   return secrets
 }
+
+export interface ServiceSecrets {
+  webhookSecrets: string[]
+  adminToken?: string
+  /**
+   * What the start-up banner may print: only values generated here, in development. A
+   * secret or token from the environment is never printed (logs and terminals leak).
+   */
+  printable: { webhookSecret?: string, adminToken?: string }
+}
+
+/** The configured secrets, with generated development ones for what is not configured. */
+export async function resolveServiceSecrets (config: {
+  env: 'development' | 'production' | 'test'
+  dataDir: string
+  webhookSecrets?: string[] | undefined
+  adminToken?: string | undefined
+}): Promise<ServiceSecrets> {
+  const missing = config.webhookSecrets === undefined || config.adminToken === undefined
+  const generated = config.env !== 'production' && missing ? await loadOrCreateDevSecrets(config.dataDir) : undefined
+  return {
+    webhookSecrets: config.webhookSecrets ?? (generated ? [generated.webhookSecret] : []),
+    adminToken: config.adminToken ?? generated?.adminToken,
+    printable: {
+      webhookSecret: config.webhookSecrets === undefined ? generated?.webhookSecret : undefined,
+      adminToken: config.adminToken === undefined ? generated?.adminToken : undefined
+    }
+  }
+}

@@ -12,7 +12,7 @@ import { createBoss } from './db/boss.ts'
 import { runMigrations } from './db/migrate.ts'
 import { openDatabase } from './db/open-database.ts'
 import { createPool } from './db/pool.ts'
-import { loadOrCreateDevSecrets } from './dev-secrets.ts'
+import { resolveServiceSecrets } from './dev-secrets.ts'
 import { createApp } from './http/create-app.ts'
 import { listen, type HttpServer } from './http/http-server.ts'
 import { createLogger } from './logger.ts'
@@ -59,9 +59,7 @@ export interface ServiceOptions {
 export async function startService (options: ServiceOptions): Promise<RunningService> {
   const { config, role, logger } = options
   const crms = options.crms ?? crmRegistry
-  const secrets = config.env === 'production' ? undefined : await loadOrCreateDevSecrets(config.dataDir)
-  const webhookSecrets = config.webhookSecrets ?? (secrets ? [secrets.webhookSecret] : [])
-  const adminToken = config.adminToken ?? secrets?.adminToken
+  const { webhookSecrets, adminToken, printable } = await resolveServiceSecrets(config)
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
   await runMigrations(database.url, (message) => logger.debug({ migration: message }, 'migrate'))
@@ -108,10 +106,10 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
   if (role !== 'worker') {
     console.log(startBanner({
       baseUrl: url,
-      secret: webhookSecrets[0],
-      showSecret: config.env !== 'production',
+      secret: printable.webhookSecret,
+      showSecret: printable.webhookSecret !== undefined,
       extraLines: [
-        `  Dashboard:     ${url}/admin${config.env !== 'production' && adminToken ? `   (admin token: ${adminToken})` : ''}`,
+        `  Dashboard:     ${url}/admin${printable.adminToken ? `   (admin token: ${printable.adminToken})` : ''}`,
         ...(sync?.bannerLines ?? [])
       ]
     }))

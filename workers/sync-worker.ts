@@ -2,12 +2,13 @@ import type pg from 'pg'
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
-import { markFailed, markSynced } from '../src/sync/sync-records.ts'
+import { maskPiiInText } from '../src/mask-pii-text.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import { enqueueSync } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { syncBatch } from '../src/sync/sync-batch.ts'
+import { markFailed, markSynced } from '../src/sync/sync-records.ts'
 
 /**
  * The pg-boss handler for one CRM's sync queue: turns a batch of jobs into one
@@ -20,6 +21,11 @@ export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connecto
   return async function syncJobs (jobs: Array<JobWithMetadata<EntityRef>>): Promise<JobResult[]> {
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
     const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)))
+    // A CRM's error text can echo what we sent (phone, email): masked before it is stored
+    // in crm_records and the job's output, or logged.
+    for (const [key, outcome] of outcomes) {
+      if (!outcome.ok) outcomes.set(key, { ...outcome, error: maskPiiInText(outcome.error) })
+    }
 
     // A key is dead when a job for it is on its last attempt (or the CRM rejected it).
     const lastAttempt = new Set(jobs.filter((job) => job.retryCount >= job.retryLimit).map((job) => entityKey(job.data)))

