@@ -6,7 +6,7 @@ import { runMigrations } from '../db/migrate.ts'
 import { createPool } from '../db/pool.ts'
 import { loadOrCreateDevSecrets } from '../dev-secrets.ts'
 import { createMetrics } from '../metrics.ts'
-import { createApp } from '../receiver/create-app.ts'
+import { createHttpApps } from '../http/http-apps.ts'
 import { createInbox } from '../receiver/inbox.ts'
 import { startBanner } from './banner.ts'
 import { openDatabase } from './database.ts'
@@ -49,11 +49,14 @@ export async function startService (options: { config: Config, role: Role, logge
     ? sync.handles.map(({ connector }) => ({ name: connector.name, recordUrl: connector.recordUrl?.bind(connector) }))
     : (['hubspot', 'salesforce'] as const).filter((name) => config[name]).map((name) => ({ name }))
   const routers = role !== 'worker' && adminToken
-    ? [createAdminRouter({ pool, boss, adminToken, logger, crms, secureCookies: config.env === 'production' })]
+    ? [createAdminRouter({ pool, boss, adminToken, logger, crms, secureCookies: config.env === 'production', sessionIdleMinutes: config.adminSessionIdleMinutes })]
     : []
-  const app = createApp({ pool, inbox, secrets: role === 'worker' ? [] : webhookSecrets, logger, metrics, routers })
-  let http: HttpServer | undefined = await listen(app, config.port, config.host)
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(http.server.address() as { port: number }).port}`
+  const apps = createHttpApps({ pool, inbox, secrets: role === 'worker' ? [] : webhookSecrets, logger, metrics, routers, separateAdmin: config.adminPort !== undefined })
+  let http: HttpServer | undefined = await listen(apps.public, config.port, config.host)
+  let adminHttp: HttpServer | undefined = apps.admin && await listen(apps.admin, config.adminPort ?? 0, config.adminHost)
+  const urlOf = (server: HttpServer, host: string) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(server.server.address() as { port: number }).port}`
+  const url = urlOf(http, config.host)
+  const adminUrl = adminHttp ? urlOf(adminHttp, config.adminHost) : url
 
   if (role !== 'worker') {
     console.log(startBanner({
@@ -61,20 +64,20 @@ export async function startService (options: { config: Config, role: Role, logge
       secret: webhookSecrets[0],
       showSecret: config.env !== 'production',
       extraLines: [
-        `  Dashboard:     ${url}/admin${config.env !== 'production' && adminToken ? `   (admin token: ${adminToken})` : ''}`,
+        `  Dashboard:     ${adminUrl}/admin${config.env !== 'production' && adminToken ? `   (admin token: ${adminToken})` : ''}`,
         ...(sync?.bannerLines ?? [])
       ]
     }))
   }
-  logger.info({ role, url, embeddedDatabase: database.embedded, crms: sync?.crmNames ?? [] }, 'started')
+  logger.info({ role, url, adminUrl, embeddedDatabase: database.embedded, crms: sync?.crmNames ?? [] }, 'started')
 
   return {
     url,
     async stop () {
       // Order matters: stop taking requests and let in-flight ones commit, then stop the
       // workers (active jobs go back to the queue), then close pools and the database.
-      await http?.stop()
-      http = undefined
+      await Promise.all([http?.stop(), adminHttp?.stop()])
+      http = adminHttp = undefined
       await inbox.drain()
       await sync?.stop()
       await boss.stop({ graceful: true, timeout: 15_000 })

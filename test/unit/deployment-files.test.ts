@@ -51,3 +51,13 @@ test('when the Dockerfile builds, then it is Node 24 slim, non-root, production 
   assert.match(dockerfile, /ENTRYPOINT \["node", "src\/main.ts"\]/)
   for (const dir of ['src', 'workers', 'migrations']) assert.match(dockerfile, new RegExp(`COPY ${dir} `))
 })
+
+test('when compose publishes the admin listener, then only on the host\'s 127.0.0.1; the worker\'s is not published', () => {
+  const { receiver, worker } = compose.services
+  assert.equal(receiver.environment.ADMIN_PORT, '3001')
+  const published = (receiver.ports as string[]).filter((port) => /:3001$/.test(port))
+  assert.equal(published.length, 1)
+  assert.match(published[0] ?? '', /^127\.0\.0\.1:/)
+  assert.ok((receiver.ports as string[]).every((port) => port.endsWith(':3000') || port.startsWith('127.0.0.1:')), 'nothing else is published beyond the webhook port')
+  assert.equal(worker.ports, undefined)
+})
