@@ -13,8 +13,9 @@ const mayImport = {
   logger: [],
   metrics: [],
   'mask-pii-text': [],
-  'dev-secrets': [],
-  db: [],
+  'secrets-file': [],
+  'dev-secrets': ['secrets-file'],
+  db: ['secrets-file'],
   mirror: ['events', 'db'],
   receiver: ['events', 'db', 'metrics', 'mirror'],
   crm: ['config', 'mirror', 'events'],
@@ -22,10 +23,10 @@ const mayImport = {
   sandbox: ['crm'],
   http: ['db', 'metrics', 'receiver'],
   admin: ['crm', 'db', 'events', 'mask-pii-text', 'mirror', 'receiver', 'sync'],
-  simulator: ['dev-secrets', 'events', 'receiver', 'secret-files'],
+  simulator: ['dev-secrets', 'events', 'receiver', 'secret-files', 'secrets-file'],
   'startup-banner': ['events', 'receiver']
 }
-const looseFiles = new Set(['config', 'logger', 'metrics', 'dev-secrets', 'startup-banner', 'secret-strength', 'secret-files', 'production-checks', 'mask-pii-text'])
+const looseFiles = new Set(['config', 'logger', 'metrics', 'dev-secrets', 'startup-banner', 'secret-strength', 'secret-files', 'production-checks', 'mask-pii-text', 'secrets-file'])
 const pathOf = (area) => looseFiles.has(area) ? `./src/${area}.ts` : `./src/${area}`
 const everything = [...Object.keys(mayImport), 'cli', 'main']
 

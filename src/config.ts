@@ -8,6 +8,9 @@ import { SecretFileError, withSecretFiles } from './secret-files.ts'
  */
 const csv = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
 const optional = z.string().trim().optional().transform((value) => value === '' ? undefined : value)
+const optionalInt = (min: number, max: number) => optional
+  .transform((value) => value === undefined ? undefined : Number(value))
+  .pipe(z.number().int().min(min).max(max).optional())
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -17,6 +20,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   AGENTCLARA_WEBHOOK_SECRET: optional.pipe(csv.optional()),
   ADMIN_TOKEN: optional,
+  // A listener of its own for /admin and /metrics; unset, they share PORT with the webhook.
+  ADMIN_PORT: optionalInt(0, 65535),
+  ADMIN_HOST: optional,
+  ADMIN_SESSION_IDLE_MINUTES: optionalInt(1, 720),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   HUBSPOT_ACCESS_TOKEN: optional,
@@ -66,6 +73,10 @@ export interface Config {
   /** Unset in development: main.ts then generates one and keeps it under dataDir. */
   webhookSecrets?: string[]
   adminToken?: string
+  /** Set: /admin and /metrics are served only on adminHost:adminPort, not on port. */
+  adminPort?: number
+  adminHost: string
+  adminSessionIdleMinutes: number
   logLevel: Env['LOG_LEVEL']
   crmTimeoutMs: number
   /** A CRM without credentials uses its sandbox outside production, and is off in production. */
@@ -107,6 +118,10 @@ export function loadConfig (environment: Record<string, string | undefined>): Co
     dataDir: env.DATA_DIR,
     webhookSecrets: env.AGENTCLARA_WEBHOOK_SECRET,
     adminToken: env.ADMIN_TOKEN,
+    adminPort: env.ADMIN_PORT,
+    // Loopback unless said otherwise, in production too: the dashboard is for operators.
+    adminHost: env.ADMIN_HOST ?? '127.0.0.1',
+    adminSessionIdleMinutes: env.ADMIN_SESSION_IDLE_MINUTES ?? 30,
     logLevel: env.LOG_LEVEL,
     crmTimeoutMs: env.CRM_TIMEOUT_MS,
     hubspot: hubspotConfig(env, production),

