@@ -3,6 +3,7 @@ import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmName } from '../src/crm/connector.ts'
 import { enqueueSync } from '../src/crm/enqueue-sync.ts'
+import { holdIfErased } from '../src/lifecycle/erasure-hold.ts'
 import type { AgentClaraEvent } from '../src/events/schemas.ts'
 import { applyEvent } from '../src/mirror/apply-event.ts'
 import { ConversationNotKnownYet } from '../src/mirror/errors.ts'
@@ -47,6 +48,11 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
     }
     await client.query('SAVEPOINT apply_event')
     try {
+      if (await holdIfErased(client, job.data.eventId, payload)) {
+        await client.query('RELEASE SAVEPOINT apply_event')
+        log.info({ event: payload.event }, 'event held: its customer was erased')
+        return { id: job.id, status: 'completed' }
+      }
       const changed = await applyEvent(client, payload)
       await enqueueSync(deps.boss, client, deps.crms, changed)
       await client.query('UPDATE webhook_events SET status = \'applied\', applied_at = now(), error = NULL WHERE id = $1', [job.data.eventId])

@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
+import { startLifecycleWorkers } from '../src/lifecycle/lifecycle-workers.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { APPLY_QUEUE, syncQueue } from '../src/queues.ts'
 import { createApplyHandler, type ApplyJob } from './apply-worker.ts'
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   connectors: CrmConnector[]
   logger: Logger
   metrics: Metrics
+  /** RETENTION_DAYS (default 30): how long inbox payloads are kept. */
+  retentionDays?: number
 }
 
 // Batches keep CRM calls full. New jobs wake workers by NOTIFY; the 1 s poll picks up
@@ -37,10 +40,11 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
     const queue = syncQueue(connector.name)
     ids.push([queue, await deps.boss.work<EntityRef, unknown, typeof syncOptions>(queue, syncOptions, handler)])
   }
+  const lifecycle = await startLifecycleWorkers({ ...deps, retentionDays: deps.retentionDays ?? 30 })
   return {
     async stop () {
       // Waits for active batches to finish; jobs not started stay queued for the next worker.
-      await Promise.all(ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })))
+      await Promise.all([...ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })), lifecycle.stop()])
     }
   }
 }

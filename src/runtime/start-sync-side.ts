@@ -53,7 +53,7 @@ export async function startSyncSide (deps: { config: Config, pool: pg.Pool, boss
   }
   if (bannerLines.length > 0) bannerLines.unshift('', '  CRMs:')
 
-  const workers = await startWorkers({ ...deps, connectors: handles.map((handle) => handle.connector) })
+  const workers = await startWorkers({ ...deps, connectors: handles.map((handle) => handle.connector), retentionDays: deps.config.retentionDays })
   return {
     crmNames: handles.map((handle) => handle.connector.name),
     handles,
