@@ -7,7 +7,7 @@ import { eventTypes } from '../events/schemas.ts'
  */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value === '' ? undefined : value, schema.optional()).catch(undefined)
 
-export const inboxStatus = z.enum(['received', 'applied', 'waiting', 'failed', 'ignored', 'quarantined'])
+export const inboxStatus = z.enum(['received', 'applied', 'waiting', 'failed', 'ignored', 'quarantined', 'suppressed'])
 export const crmName = z.enum(['hubspot', 'salesforce'])
 export const entityType = z.enum(['contact', 'message', 'appointment'])
 export const eventId = z.string().regex(/^[1-9]\d{0,17}$/)
