@@ -21,8 +21,9 @@ const mayImport = {
   crm: ['config', 'mirror', 'events'],
   sync: ['config', 'crm', 'db', 'events', 'metrics', 'mirror'],
   sandbox: ['crm'],
+  lifecycle: ['crm', 'db', 'events', 'mirror', 'sync'],
   http: ['db', 'metrics', 'receiver'],
-  admin: ['crm', 'db', 'events', 'mask-pii-text', 'mirror', 'receiver', 'sync'],
+  admin: ['crm', 'db', 'events', 'lifecycle', 'mask-pii-text', 'mirror', 'receiver', 'sync'],
   simulator: ['dev-secrets', 'events', 'receiver', 'secret-files', 'secrets-file'],
   'startup-banner': ['events', 'receiver']
 }

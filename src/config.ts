@@ -26,6 +26,8 @@ const envSchema = z.object({
   ADMIN_SESSION_IDLE_MINUTES: optionalInt(1, 720),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // Days inbox payloads and raw bodies are kept before the retention job empties them.
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   HUBSPOT_ACCESS_TOKEN: optional,
   HUBSPOT_BASE_URL: z.url().default('https://api.hubapi.com'),
   HUBSPOT_APPOINTMENT_OBJECT: z.enum(['meetings', 'appointments']).default('meetings'),
@@ -79,6 +81,8 @@ export interface Config {
   adminSessionIdleMinutes: number
   logLevel: Env['LOG_LEVEL']
   crmTimeoutMs: number
+  /** Inbox payloads, raw bodies and errors are emptied after this many days (docs/data-lifecycle.md). */
+  retentionDays: number
   /** A CRM without credentials uses its sandbox outside production, and is off in production. */
   hubspot: HubspotConfig | undefined
   salesforce: SalesforceConfig | undefined
@@ -124,6 +128,7 @@ export function loadConfig (environment: Record<string, string | undefined>): Co
     adminSessionIdleMinutes: env.ADMIN_SESSION_IDLE_MINUTES ?? 30,
     logLevel: env.LOG_LEVEL,
     crmTimeoutMs: env.CRM_TIMEOUT_MS,
+    retentionDays: env.RETENTION_DAYS,
     hubspot: hubspotConfig(env, production),
     salesforce: salesforceConfig(env, production)
   }

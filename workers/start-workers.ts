@@ -1,3 +1,4 @@
+import { startLifecycleWorkers } from '../src/lifecycle/lifecycle-workers.ts'
 import type { WorkerDeps } from '../src/main.ts'
 import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
 import { syncQueue } from '../src/sync/sync-queue.ts'
@@ -26,10 +27,11 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
     const queue = syncQueue(connector.name)
     ids.push([queue, await deps.boss.work<EntityRef, unknown, typeof syncOptions>(queue, syncOptions, handler)])
   }
+  const lifecycle = await startLifecycleWorkers({ ...deps, retentionDays: deps.retentionDays ?? 30 })
   return {
     async stop () {
       // Waits for active batches to finish; jobs not started stay queued for the next worker.
-      await Promise.all(ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })))
+      await Promise.all([...ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })), lifecycle.stop()])
     }
   }
 }

@@ -7,6 +7,7 @@ import { deriveKeys, tokenFingerprint } from './keys.ts'
 import { createLoginThrottle, DEFAULT_LOGIN_LIMITS } from './login-throttle.ts'
 import { requireSession } from './require-session.ts'
 import { customersRoutes } from './routes/customers.ts'
+import { dataRoutes } from './routes/data.ts'
 import { deadLettersRoutes } from './routes/dead-letters.ts'
 import { deliveriesRoutes } from './routes/deliveries.ts'
 import { loginRoutes, logoutRoute } from './routes/login.ts'
@@ -65,6 +66,7 @@ export function createAdminRouter (deps: AdminDeps): express.Router {
   admin.use(deadLettersRoutes(ctx))
   admin.use(replayRoutes(ctx))
   admin.use(queuesRoutes(ctx))
+  admin.use(dataRoutes(ctx))
   admin.use((req, res) => ctx.render(req, res, 'not-found', { title: 'Not found', what: 'page' }, 404))
   admin.use(adminErrorHandler(ctx))
 

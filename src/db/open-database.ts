@@ -7,7 +7,7 @@ import { embeddedServerUrl, startEmbeddedPostgres } from './embedded-postgres.ts
 import { freePort } from './free-port.ts'
 
 const EMBEDDED_PORT = 54329
-const EMBEDDED_DATABASE = 'agentclara'
+export const EMBEDDED_DATABASE = 'agentclara'
 
 export interface DatabaseHandle {
   url: string
