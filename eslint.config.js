@@ -6,22 +6,28 @@ import neostandard from 'neostandard'
 // (main) and the worker layer (workers/) on top. An import outside this table fails lint.
 const mayImport = {
   events: [],
-  config: [],
+  'secret-strength': [],
+  'secret-files': [],
+  'production-checks': ['secret-strength'],
+  config: ['production-checks', 'secret-files'],
   logger: [],
   metrics: [],
-  'dev-secrets': [],
-  db: [],
+  'mask-pii-text': [],
+  'secrets-file': [],
+  'dev-secrets': ['secrets-file'],
+  db: ['secrets-file'],
   mirror: ['events', 'db'],
   receiver: ['events', 'db', 'metrics', 'mirror'],
   crm: ['config', 'mirror', 'events'],
   sync: ['config', 'crm', 'db', 'events', 'metrics', 'mirror'],
   sandbox: ['crm'],
+  lifecycle: ['crm', 'db', 'events', 'mirror', 'sync'],
   http: ['db', 'metrics', 'receiver'],
-  admin: ['crm', 'db', 'events', 'mirror', 'receiver', 'sync'],
-  simulator: ['dev-secrets', 'events', 'receiver'],
+  admin: ['crm', 'db', 'events', 'lifecycle', 'mask-pii-text', 'mirror', 'receiver', 'sync'],
+  simulator: ['dev-secrets', 'events', 'receiver', 'secret-files', 'secrets-file'],
   'startup-banner': ['events', 'receiver']
 }
-const looseFiles = new Set(['config', 'logger', 'metrics', 'dev-secrets', 'startup-banner'])
+const looseFiles = new Set(['config', 'logger', 'metrics', 'dev-secrets', 'startup-banner', 'secret-strength', 'secret-files', 'production-checks', 'mask-pii-text', 'secrets-file'])
 const pathOf = (area) => looseFiles.has(area) ? `./src/${area}.ts` : `./src/${area}`
 const everything = [...Object.keys(mayImport), 'cli', 'main']
 

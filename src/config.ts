@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { productionProblems } from './production-checks.ts'
+import { SecretFileError, withSecretFiles } from './secret-files.ts'
 
 /**
  * Every environment variable the service reads, parsed once at start-up. Names are part
@@ -6,6 +8,9 @@ import { z } from 'zod'
  */
 const csv = z.string().transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
 const optional = z.string().trim().optional().transform((value) => value === '' ? undefined : value)
+const optionalInt = (min: number, max: number) => optional
+  .transform((value) => value === undefined ? undefined : Number(value))
+  .pipe(z.number().int().min(min).max(max).optional())
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -15,8 +20,14 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   AGENTCLARA_WEBHOOK_SECRET: optional.pipe(csv.optional()),
   ADMIN_TOKEN: optional,
+  // A listener of its own for /admin and /metrics; unset, they share PORT with the webhook.
+  ADMIN_PORT: optionalInt(0, 65535),
+  ADMIN_HOST: optional,
+  ADMIN_SESSION_IDLE_MINUTES: optionalInt(1, 720),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // Days inbox payloads and raw bodies are kept before the retention job empties them.
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   HUBSPOT_ACCESS_TOKEN: optional,
   HUBSPOT_BASE_URL: z.url().default('https://api.hubapi.com'),
   HUBSPOT_APPOINTMENT_OBJECT: z.enum(['meetings', 'appointments']).default('meetings'),
@@ -84,8 +95,14 @@ export interface Config {
   /** Unset in development: main.ts then generates one and keeps it under dataDir. */
   webhookSecrets?: string[]
   adminToken?: string
+  /** Set: /admin and /metrics are served only on adminHost:adminPort, not on port. */
+  adminPort?: number
+  adminHost: string
+  adminSessionIdleMinutes: number
   logLevel: Env['LOG_LEVEL']
   crmTimeoutMs: number
+  /** Inbox payloads, raw bodies and errors are emptied after this many days (docs/data-lifecycle.md). */
+  retentionDays: number
   /** A CRM without credentials uses its sandbox outside production, and is off in production. */
   hubspot: HubspotConfig | undefined
   salesforce: SalesforceConfig | undefined
@@ -99,7 +116,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig (environment: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(environment)
+  const parsed = envSchema.safeParse(resolveSecretFiles(environment))
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
@@ -113,6 +130,8 @@ export function loadConfig (environment: Record<string, string | undefined>): Co
     if (missing.length > 0) {
       throw new ConfigError(`Missing required configuration for NODE_ENV=production: ${missing.join(', ')}. See .env.example.`)
     }
+    const problems = productionProblems(env)
+    if (problems.length > 0) throw new ConfigError(`Refusing to start with NODE_ENV=production:\n  ${problems.join('\n  ')}`)
   }
 
   return {
@@ -123,10 +142,24 @@ export function loadConfig (environment: Record<string, string | undefined>): Co
     dataDir: env.DATA_DIR,
     webhookSecrets: env.AGENTCLARA_WEBHOOK_SECRET,
     adminToken: env.ADMIN_TOKEN,
+    adminPort: env.ADMIN_PORT,
+    // Loopback unless said otherwise, in production too: the dashboard is for operators.
+    adminHost: env.ADMIN_HOST ?? '127.0.0.1',
+    adminSessionIdleMinutes: env.ADMIN_SESSION_IDLE_MINUTES ?? 30,
     logLevel: env.LOG_LEVEL,
     crmTimeoutMs: env.CRM_TIMEOUT_MS,
+    retentionDays: env.RETENTION_DAYS,
     hubspot: hubspotConfig(env, production),
     salesforce: salesforceConfig(env, production)
+  }
+}
+
+function resolveSecretFiles (environment: Record<string, string | undefined>): Record<string, string | undefined> {
+  try {
+    return withSecretFiles(environment)
+  } catch (error) {
+    if (error instanceof SecretFileError) throw new ConfigError(error.message)
+    throw error
   }
 }
 

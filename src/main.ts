@@ -12,8 +12,8 @@ import { createBoss } from './db/boss.ts'
 import { runMigrations } from './db/migrate.ts'
 import { openDatabase } from './db/open-database.ts'
 import { createPool } from './db/pool.ts'
-import { loadOrCreateDevSecrets } from './dev-secrets.ts'
-import { createApp } from './http/create-app.ts'
+import { resolveServiceSecrets } from './dev-secrets.ts'
+import { createHttpApps } from './http/http-apps.ts'
 import { listen, type HttpServer } from './http/http-server.ts'
 import { createLogger } from './logger.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
@@ -36,6 +36,8 @@ export interface WorkerDeps {
   metrics: Metrics
   /** When a CRM's circuit opens and how often it is probed (defaults in src/sync/circuit.ts). */
   circuitSettings?: CircuitSettings
+  /** RETENTION_DAYS (default 30): how long inbox payloads are kept. */
+  retentionDays?: number
 }
 export type StartWorkers = (deps: WorkerDeps) => Promise<{ stop: () => Promise<void> }>
 
@@ -62,9 +64,7 @@ export interface ServiceOptions {
 export async function startService (options: ServiceOptions): Promise<RunningService> {
   const { config, role, logger } = options
   const crms = options.crms ?? crmRegistry
-  const secrets = config.env === 'production' ? undefined : await loadOrCreateDevSecrets(config.dataDir)
-  const webhookSecrets = config.webhookSecrets ?? (secrets ? [secrets.webhookSecret] : [])
-  const adminToken = config.adminToken ?? secrets?.adminToken
+  const { webhookSecrets, adminToken, printable } = await resolveServiceSecrets(config)
 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
   await runMigrations(database.url, (message) => logger.debug({ migration: message }, 'migrate'))
@@ -82,7 +82,7 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
     const startSandbox = options.startSandbox ?? (async (crm: string) => sandboxRegistry[crm]?.())
     const { handles, bannerLines } = await startConnectors({ config, pool, boss, logger, metrics, crms: enabled, startSandbox })
     const connectors = handles.map((handle) => handle.connector)
-    const workers = await options.startWorkers({ pool, boss, connectors, logger, metrics })
+    const workers = await options.startWorkers({ pool, boss, connectors, logger, metrics, retentionDays: config.retentionDays })
     sync = {
       connectors,
       bannerLines,
@@ -99,35 +99,38 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
     ? sync.connectors.map((connector) => ({ name: connector.name, recordUrl: connector.recordUrl?.bind(connector) }))
     : enabled.map((definition) => ({ name: definition.name }))
   const routers = role !== 'worker' && adminToken
-    ? [createAdminRouter({ pool, boss, adminToken, logger, crms: adminCrms, secureCookies: config.env === 'production' })]
+    ? [createAdminRouter({ pool, boss, adminToken, logger, crms: adminCrms, secureCookies: config.env === 'production', sessionIdleMinutes: config.adminSessionIdleMinutes })]
     : []
   // A worker serves health and metrics only: a delivery sent to it by mistake gets a 404,
   // not a 401 that would look like a forged signature.
   const webhook = role === 'worker' ? undefined : { inbox, secrets: webhookSecrets }
-  const app = createApp({ pool, webhook, logger, metrics, routers })
-  let http: HttpServer | undefined = await listen(app, config.port, config.host)
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(http.server.address() as { port: number }).port}`
+  const apps = createHttpApps({ pool, webhook, logger, metrics, routers, separateAdmin: config.adminPort !== undefined })
+  let http: HttpServer | undefined = await listen(apps.public, config.port, config.host)
+  let adminHttp: HttpServer | undefined = apps.admin && await listen(apps.admin, config.adminPort ?? 0, config.adminHost)
+  const urlOf = (server: HttpServer, host: string) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(server.server.address() as { port: number }).port}`
+  const url = urlOf(http, config.host)
+  const adminUrl = adminHttp ? urlOf(adminHttp, config.adminHost) : url
 
   if (role !== 'worker') {
     console.log(startBanner({
       baseUrl: url,
-      secret: webhookSecrets[0],
-      showSecret: config.env !== 'production',
+      secret: printable.webhookSecret,
+      showSecret: printable.webhookSecret !== undefined,
       extraLines: [
-        `  Dashboard:     ${url}/admin${config.env !== 'production' && adminToken ? `   (admin token: ${adminToken})` : ''}`,
+        `  Dashboard:     ${adminUrl}/admin${printable.adminToken ? `   (admin token: ${printable.adminToken})` : ''}`,
         ...(sync?.bannerLines ?? [])
       ]
     }))
   }
-  logger.info({ role, url, embeddedDatabase: database.embedded, crms: sync?.connectors.map((c) => c.name) ?? [] }, 'started')
+  logger.info({ role, url, adminUrl, embeddedDatabase: database.embedded, crms: sync?.connectors.map((c) => c.name) ?? [] }, 'started')
 
   return {
     url,
     async stop () {
       // Order matters: stop taking requests and let in-flight ones commit, then stop the
       // workers (active jobs go back to the queue), then close pools and the database.
-      await http?.stop()
-      http = undefined
+      await Promise.all([http?.stop(), adminHttp?.stop()])
+      http = adminHttp = undefined
       await inbox.drain()
       await sync?.stop()
       await boss.stop({ graceful: true, timeout: 15_000 })

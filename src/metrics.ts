@@ -16,6 +16,12 @@ export function createMetrics (options: {
       labelNames: ['outcome'] as const,
       registers: [registry]
     }),
+    signatureForms: new Counter({
+      name: 'webhook_signature_form_total',
+      help: 'Authenticated deliveries by the form their signature covered: raw (the bytes sent) or json-stringify (the vendor Node sample\'s re-serialised body).',
+      labelNames: ['form'] as const,
+      registers: [registry]
+    }),
     ackSeconds: new Histogram({
       name: 'webhook_ack_seconds',
       help: 'Time from a delivery arriving to its answer being sent.',

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import type { CrmName } from '../src/crm/connector.ts'
 import type { ApplyJob } from '../src/mirror/apply-queue.ts'
 import type { AgentClaraEvent } from '../src/events/schemas.ts'
+import { holdIfErased } from '../src/lifecycle/erasure-hold.ts'
 import { applyEvent } from '../src/mirror/apply-event.ts'
 import type { EntityRef } from '../src/mirror/entity-ref.ts'
 import { lockCustomersOf } from '../src/mirror/customer-locks.ts'
@@ -53,6 +54,11 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
     }
     await client.query('SAVEPOINT apply_event')
     try {
+      if (await holdIfErased(client, job.data.eventId, payload)) {
+        await client.query('RELEASE SAVEPOINT apply_event')
+        log.info({ event: payload.event }, 'event held: its customer was erased')
+        return { id: job.id, status: 'completed' }
+      }
       const refs = await applyEvent(client, payload)
       await client.query('UPDATE webhook_events SET status = \'applied\', applied_at = now(), error = NULL WHERE id = $1', [job.data.eventId])
       await client.query('RELEASE SAVEPOINT apply_event')

@@ -1,3 +1,4 @@
+import { startLifecycleWorkers } from '../src/lifecycle/lifecycle-workers.ts'
 import type { WorkerDeps } from '../src/main.ts'
 import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
 import { syncQueue } from '../src/sync/sync-queue.ts'
@@ -37,11 +38,12 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
     ids.push([queue, await deps.boss.work<EntityRef, unknown, typeof syncOptions>(queue, syncOptions, createSyncHandler(sync))])
     probes.push(startCircuitProbe(sync))
   }
+  const lifecycle = await startLifecycleWorkers({ ...deps, retentionDays: deps.retentionDays ?? 30 })
   return {
     async stop () {
       await Promise.all(probes.map((probe) => probe.stop()))
       // Waits for active batches to finish; jobs not started stay queued for the next worker.
-      await Promise.all(ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })))
+      await Promise.all([...ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })), lifecycle.stop()])
     }
   }
 }

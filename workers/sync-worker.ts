@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
+import { maskPiiInText } from '../src/mask-pii-text.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
@@ -42,6 +43,11 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     }
 
     const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)))
+    // A CRM's error text can echo what we sent (phone, email): masked before it is stored
+    // in crm_records and the job's output, or logged.
+    for (const [key, outcome] of outcomes) {
+      if (!outcome.ok) outcomes.set(key, { ...outcome, error: maskPiiInText(outcome.error) })
+    }
     const failures = [...outcomes.values()].filter((outcome) => !outcome.ok)
     const down = failures.find((outcome) => outcome.whole === 'down')
     const opened = down ? await circuit.failed(down.error) : false

@@ -3,6 +3,7 @@ import type { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmName } from '../crm/connector.ts'
 import type { EntityType } from '../mirror/states.ts'
+import type { LoginLimits } from './login-throttle.ts'
 
 /** A CRM the dashboard shows sync state for, with its record link when it knows one. */
 export interface AdminCrm {
@@ -13,11 +14,17 @@ export interface AdminCrm {
 export interface AdminDeps {
   pool: pg.Pool
   boss: PgBoss
-  /** ADMIN_TOKEN: the login secret, and (derived) the key that signs sessions. */
+  /** ADMIN_TOKEN: the login secret; sessions remember a fingerprint of it. */
   adminToken: string
   /** The CRMs whose sync is enabled: replays enqueue for these. */
   crms: AdminCrm[]
   logger: Logger
   /** Adds `Secure` to the cookies; on whenever the dashboard is served over HTTPS. */
   secureCookies?: boolean
+  /** A session unused for this long ends (ADMIN_SESSION_IDLE_MINUTES, default 30). */
+  sessionIdleMinutes?: number
+  /** Login rate limits, when the defaults do not fit (see DEFAULT_LOGIN_LIMITS). */
+  loginLimits?: Partial<LoginLimits>
+  /** The clock for sessions and login limits (tests move it). */
+  now?: () => number
 }

@@ -1,3 +1,5 @@
+import { maskPiiInText } from '../mask-pii-text.ts'
+
 /** Small display helpers the templates receive as `it.fmt`. Output is escaped by eta. */
 export const fmt = {
   time (value: Date | string | null | undefined): string {
@@ -9,6 +11,10 @@ export const fmt = {
     if (!text) return ''
     const chars = [...text]
     return chars.length > max ? `${chars.slice(0, max).join('')}…` : text
+  },
+  /** Stored error text, PII masked (rows from before masking-at-write may hold some). */
+  error (text: string | null | undefined, max = 140): string {
+    return text ? fmt.excerpt(maskPiiInText(text), max) : ''
   },
   age (seconds: number | null | undefined): string {
     if (seconds === null || seconds === undefined) return '—'

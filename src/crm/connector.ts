@@ -13,6 +13,23 @@ export type RecordResult =
   | { key: string, ok: true, crmId: string }
   | { key: string, ok: false, error: string, retryable: boolean }
 
+/**
+ * One customer's records in one CRM, to erase. The connector also finds records by our id
+ * properties (a record we wrote but never heard back about still goes), and deletes the
+ * CRM ids we recorded even when those properties were changed in the CRM.
+ */
+export interface ErasureTarget {
+  customerId: string
+  /** Contact record ids we recorded for the customer. */
+  contactCrmIds: string[]
+  /** `channel` decides where a message lives (HubSpot: communication or note); null if unknown. */
+  messages: Array<{ messageId: string, channel: string | null, crmId: string | null }>
+  appointments: Array<{ appointmentId: string, crmId: string | null }>
+}
+
+/** The CRM ids of what was deleted, per entity type (empty when there was nothing left). */
+export type ErasureResult = Record<EntityType, string[]>
+
 export interface CrmConnector {
   readonly name: CrmName
   /**
@@ -26,6 +43,11 @@ export interface CrmConnector {
   upsertMessages: (messages: Array<Linked<MessageState>>, signal?: AbortSignal) => Promise<RecordResult[]>
   /** Results are keyed by appointmentId. */
   upsertAppointments: (appointments: Array<Linked<AppointmentState>>, signal?: AbortSignal) => Promise<RecordResult[]>
+  /**
+   * Deletes the customer's contact, messages and appointments from the CRM (GDPR erasure).
+   * Idempotent: records that are already gone are not an error.
+   */
+  eraseCustomer: (target: ErasureTarget, signal?: AbortSignal) => Promise<ErasureResult>
   /** Link to the record in the CRM's UI, when the connector knows one. */
   recordUrl?: (entity: EntityType, crmId: string) => string | undefined
 }

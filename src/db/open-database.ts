@@ -3,11 +3,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { resolve, join } from 'node:path'
 import pg from 'pg'
 import type { Logger } from 'pino'
-import { startEmbeddedPostgres } from './embedded-postgres.ts'
+import { embeddedServerUrl, startEmbeddedPostgres } from './embedded-postgres.ts'
 import { freePort } from './free-port.ts'
 
 const EMBEDDED_PORT = 54329
-const EMBEDDED_DATABASE = 'agentclara'
+export const EMBEDDED_DATABASE = 'agentclara'
 
 export interface DatabaseHandle {
   url: string
@@ -28,9 +28,10 @@ export async function openDatabase (options: { databaseUrl?: string, dataDir: st
   const server = adopted ?? await startEmbeddedPostgres({
     dataDir,
     port,
-    onLog: (line) => options.logger.debug({ postgres: line.trim() }, 'embedded postgres')
+    onLog: (line) => options.logger.debug({ postgres: line.trim() }, 'embedded postgres'),
+    onNotice: (message) => options.logger.warn({ dataDir }, `embedded postgres: ${message}`)
   }).catch((error: unknown) => {
-    // embedded-postgres rejects with nothing when the server exits during start-up.
+    // Says which server did not start; the launcher's error says why (LOG_LEVEL=debug shows its log).
     throw new Error(`the embedded PostgreSQL (data in ${dataDir}/pgdata, port ${port}) did not start` +
       (error instanceof Error ? `: ${error.message}` : '; run with LOG_LEVEL=debug to see its log'), { cause: error })
   })
@@ -70,7 +71,7 @@ async function adoptOrphan (dataDir: string) {
   } catch {
     return undefined // stale pid file: PostgreSQL cleans it up itself on start
   }
-  const url = `postgres://postgres:postgres@127.0.0.1:${Number(portLine) || EMBEDDED_PORT}/postgres`
+  const url = await embeddedServerUrl(dataDir, Number(portLine) || EMBEDDED_PORT)
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
   try {
     await client.connect()

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -46,6 +47,7 @@ after(async () => {
   await boss.stop({ graceful: false })
   await pool.end()
   await postgres.stop()
+  await rm(dataDir, { recursive: true, force: true })
 })
 
 const deliver = (body: string) => request(app).post('/webhooks/agentclara')

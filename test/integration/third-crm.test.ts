@@ -36,7 +36,8 @@ function createNotebookConnector (deps: ConnectorDeps): CrmConnector {
       return contacts.map((contact) => ok(contact.customerId))
     },
     async upsertMessages (messages) { deps.onRequest?.(200); return messages.map((m) => ok(m.messageId)) },
-    async upsertAppointments (appointments) { deps.onRequest?.(200); return appointments.map((a) => ok(a.appointmentId)) }
+    async upsertAppointments (appointments) { deps.onRequest?.(200); return appointments.map((a) => ok(a.appointmentId)) },
+    async eraseCustomer () { return { contact: [], message: [], appointment: [] } }
   }
 }
 

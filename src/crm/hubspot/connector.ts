@@ -4,6 +4,7 @@ import { associateDefaultWithContacts, associateWithContacts } from './associate
 import { batchUpsert, coalesce } from './batch-upsert.ts'
 import { createHubspotCall } from './call.ts'
 import { createHubspotApis } from './client.ts'
+import { eraseFromHubspot } from './erase.ts'
 import { toHubspotAppointment, toHubspotContact, messageObjectFor, toHubspotMeeting, toHubspotMessage, type UpsertInput } from './mapping.ts'
 import { provisionProperties } from './provision.ts'
 import { hubspotRecordUrl } from './record-url.ts'
@@ -99,6 +100,8 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
       return upsertLinked<AppointmentState>('meetings', latest, (a) => a.appointmentId, (a) => toHubspotMeeting(a, minutes),
         (pairs) => associateWithContacts(apis, call, 'meetings', TO_CONTACT.meetings, pairs, signal), signal)
     },
+
+    eraseCustomer: (target, signal) => eraseFromHubspot(apis, call, appointmentObject, target, signal),
 
     recordUrl: (entity, crmId) => hubspotRecordUrl(options.portalId, appointmentObject, entity, crmId)
   }

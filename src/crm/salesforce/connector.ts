@@ -5,6 +5,7 @@ import { upsertInBatches, type UpsertResultLike } from './batch-upsert.ts'
 import { newCallState } from './call-context.ts'
 import { createSalesforceConnection, type SalesforceAuth } from './connection.ts'
 import { findMissingExternalIdFields, missingFieldsMessage } from './describe-check.ts'
+import { eraseFromSalesforce } from './erase.ts'
 import { toCrmError } from './errors.ts'
 import { createLimitBackoff } from './limit-backoff.ts'
 import { SALESFORCE_OBJECTS } from './external-id-fields.ts'
@@ -73,6 +74,8 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
 
     upsertAppointments: (appointments, signal) => call(signal, () =>
       upsertInBatches(appointments, (a) => a.appointmentId, toSalesforceEvent, upsert('appointment'))),
+
+    eraseCustomer: (target, signal) => call(signal, () => eraseFromSalesforce(sf.conn, target)),
 
     recordUrl (entity, crmId) {
       const instanceUrl = sf.conn.instanceUrl || ('instanceUrl' in options ? options.instanceUrl : '')

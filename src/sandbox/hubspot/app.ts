@@ -4,6 +4,7 @@ import { createAssociationsRoutes } from './associations-routes.ts'
 import type { SandboxAuth } from './auth.ts'
 import { createBatchRoutes } from './batch-routes.ts'
 import { createControlRoutes, type ControlTarget } from './control-routes.ts'
+import { createErasureRoutes } from './erasure-routes.ts'
 import { SandboxHttpError, sendError } from './errors.ts'
 import { createObjectsRoutes } from './objects-routes.ts'
 import { createPropertiesRoutes } from './properties-routes.ts'
@@ -34,6 +35,7 @@ export function createHubspotApp (deps: HubspotAppDeps): Express {
   // Search and batch come before the `/{type}/{id}` routes they would otherwise shadow.
   app.use(createSearchRoutes(deps.store))
   app.use(createBatchRoutes(deps.store, deps.faults))
+  app.use(createErasureRoutes(deps.store))
   app.use(createObjectsRoutes(deps.store))
   app.use(createPropertiesRoutes(deps.store))
   app.use(createAssociationsRoutes(deps.store))

@@ -39,6 +39,8 @@ export interface HubspotStore {
   uniqueConflict: (type: ObjectType, properties: Record<string, string>, selfId?: string) => UniqueConflict | undefined
   create: (type: ObjectType, properties: Record<string, string>) => StoredObject
   update: (type: ObjectType, record: StoredObject, properties: Record<string, string>) => StoredObject
+  /** Deletes a record and every association to or from it; false when there was none. */
+  remove: (type: ObjectType, id: string) => boolean
   associate: (record: AssociationRecord, inverseTypeId: number) => void
   associationsFrom: (fromTypeId: string, fromId: string, toTypeId: string) => AssociationRecord[]
   allAssociations: () => AssociationRecord[]
@@ -190,6 +192,13 @@ export function createHubspotStore (options: { now?: () => Date } = {}): Hubspot
     uniqueConflict,
     create,
     update,
+    remove (type, id) {
+      if (!mapOf(objects, type).delete(id)) return false
+      for (const [key, a] of associations) {
+        if ((a.fromObjectTypeId === type.id && a.fromObjectId === id) || (a.toObjectTypeId === type.id && a.toObjectId === id)) associations.delete(key)
+      }
+      return true
+    },
     // Idempotent: the key includes the type id, so associating twice keeps one association.
     associate (record, inverseTypeId) {
       associations.set(keyOf(record), record)
