@@ -6,6 +6,7 @@ import { createHubspotCall } from './call.ts'
 import { createHubspotApis } from './client.ts'
 import { toHubspotAppointment, toHubspotContact, messageObjectFor, toHubspotMeeting, toHubspotMessage, type UpsertInput } from './mapping.ts'
 import { provisionProperties } from './provision.ts'
+import { createHubspotReadBack } from './read-back.ts'
 import { hubspotRecordUrl } from './record-url.ts'
 
 export interface HubspotConnectorOptions extends ConnectorDeps {
@@ -44,6 +45,7 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
   const appointmentObject = options.appointmentObject ?? 'meetings'
   const apis = createHubspotApis({ accessToken: options.accessToken, baseUrl, timeoutMs: options.timeoutMs })
   const call = createHubspotCall(options)
+  const readBack = createHubspotReadBack(apis, call, { appointmentObject, defaultMeetingMinutes: options.defaultMeetingMinutes ?? 30 })
 
   /** Upserts, then links each written record to its contact; results in input order. */
   async function upsertLinked<T> (
@@ -99,6 +101,8 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
       return upsertLinked<AppointmentState>('meetings', latest, (a) => a.appointmentId, (a) => toHubspotMeeting(a, minutes),
         (pairs) => associateWithContacts(apis, call, 'meetings', TO_CONTACT.meetings, pairs, signal), signal)
     },
+
+    ...readBack,
 
     recordUrl: (entity, crmId) => hubspotRecordUrl(options.portalId, appointmentObject, entity, crmId)
   }
