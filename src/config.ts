@@ -17,6 +17,7 @@ const envSchema = z.object({
   ADMIN_TOKEN: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
   HUBSPOT_ACCESS_TOKEN: optional,
   HUBSPOT_BASE_URL: z.url().default('https://api.hubapi.com'),
   HUBSPOT_APPOINTMENT_OBJECT: z.enum(['meetings', 'appointments']).default('meetings'),
@@ -66,6 +67,8 @@ export interface Config {
   adminToken?: string
   logLevel: Env['LOG_LEVEL']
   crmTimeoutMs: number
+  /** Minutes between reconciliation passes per CRM; 0 turns the periodic sweep off. */
+  reconcileIntervalMinutes: number
   /** A CRM without credentials uses its sandbox outside production, and is off in production. */
   hubspot: HubspotConfig | undefined
   salesforce: SalesforceConfig | undefined
@@ -105,6 +108,7 @@ export function loadConfig (environment: Record<string, string | undefined>): Co
     adminToken: env.ADMIN_TOKEN,
     logLevel: env.LOG_LEVEL,
     crmTimeoutMs: env.CRM_TIMEOUT_MS,
+    reconcileIntervalMinutes: env.RECONCILE_INTERVAL_MINUTES,
     hubspot: hubspotConfig(env, production),
     salesforce: salesforceConfig(env, production)
   }

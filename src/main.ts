@@ -33,6 +33,8 @@ export interface WorkerDeps {
   connectors: CrmConnector[]
   logger: Logger
   metrics: Metrics
+  /** Minutes between reconciliation passes per CRM (RECONCILE_INTERVAL_MINUTES); 0 or unset: off. */
+  reconcileIntervalMinutes?: number
 }
 export type StartWorkers = (deps: WorkerDeps) => Promise<{ stop: () => Promise<void> }>
 
@@ -79,7 +81,7 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
     const startSandbox = options.startSandbox ?? (async (crm: string) => sandboxRegistry[crm]?.())
     const { handles, bannerLines } = await startConnectors({ config, pool, boss, logger, metrics, crms: enabled, startSandbox })
     const connectors = handles.map((handle) => handle.connector)
-    const workers = await options.startWorkers({ pool, boss, connectors, logger, metrics })
+    const workers = await options.startWorkers({ pool, boss, connectors, logger, metrics, reconcileIntervalMinutes: config.reconcileIntervalMinutes })
     sync = {
       connectors,
       bannerLines,

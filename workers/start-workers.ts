@@ -2,6 +2,7 @@ import type { WorkerDeps } from '../src/main.ts'
 import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
 import { syncQueue } from '../src/sync/sync-queue.ts'
 import { createApplyHandler } from './apply-worker.ts'
+import { startReconcileWorker } from './reconcile-worker.ts'
 import { createSyncHandler } from './sync-worker.ts'
 import type { EntityRef } from '../src/mirror/entity-ref.ts'
 
@@ -14,7 +15,8 @@ const syncOptions = { batchSize: 100, includeMetadata: true, perJobResults: true
 
 /**
  * The worker layer: one apply worker, and one sync worker per enabled CRM
- * on its own queue, so a CRM that is down or slow never delays the other.
+ * on its own queue, so a CRM that is down or slow never delays the other;
+ * plus reconciliation passes (on request and every RECONCILE_INTERVAL_MINUTES).
  */
 export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Promise<void> }> {
   const crms = deps.connectors.map((connector) => connector.name)
@@ -26,8 +28,10 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
     const queue = syncQueue(connector.name)
     ids.push([queue, await deps.boss.work<EntityRef, unknown, typeof syncOptions>(queue, syncOptions, handler)])
   }
+  const reconcile = await startReconcileWorker(deps)
   return {
     async stop () {
+      await reconcile.stop()
       // Waits for active batches to finish; jobs not started stay queued for the next worker.
       await Promise.all(ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })))
     }

@@ -9,8 +9,9 @@ export interface ReconcileJob { crm: CrmName, dryRun: boolean, trigger: RunTrigg
 
 // One pass per CRM queued or running at a time ('exclusive', the CRM as singleton key). No
 // retries: a failed pass is reported and the next sweep tries again. A pass over a large
-// mirror takes minutes at the CRM's rate limit; the heartbeat spots a worker that died.
-const options = { policy: 'exclusive', retryLimit: 0, expireInSeconds: 4 * 3600, heartbeatSeconds: 30 } as const
+// mirror takes minutes at the CRM's rate limit; the heartbeat spots a worker that died (and
+// tells a pass that `npm run reconcile` cancelled to stop). NOTIFY wakes a worker at once.
+const options = { policy: 'exclusive', retryLimit: 0, expireInSeconds: 4 * 3600, heartbeatSeconds: 30, notify: true } as const
 
 /** Creates the queue if missing (idempotent, safe when several processes start together). */
 export async function ensureReconcileQueue (boss: PgBoss): Promise<void> {
