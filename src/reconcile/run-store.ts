@@ -5,8 +5,12 @@ import type { ReconcileReport, RunTrigger } from './report.ts'
 // Runs older than this are deleted when a new one finishes: the dashboard shows the latest.
 const KEEP_DAYS = 30
 
-/** Records that a pass started (status `running`), so the dashboard shows it while it runs. */
+/**
+ * Records that a pass started (status `running`), so the dashboard shows it while it runs. One
+ * pass per CRM runs at a time, so a row still `running` is from a worker that died mid-pass.
+ */
 export async function startRun (db: pg.Pool, run: { crm: CrmName, trigger: RunTrigger, dryRun: boolean }): Promise<string> {
+  await db.query("UPDATE reconcile_runs SET status = 'failed', error = 'the worker stopped during the pass' WHERE crm = $1 AND status = 'running'", [run.crm])
   const { rows } = await db.query<{ id: string }>(
     "INSERT INTO reconcile_runs (crm, trigger, dry_run, status) VALUES ($1, $2, $3, 'running') RETURNING id",
     [run.crm, run.trigger, run.dryRun])

@@ -1,14 +1,14 @@
-import type { CrmName } from '../../src/crm/connector.ts'
+import type { CrmConnector, CrmName } from '../../src/crm/connector.ts'
 import { reconcileCrm } from '../../src/reconcile/reconcile-crm.ts'
 import type { ReconcileReport } from '../../src/reconcile/report.ts'
 import type { SyncHarness } from './sync-harness.ts'
 import { until } from './until.ts'
 
 /** One reconciliation pass over one CRM of the harness, with its real connector. */
-export function reconcile (h: SyncHarness, crm: CrmName, options: { dryRun?: boolean, pageSize?: number } = {}): Promise<ReconcileReport> {
-  const connector = h.connectors.find((candidate) => candidate.name === crm)
+export function reconcile (h: SyncHarness, crm: CrmName, options: { dryRun?: boolean, pageSize?: number, signal?: AbortSignal, connector?: CrmConnector } = {}): Promise<ReconcileReport> {
+  const connector = options.connector ?? h.connectors.find((candidate) => candidate.name === crm)
   if (!connector) throw new Error(`no ${crm} connector in the harness`)
-  return reconcileCrm({ pool: h.pool, boss: h.boss, connector, metrics: h.metrics }, { dryRun: options.dryRun ?? false, pageSize: options.pageSize })
+  return reconcileCrm({ pool: h.pool, boss: h.boss, connector, metrics: h.metrics }, { dryRun: options.dryRun ?? false, pageSize: options.pageSize, signal: options.signal })
 }
 
 /** Waits until every delivery is applied and no apply or sync job is queued, retrying or running. */

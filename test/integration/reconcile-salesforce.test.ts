@@ -68,3 +68,18 @@ test('when a second Contact carries our customer id, then the pass reports a dup
   assert.equal(report.drift.duplicate, 1)
   assert.equal(report.requeued, 0, 'which record to keep is for a person to decide')
 })
+
+test('when a pass is aborted during its first read, then it makes no further CRM call and reports itself aborted', async () => {
+  const controller = new AbortController()
+  const real = h.connectors.find((c) => c.name === 'salesforce')!
+  const readContacts = async (...args: Parameters<NonNullable<typeof real.readContacts>>) => {
+    const found = await real.readContacts!(...args)
+    controller.abort()
+    return found
+  }
+  const connector = { ...real, readContacts }
+  const before = h.salesforce.dump().requests.total
+  const report = await reconcile(h, 'salesforce', { connector, signal: controller.signal })
+  assert.equal(report.status, 'aborted')
+  assert.equal(h.salesforce.dump().requests.total - before, 1, 'the contact query only; no message or appointment query')
+})
