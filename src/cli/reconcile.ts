@@ -39,8 +39,9 @@ if (crms.length === 0) {
   process.exit(2)
 }
 
-// Logs go to stderr so that stdout stays the report (and valid JSON with --json).
-const logger = createLogger({ level: 'warn', destination: process.stderr })
+// Errors only, on stderr: stdout stays the report (valid JSON with --json), and joining the
+// embedded PostgreSQL of a running `npm start` is the normal case here, not worth a warning.
+const logger = createLogger({ level: 'error', destination: process.stderr })
 const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger })
 const boss = createBoss({ connectionString: database.url, logger })
 const controller = new AbortController()
