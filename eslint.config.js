@@ -2,7 +2,7 @@ import importX from 'eslint-plugin-import-x'
 import neostandard from 'neostandard'
 
 // The source areas and what each may import: dependencies point one way, down the data
-// path (receiver → mirror → sync → crm), with shared leaves below and the composition root
+// path (receiver → mirror → sync/reconcile → crm), with shared leaves below and the composition root
 // (main) and the worker layer (workers/) on top. An import outside this table fails lint.
 const mayImport = {
   events: [],
@@ -20,10 +20,12 @@ const mayImport = {
   receiver: ['events', 'db', 'metrics', 'mirror'],
   crm: ['config', 'mirror', 'events'],
   sync: ['config', 'crm', 'db', 'events', 'metrics', 'mirror'],
+  // Beside the sync: reads the CRMs back through the connectors, compares with the mirror, re-queues syncs.
+  reconcile: ['crm', 'db', 'metrics', 'mirror', 'sync'],
   sandbox: ['crm'],
   lifecycle: ['crm', 'db', 'events', 'mirror', 'sync'],
   http: ['db', 'metrics', 'receiver'],
-  admin: ['crm', 'db', 'events', 'lifecycle', 'mask-pii-text', 'mirror', 'receiver', 'sync'],
+  admin: ['crm', 'db', 'events', 'lifecycle', 'mask-pii-text', 'mirror', 'receiver', 'reconcile', 'sync'],
   simulator: ['dev-secrets', 'events', 'receiver', 'secret-files', 'secrets-file'],
   'startup-banner': ['events', 'receiver']
 }

@@ -28,6 +28,7 @@ const envSchema = z.object({
   CRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // Days inbox payloads and raw bodies are kept before the retention job empties them.
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
   HUBSPOT_ACCESS_TOKEN: optional,
   HUBSPOT_BASE_URL: z.url().default('https://api.hubapi.com'),
   HUBSPOT_APPOINTMENT_OBJECT: z.enum(['meetings', 'appointments']).default('meetings'),
@@ -103,6 +104,8 @@ export interface Config {
   crmTimeoutMs: number
   /** Inbox payloads, raw bodies and errors are emptied after this many days (docs/data-lifecycle.md). */
   retentionDays: number
+  /** Minutes between reconciliation passes per CRM; 0 turns the periodic sweep off. */
+  reconcileIntervalMinutes: number
   /** A CRM without credentials uses its sandbox outside production, and is off in production. */
   hubspot: HubspotConfig | undefined
   salesforce: SalesforceConfig | undefined
@@ -149,6 +152,7 @@ export function loadConfig (environment: Record<string, string | undefined>): Co
     logLevel: env.LOG_LEVEL,
     crmTimeoutMs: env.CRM_TIMEOUT_MS,
     retentionDays: env.RETENTION_DAYS,
+    reconcileIntervalMinutes: env.RECONCILE_INTERVAL_MINUTES,
     hubspot: hubspotConfig(env, production),
     salesforce: salesforceConfig(env, production)
   }

@@ -38,6 +38,8 @@ export interface WorkerDeps {
   circuitSettings?: CircuitSettings
   /** RETENTION_DAYS (default 30): how long inbox payloads are kept. */
   retentionDays?: number
+  /** Minutes between reconciliation passes per CRM (RECONCILE_INTERVAL_MINUTES); 0 or unset: off. */
+  reconcileIntervalMinutes?: number
 }
 export type StartWorkers = (deps: WorkerDeps) => Promise<{ stop: () => Promise<void> }>
 
@@ -82,7 +84,9 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
     const startSandbox = options.startSandbox ?? (async (crm: string) => sandboxRegistry[crm]?.())
     const { handles, bannerLines } = await startConnectors({ config, pool, boss, logger, metrics, crms: enabled, startSandbox })
     const connectors = handles.map((handle) => handle.connector)
-    const workers = await options.startWorkers({ pool, boss, connectors, logger, metrics, retentionDays: config.retentionDays })
+    const workers = await options.startWorkers({
+      pool, boss, connectors, logger, metrics, retentionDays: config.retentionDays, reconcileIntervalMinutes: config.reconcileIntervalMinutes
+    })
     sync = {
       connectors,
       bannerLines,

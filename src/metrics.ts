@@ -41,6 +41,12 @@ export function createMetrics (options: {
       labelNames: ['crm', 'outcome'] as const,
       registers: [registry]
     }),
+    crmDrift: new Counter({
+      name: 'crm_drift_total',
+      help: 'Drift found by reconciliation per CRM by kind (missing, differing, duplicate, unassociated): records whose CRM copy is not the mirror.',
+      labelNames: ['crm', 'kind'] as const,
+      registers: [registry]
+    }),
     queueDepth: new Gauge({
       name: 'queue_depth',
       help: 'Jobs waiting (created or retry) per queue.',

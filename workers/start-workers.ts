@@ -4,6 +4,7 @@ import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
 import { syncQueue } from '../src/sync/sync-queue.ts'
 import { createApplyHandler } from './apply-worker.ts'
 import { startCircuitProbe } from './circuit-probe.ts'
+import { startReconcileWorker } from './reconcile-worker.ts'
 import { createSyncHandler } from './sync-worker.ts'
 import { createCircuit } from '../src/sync/circuit.ts'
 import type { EntityRef } from '../src/mirror/entity-ref.ts'
@@ -17,7 +18,8 @@ const syncOptions = { batchSize: 100, includeMetadata: true, perJobResults: true
 
 /**
  * The worker layer: one apply worker, and one sync worker per enabled CRM
- * on its own queue, so a CRM that is down or slow never delays the other.
+ * on its own queue, so a CRM that is down or slow never delays the other;
+ * plus reconciliation passes (on request and every RECONCILE_INTERVAL_MINUTES).
  */
 export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Promise<void> }> {
   const crms = deps.connectors.map((connector) => connector.name)
@@ -39,8 +41,10 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
     probes.push(startCircuitProbe(sync))
   }
   const lifecycle = await startLifecycleWorkers({ ...deps, retentionDays: deps.retentionDays ?? 30 })
+  const reconcile = await startReconcileWorker(deps)
   return {
     async stop () {
+      await reconcile.stop()
       await Promise.all(probes.map((probe) => probe.stop()))
       // Waits for active batches to finish; jobs not started stay queued for the next worker.
       await Promise.all([...ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })), lifecycle.stop()])

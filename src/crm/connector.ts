@@ -29,6 +29,20 @@ export interface ErasureTarget {
 
 /** The CRM ids of what was deleted, per entity type (empty when there was nothing left). */
 export type ErasureResult = Record<EntityType, string[]>
+/** A field we write whose value in the CRM is not what the sync would write now. */
+export interface FieldDifference { field: string, expected: unknown, actual: unknown }
+
+/** One CRM record that carries one of our ids, compared with what the sync would write now. */
+export interface CrmCopy {
+  crmId: string
+  /** Only fields the mapping writes, compared as the CRM stores them (instants, numbers). */
+  differences: FieldDifference[]
+  /** Messages and appointments: whether the record is associated with the contact it was given. */
+  linkedToContact?: boolean
+}
+
+/** What a reconciliation read found under one of our ids: no copy (missing), one, or several (duplicates). */
+export interface ReadBack { key: string, copies: CrmCopy[] }
 
 export interface CrmConnector {
   readonly name: CrmName
@@ -48,6 +62,14 @@ export interface CrmConnector {
    * Idempotent: records that are already gone are not an error.
    */
   eraseCustomer: (target: ErasureTarget, signal?: AbortSignal) => Promise<ErasureResult>
+  /**
+   * Reconciliation (optional): reads back what the CRM holds under our ids, in batch reads by
+   * the id property, and compares it with what the matching upsert* would write for the same
+   * states. One ReadBack per record the mapping accepts; keyed like the upserts.
+   */
+  readContacts?: (contacts: ContactState[], signal?: AbortSignal) => Promise<ReadBack[]>
+  readMessages?: (messages: Array<Linked<MessageState>>, signal?: AbortSignal) => Promise<ReadBack[]>
+  readAppointments?: (appointments: Array<Linked<AppointmentState>>, signal?: AbortSignal) => Promise<ReadBack[]>
   /** Link to the record in the CRM's UI, when the connector knows one. */
   recordUrl?: (entity: EntityType, crmId: string) => string | undefined
 }

@@ -12,6 +12,8 @@ export const EMBEDDED_DATABASE = 'agentclara'
 export interface DatabaseHandle {
   url: string
   embedded: boolean
+  /** An embedded server another process started (and still runs): `stop()` would stop it for them. */
+  adopted: boolean
   stop: () => Promise<void>
 }
 
@@ -20,7 +22,7 @@ export interface DatabaseHandle {
  * `<dataDir>/pgdata`, persistent across restarts, listening on 127.0.0.1 only.
  */
 export async function openDatabase (options: { databaseUrl?: string, dataDir: string, logger: Logger }): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return { url: options.databaseUrl, embedded: false, stop: async () => {} }
+  if (options.databaseUrl) return { url: options.databaseUrl, embedded: false, adopted: false, stop: async () => {} }
 
   const dataDir = resolve(options.dataDir)
   const adopted = await adoptOrphan(dataDir)
@@ -39,7 +41,7 @@ export async function openDatabase (options: { databaseUrl?: string, dataDir: st
   const url = new URL(server.url)
   await createDatabaseIfMissing(server.url, EMBEDDED_DATABASE)
   url.pathname = `/${EMBEDDED_DATABASE}`
-  return { url: url.toString(), embedded: true, stop: server.stop }
+  return { url: url.toString(), embedded: true, adopted: adopted !== undefined, stop: server.stop }
 }
 
 /**

@@ -7,6 +7,7 @@ import { createHubspotApis } from './client.ts'
 import { eraseFromHubspot } from './erase.ts'
 import { toHubspotAppointment, toHubspotContact, messageObjectFor, toHubspotMeeting, toHubspotMessage, type UpsertInput } from './mapping.ts'
 import { provisionProperties } from './provision.ts'
+import { createHubspotReadBack } from './read-back.ts'
 import { hubspotRecordUrl } from './record-url.ts'
 
 export interface HubspotConnectorOptions extends ConnectorDeps {
@@ -45,6 +46,7 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
   const appointmentObject = options.appointmentObject ?? 'meetings'
   const apis = createHubspotApis({ accessToken: options.accessToken, baseUrl, timeoutMs: options.timeoutMs })
   const call = createHubspotCall(options)
+  const readBack = createHubspotReadBack(apis, call, { appointmentObject, defaultMeetingMinutes: options.defaultMeetingMinutes ?? 30 })
 
   /** Upserts, then links each written record to its contact; results in input order. */
   async function upsertLinked<T> (
@@ -102,6 +104,7 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
     },
 
     eraseCustomer: (target, signal) => eraseFromHubspot(apis, call, appointmentObject, target, signal),
+    ...readBack,
 
     recordUrl: (entity, crmId) => hubspotRecordUrl(options.portalId, appointmentObject, entity, crmId)
   }

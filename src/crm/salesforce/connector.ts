@@ -10,6 +10,7 @@ import { toCrmError } from './errors.ts'
 import { createLimitBackoff } from './limit-backoff.ts'
 import { SALESFORCE_OBJECTS } from './external-id-fields.ts'
 import { toSalesforceContact, toSalesforceEvent, toSalesforceTask, type SalesforceRecord } from './mapping.ts'
+import { createSalesforceReadBack, type SoqlRecord } from './read-back.ts'
 
 export type SalesforceConnectorOptions = SalesforceAuth & ConnectorDeps & {
   /** REST API version, e.g. '62.0' (composite upsert needs 46.0+). */
@@ -52,6 +53,10 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
     return sf.conn.sobject(object).upsert(records, externalIdField, { allOrNone: false }) as Promise<UpsertResultLike[]>
   }
 
+  // autoFetch follows nextRecordsUrl: duplicates can make a query return more rows than ids.
+  const readBack = createSalesforceReadBack((soql, signal) => call(signal, async () =>
+    (await sf.conn.query<SoqlRecord>(soql, { autoFetch: true, maxFetch: 10_000 })).records))
+
   return {
     name: 'salesforce',
 
@@ -76,6 +81,7 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
       upsertInBatches(appointments, (a) => a.appointmentId, toSalesforceEvent, upsert('appointment'))),
 
     eraseCustomer: (target, signal) => call(signal, () => eraseFromSalesforce(sf.conn, target)),
+    ...readBack,
 
     recordUrl (entity, crmId) {
       const instanceUrl = sf.conn.instanceUrl || ('instanceUrl' in options ? options.instanceUrl : '')

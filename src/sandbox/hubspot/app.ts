@@ -1,5 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import type { FaultInjector } from '../fault-injector.ts'
+import { createAssociationsBatchReadRoute } from './associations-batch-read.ts'
 import { createAssociationsRoutes } from './associations-routes.ts'
 import type { SandboxAuth } from './auth.ts'
 import { createBatchRoutes } from './batch-routes.ts'
@@ -39,6 +40,7 @@ export function createHubspotApp (deps: HubspotAppDeps): Express {
   app.use(createObjectsRoutes(deps.store))
   app.use(createPropertiesRoutes(deps.store))
   app.use(createAssociationsRoutes(deps.store))
+  app.use(createAssociationsBatchReadRoute(deps.store))
   app.use((req: Request, res: Response) => {
     sendError(res, 404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path} in the HubSpot sandbox`)
   })

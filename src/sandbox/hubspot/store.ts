@@ -39,7 +39,7 @@ export interface HubspotStore {
   uniqueConflict: (type: ObjectType, properties: Record<string, string>, selfId?: string) => UniqueConflict | undefined
   create: (type: ObjectType, properties: Record<string, string>) => StoredObject
   update: (type: ObjectType, record: StoredObject, properties: Record<string, string>) => StoredObject
-  /** Deletes a record and every association to or from it; false when there was none. */
+  /** Archives (deletes) a record with its associations; false when there is none with that id. */
   remove: (type: ObjectType, id: string) => boolean
   associate: (record: AssociationRecord, inverseTypeId: number) => void
   associationsFrom: (fromTypeId: string, fromId: string, toTypeId: string) => AssociationRecord[]
@@ -181,6 +181,15 @@ export function createHubspotStore (options: { now?: () => Date } = {}): Hubspot
   const keyOf = (a: AssociationRecord) =>
     `${a.fromObjectTypeId}|${a.fromObjectId}|${a.toObjectTypeId}|${a.toObjectId}|${a.associationTypeId}`
 
+  function remove (type: ObjectType, id: string): boolean {
+    if (!mapOf(objects, type).delete(id)) return false
+    // An archived record's associations go with it, in both directions.
+    for (const [key, a] of associations) {
+      if ((a.fromObjectTypeId === type.id && a.fromObjectId === id) || (a.toObjectTypeId === type.id && a.toObjectId === id)) associations.delete(key)
+    }
+    return true
+  }
+
   return {
     now,
     objects: (type) => mapOf(objects, type),
@@ -192,13 +201,7 @@ export function createHubspotStore (options: { now?: () => Date } = {}): Hubspot
     uniqueConflict,
     create,
     update,
-    remove (type, id) {
-      if (!mapOf(objects, type).delete(id)) return false
-      for (const [key, a] of associations) {
-        if ((a.fromObjectTypeId === type.id && a.fromObjectId === id) || (a.toObjectTypeId === type.id && a.toObjectId === id)) associations.delete(key)
-      }
-      return true
-    },
+    remove,
     // Idempotent: the key includes the type id, so associating twice keeps one association.
     associate (record, inverseTypeId) {
       associations.set(keyOf(record), record)

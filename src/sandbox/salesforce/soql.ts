@@ -6,41 +6,33 @@ import type { SfRecord } from './record-store.ts'
 export interface SoqlQuery {
   type: string
   fields: string[]
-  /** Each condition matches one value (`=`) or any of several (`IN`). */
+  /** Every condition must hold; a condition holds when the field equals one of `values`. */
   where: Array<{ field: FieldDef, values: unknown[] }>
   limit: number | undefined
 }
 
 const QUERY = /^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+?))?(?:\s+LIMIT\s+(\d+))?\s*$/is
-const LITERAL = /'((?:[^'\\]|\\.)*)'|(null|true|false)|(-?\d+(?:\.\d+)?)/i
-const CONDITION = new RegExp(`^\\s*(\\w+)\\s*=\\s*(?:${LITERAL.source})\\s*$`, 'i')
-const IN_CONDITION = /^\s*(\w+)\s+IN\s*\((.*)\)\s*$/is
-const IN_ITEM = new RegExp(`\\s*(?:${LITERAL.source})\\s*(?:,|$)`, 'iy')
+const STRING = String.raw`'(?:[^'\\]|\\.)*'`
+const LITERAL = String.raw`${STRING}|null|true|false|-?\d+(?:\.\d+)?`
+const EQUALS = new RegExp(String.raw`^\s*(\w+)\s*=\s*(${LITERAL})\s*$`, 'i')
+// SOQL's IN operator takes a parenthesised, comma-separated list of literals: `Field IN ('a', 'b')`
+// (SOQL and SOSL Reference → Comparison Operators, developer.salesforce.com/docs/platform/salesforce-soql-sosl).
+const IN_LIST = new RegExp(String.raw`^\s*(\w+)\s+IN\s*\(\s*((?:${LITERAL})(?:\s*,\s*(?:${LITERAL}))*)\s*\)\s*$`, 'i')
+const EACH_LITERAL = new RegExp(LITERAL, 'gi')
+// Conditions are joined by AND: split on an AND outside quoted literals.
+const CONDITIONS = new RegExp(String.raw`(?:${STRING}|[^'])+?(?=\s+AND\s+|\s*$)`, 'gis')
 
 const malformed = (soql: string) => new SfRequestError(400, 'MALFORMED_QUERY', `unexpected token in query: ${soql}`)
 
-function literal (quoted: string | undefined, keyword: string | undefined, number: string | undefined): unknown {
-  if (quoted !== undefined) return quoted.replace(/\\(.)/g, '$1')
-  if (keyword !== undefined) return keyword.toLowerCase() === 'null' ? null : keyword.toLowerCase() === 'true'
-  return Number(number)
+function literalValue (token: string): unknown {
+  if (token.startsWith("'")) return token.slice(1, -1).replace(/\\(.)/g, '$1')
+  const lower = token.toLowerCase()
+  if (lower === 'null') return null
+  if (lower === 'true' || lower === 'false') return lower === 'true'
+  return Number(token)
 }
 
-/** `'a', 'b'` → ['a', 'b'], or undefined when the list is not one of literals. */
-function literalList (text: string): unknown[] | undefined {
-  const values: unknown[] = []
-  IN_ITEM.lastIndex = 0
-  while (IN_ITEM.lastIndex < text.length) {
-    const item = IN_ITEM.exec(text)
-    if (!item) return undefined
-    values.push(literal(item[1], item[2], item[3]))
-  }
-  return values.length > 0 ? values : undefined
-}
-
-/**
- * Parses the SOQL the sandbox supports: `SELECT a, b FROM T [WHERE f = 'v' [AND g IN ('x', 'y') ...]]
- * [LIMIT n]` — what jsforce's `find()` writes for equality and array conditions.
- */
+/** Parses the SOQL the sandbox supports: `SELECT a, b FROM T [WHERE f = 'v' [AND g IN ('x', 'y') ...]] [LIMIT n]`. */
 export function parseSoql (schema: Schema, soql: string): SoqlQuery {
   const m = QUERY.exec(soql)
   if (!m?.[1] || !m[2]) throw malformed(soql)
@@ -52,15 +44,14 @@ export function parseSoql (schema: Schema, soql: string): SoqlQuery {
     return f
   }
   const fields = m[1].split(',').map((name) => column(name).name)
-  const where = (m[3] ? m[3].split(/\s+AND\s+/i) : []).map((condition) => {
-    const c = CONDITION.exec(condition)
-    const inList = c ? undefined : IN_CONDITION.exec(condition)
-    const values = c ? [literal(c[2], c[3], c[4])] : inList?.[2] !== undefined ? literalList(inList[2]) : undefined
-    const name = c?.[1] ?? inList?.[1]
-    if (!name || !values) throw malformed(soql)
-    const field = column(name)
-    const isId = field.type === 'id' || field.type === 'reference'
-    return { field, values: values.map((value) => isId && typeof value === 'string' ? normaliseId(value) ?? value : value) }
+  const conditions = m[3] ? (m[3].match(CONDITIONS) ?? []).map((c) => c.replace(/^\s*AND\s+/i, '')) : []
+  const where = conditions.map((condition) => {
+    const c = EQUALS.exec(condition) ?? IN_LIST.exec(condition)
+    if (!c?.[1] || c[2] === undefined) throw malformed(soql)
+    const field = column(c[1])
+    const values = (c[2].match(EACH_LITERAL) ?? []).map(literalValue).map((value) =>
+      (field.type === 'id' || field.type === 'reference') && typeof value === 'string' ? normaliseId(value) ?? value : value)
+    return { field, values }
   })
   return { type: def.name, fields, where, limit: m[4] ? Number(m[4]) : undefined }
 }
