@@ -1,7 +1,7 @@
 import { Router } from 'express'
 import { SandboxHttpError } from './errors.ts'
 import { requireObjectType, type ObjectType } from './object-types.ts'
-import type { PropertyDefinition } from './seed-properties.ts'
+import { modificationMetadata, type PropertyDefinition } from './seed-properties.ts'
 import type { HubspotStore } from './store.ts'
 
 const TYPES = ['string', 'number', 'date', 'datetime', 'enumeration', 'bool']
@@ -60,6 +60,7 @@ export function createPropertiesRoutes (store: HubspotStore): Router {
       externalOptions: false,
       displayOrder: Number(body.displayOrder ?? -1),
       archived: false,
+      modificationMetadata: modificationMetadata(false, false),
       createdAt: now,
       updatedAt: now
     }
