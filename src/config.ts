@@ -29,7 +29,11 @@ const envSchema = z.object({
   SALESFORCE_INSTANCE_URL: optional,
   SALESFORCE_ACCESS_TOKEN: optional,
   SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/, 'like 62.0').default('62.0'),
-  SALESFORCE_REQUESTS_PER_10S: z.coerce.number().int().min(1).default(250)
+  SALESFORCE_REQUESTS_PER_10S: z.coerce.number().int().min(1).default(250),
+  // Field mapping (README "Field mapping"): files default to config/mapping/<crm>.yml.
+  HUBSPOT_MAPPING_FILE: optional,
+  SALESFORCE_MAPPING_FILE: optional,
+  SALESFORCE_PERSON_OBJECT: z.enum(['Contact', 'Lead']).default('Contact')
 })
 
 export type Env = z.infer<typeof envSchema>
@@ -41,6 +45,8 @@ export interface HubspotConfig {
   appointmentObject: 'meetings' | 'appointments'
   portalId?: string
   requestsPer10s: number
+  /** HUBSPOT_MAPPING_FILE; unset: the shipped config/mapping/hubspot.yml. */
+  mappingFile?: string
 }
 
 export type SalesforceCredentials =
@@ -52,6 +58,10 @@ export interface SalesforceConfig {
   credentials?: SalesforceCredentials
   apiVersion: string
   requestsPer10s: number
+  /** SALESFORCE_MAPPING_FILE; unset: the shipped config/mapping/salesforce.yml. */
+  mappingFile?: string
+  /** Customers become Contacts or Leads. */
+  personObject: 'Contact' | 'Lead'
 }
 
 export interface Config {
@@ -115,14 +125,20 @@ function hubspotConfig (env: Env, production: boolean): HubspotConfig | undefine
     baseUrl: env.HUBSPOT_BASE_URL,
     appointmentObject: env.HUBSPOT_APPOINTMENT_OBJECT,
     portalId: env.HUBSPOT_PORTAL_ID,
-    requestsPer10s: env.HUBSPOT_REQUESTS_PER_10S
+    requestsPer10s: env.HUBSPOT_REQUESTS_PER_10S,
+    mappingFile: env.HUBSPOT_MAPPING_FILE
   }
   if (env.HUBSPOT_ACCESS_TOKEN) return { mode: 'real', accessToken: env.HUBSPOT_ACCESS_TOKEN, ...shared }
   return production ? undefined : { mode: 'sandbox', ...shared }
 }
 
 function salesforceConfig (env: Env, production: boolean): SalesforceConfig | undefined {
-  const shared = { apiVersion: env.SALESFORCE_API_VERSION, requestsPer10s: env.SALESFORCE_REQUESTS_PER_10S }
+  const shared = {
+    apiVersion: env.SALESFORCE_API_VERSION,
+    requestsPer10s: env.SALESFORCE_REQUESTS_PER_10S,
+    mappingFile: env.SALESFORCE_MAPPING_FILE,
+    personObject: env.SALESFORCE_PERSON_OBJECT
+  }
   const { SALESFORCE_LOGIN_URL: loginUrl, SALESFORCE_CLIENT_ID: clientId, SALESFORCE_CLIENT_SECRET: clientSecret } = env
   if (loginUrl && clientId && clientSecret) {
     return { mode: 'real', credentials: { kind: 'client-credentials', loginUrl, clientId, clientSecret }, ...shared }

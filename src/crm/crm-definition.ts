@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts'
 import type { ConnectorDeps, CrmConnector, CrmName, SandboxEndpoint } from './connector.ts'
+import type { MappingDescription } from './mapping/describe-mapping.ts'
 
 /** Where a CRM's records go in this deployment. */
 export type CrmTarget = 'real' | 'sandbox' | 'off'
@@ -17,4 +18,6 @@ export interface CrmDefinition {
   requestsPer10s: (config: Config) => number
   /** Builds the connector for the real CRM, or for `sandbox` when one stands in for it. */
   connect: (config: Config, deps: ConnectorDeps, sandbox?: SandboxEndpoint) => CrmConnector
+  /** The field mapping this configuration uses, for a dashboard in a process without connectors. */
+  describeMapping?: (config: Config) => MappingDescription
 }

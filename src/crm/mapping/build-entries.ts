@@ -41,10 +41,12 @@ export function buildEntries (
     const fields = SOURCE_FIELDS[entity]
     let kind: ValueKind = entry.source !== undefined ? fields[entry.source]!.kind : typeof entry.value === 'number' ? 'number' : typeof entry.value === 'boolean' ? 'boolean' : 'text'
     let finiteValues: string[] | undefined = entry.value === undefined ? undefined : [String(entry.value)]
+    let flows = true
     for (const step of steps) {
       const { accepts, gives } = STEP_KINDS[step.op]
       if (!accepts.includes(kind)) {
         problem(`transform ${step.op} does not take a ${kind} value (${entry.source ?? 'the constant'} at this point): it takes ${accepts.join(' or ')}`, 'transform')
+        flows = false
         break
       }
       if (step.op === 'format' || step.op === 'default') {
@@ -57,7 +59,7 @@ export function buildEntries (
         : step.op === 'default' && finiteValues && placeholders(step.template).length === 0 ? [...finiteValues, step.template] : undefined
       kind = gives === 'same' ? kind : gives
     }
-    if (kind === 'list') problem(`${entry.source} is a list: add a join transform, e.g. transform: { join: ";" }`, 'transform')
+    if (flows && kind === 'list') problem(`${entry.source} is a list: add a join transform, e.g. transform: { join: ";" }`, 'transform')
 
     const why = structural.get(norm(entry.target))
     if (why !== undefined) problem(`"${entry.target}" is structural (${why}); the sync writes it itself, so remove this entry`, 'target')

@@ -12,11 +12,16 @@ export function formatProblem (problem: MappingProblem): string {
   return `${problem.file}${problem.line === undefined ? '' : `:${problem.line}`}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`
 }
 
+/** "<title> (2 problems):" and one indented line per problem. */
+export function problemsMessage (title: string, problems: MappingProblem[]): string {
+  return `${title} (${problems.length === 1 ? '1 problem' : `${problems.length} problems`}):\n  ${problems.map(formatProblem).join('\n  ')}`
+}
+
 /** A mapping file that cannot be used: every problem found, one per line. */
 export class MappingFileError extends Error {
   readonly problems: MappingProblem[]
   constructor (problems: MappingProblem[]) {
-    super(`${problems.length === 1 ? 'The field mapping has a problem' : `The field mapping has ${problems.length} problems`}:\n  ${problems.map(formatProblem).join('\n  ')}`)
+    super(problemsMessage('The field mapping file cannot be used', problems))
     this.name = 'MappingFileError'
     this.problems = problems
   }
