@@ -3,6 +3,7 @@ import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
 import { markFailed, markSynced } from '../src/sync/sync-records.ts'
+import { recordFieldOwnership } from '../src/sync/field-ownership.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import { syncQueue } from '../src/sync/sync-queue.ts'
@@ -24,10 +25,12 @@ export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connecto
     const lastAttempt = new Set(jobs.filter((job) => job.retryCount >= job.retryLimit).map((job) => entityKey(job.data)))
     const synced: Parameters<typeof markSynced>[2] = []
     const failed: Parameters<typeof markFailed>[2] = []
+    const ownership: Parameters<typeof recordFieldOwnership>[2] = []
     for (const [key, outcome] of outcomes) {
       const ref = parseKey(key)
       if (outcome.ok && 'crmId' in outcome) {
         synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash })
+        ownership.push({ ref, skipped: outcome.skipped ?? [] })
         deps.metrics.crmSync.inc({ crm, outcome: 'synced' })
       } else if (outcome.ok) {
         deps.metrics.crmSync.inc({ crm, outcome: 'unchanged' })
@@ -39,6 +42,7 @@ export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connecto
     }
     await markSynced(deps.pool, crm, synced)
     await markFailed(deps.pool, crm, failed)
+    await recordFieldOwnership(deps.pool, crm, ownership)
     // Messages waiting for a contact without a CRM id: make sure that contact's job is queued.
     if (contactsNeeded.length > 0) {
       await deps.boss.insert(syncQueue(crm), contactsNeeded.map((id) => ({ data: { type: 'contact', id }, singletonKey: entityKey({ type: 'contact', id }) })))

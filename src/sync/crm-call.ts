@@ -1,8 +1,9 @@
 import type { RecordResult } from '../crm/connector.ts'
 import { CrmPermanentError, CrmRateLimitedError, CrmRetryableError } from '../crm/errors.ts'
 
-export type CallOutcome = { ok: true, crmId: string } | { ok: false, error: string, retryable: boolean }
-export type Outcome = { ok: true, crmId: string, hash: string } | Extract<CallOutcome, { ok: false }>
+export type CallOutcome = { ok: true, crmId: string, skipped?: string[] } | { ok: false, error: string, retryable: boolean }
+/** `skipped`: fields the CRM kept (mapping policy if_empty), see field-ownership.ts. */
+export type Outcome = { ok: true, crmId: string, hash: string, skipped?: string[] } | Extract<CallOutcome, { ok: false }>
 
 const RATE_LIMIT_RETRIES = 2
 // One quick retry for a transient failure (5xx, timeout, reset) before the jobs fail and
