@@ -88,7 +88,7 @@ export async function startSyncHarness (options: {
   if (options.prepare ?? true) for (const connector of connectors) await connector.prepare()
   const workers = await startWorkers({ pool, boss, connectors, logger, metrics })
   const inbox = createInbox({ pool, boss })
-  const admin = createAdminRouter({ pool, boss, adminToken: ADMIN_TOKEN, logger, crms: connectors.map((c) => ({ name: c.name, recordUrl: c.recordUrl?.bind(c) })) })
+  const admin = createAdminRouter({ pool, boss, adminToken: ADMIN_TOKEN, logger, crms: connectors.map((c) => ({ name: c.name, recordUrl: c.recordUrl?.bind(c), mapping: c.describeMapping?.() })) })
   const app = createApp({ pool, webhook: { inbox, secrets: [SYNC_SECRET] }, logger, metrics, routers: [admin] })
 
   return {
