@@ -31,6 +31,9 @@ export interface SyncHarness {
   metrics: Metrics
   hubspot: HubspotSandbox
   salesforce: SalesforceSandbox
+  /** Where the sandboxes listen (to edit records there as a CRM user would). */
+  hubspotUrl: string
+  salesforceUrl: string
   connectors: CrmConnector[]
   app: ReturnType<typeof createApp>
   deliver: (body: string) => Promise<request.Response>
@@ -50,6 +53,10 @@ export async function startSyncHarness (options: {
   prepare?: boolean
   /** Captures the service's logs (at trace level) instead of silencing them. */
   logStream?: NodeJS.WritableStream
+  /** Field mapping files (default: the shipped ones) and Contact or Lead. */
+  hubspotMappingFile?: string
+  salesforceMappingFile?: string
+  salesforcePersonObject?: 'Contact' | 'Lead'
 } = {}): Promise<SyncHarness> {
   const database = await createTestDatabase()
   await runMigrations(database.url)
@@ -71,6 +78,7 @@ export async function startSyncHarness (options: {
       accessToken: hubspot.accessToken,
       baseUrl: hubspotUrl,
       appointmentObject: 'meetings',
+      mappingFile: options.hubspotMappingFile,
       timeoutMs,
       limiter: createRateLimiter({ max: options.hubspotRequestsPer10s ?? 95, intervalMs: 10_000 }),
       onRequest: (status) => metrics.crmRequests.inc({ crm: 'hubspot', status: String(status) })
@@ -80,6 +88,8 @@ export async function startSyncHarness (options: {
       clientId: salesforce.clientId,
       clientSecret: salesforce.clientSecret,
       apiVersion: '62.0',
+      mappingFile: options.salesforceMappingFile,
+      personObject: options.salesforcePersonObject,
       timeoutMs,
       limiter: createRateLimiter({ max: 1000, intervalMs: 10_000 }),
       onRequest: (status) => metrics.crmRequests.inc({ crm: 'salesforce', status: String(status) })
@@ -98,6 +108,8 @@ export async function startSyncHarness (options: {
     metrics,
     hubspot,
     salesforce,
+    hubspotUrl,
+    salesforceUrl,
     connectors,
     app,
     deliver: (body) => request(app).post('/webhooks/agentclara')

@@ -5,8 +5,8 @@ import type { AdminContext } from '../admin-context.ts'
 export function mappingRoutes (ctx: AdminContext): express.Router {
   const router = express.Router()
   router.get('/mapping', (req, res) => {
-    const crms = ctx.deps.crms.map((crm) => ({ name: crm.name, mapping: crm.mapping }))
-    ctx.render(req, res, 'mapping', { title: 'Field mapping', crms })
+    const mappings = ctx.deps.crms.map((crm) => ({ name: crm.name, mapping: crm.mapping }))
+    ctx.render(req, res, 'mapping', { title: 'Field mapping', mappings })
   })
   return router
 }

@@ -56,7 +56,7 @@ export function loadMappingFile (path: string, spec: MappingSpec, inUse: readonl
       const raw = data[entity]?.[object]
       if (raw === undefined) {
         if (inUse.includes(object)) {
-          problems.push({ file, line: located.lineOf([entity]), path: `${entity}.${object}`, message: `no mapping for the ${spec.crm} ${object} this deployment writes: add a "${object}:" list under "${entity}:"` })
+          problems.push({ file, line: located.keyLine([], entity), path: `${entity}.${object}`, message: `no mapping for the ${spec.crm} ${object} this deployment writes: add a "${object}:" list under "${entity}:"` })
         }
         continue
       }
