@@ -1,4 +1,10 @@
-/** How the sandbox describes Salesforce fields and objects (the describe attributes clients read). */
+/**
+ * How the sandbox describes Salesforce fields and objects: the describe attributes clients read
+ * (DescribeFieldResult: type, length, nillable, createable, updateable, defaultedOnCreate,
+ * externalId, restrictedPicklist). A field is required on create when it is createable, not
+ * nillable and not defaulted on create (Object Reference, "Required Fields":
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/required_fields.htm).
+ */
 export type FieldType = 'id' | 'string' | 'textarea' | 'phone' | 'email' | 'picklist' | 'combobox' |
   'date' | 'datetime' | 'int' | 'boolean' | 'reference'
 
@@ -8,7 +14,9 @@ export interface FieldDef {
   type: FieldType
   length: number
   nillable: boolean
+  /** false: read-only on create (INVALID_FIELD_FOR_INSERT_UPDATE), e.g. Name, CreatedDate. */
   createable: boolean
+  /** false: read-only on update, e.g. Task.TaskSubtype (settable on create only). */
   updateable: boolean
   /** Set by Salesforce when the caller leaves the field out on create. */
   defaultValue?: string | boolean
@@ -26,6 +34,7 @@ export interface ObjectDef {
   keyPrefix: string
   fields: FieldDef[]
 }
+
 type FieldInput = Partial<FieldDef> & Pick<FieldDef, 'name' | 'type'>
 
 export function field (input: FieldInput): FieldDef {
