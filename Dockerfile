@@ -16,6 +16,8 @@ COPY package.json ./
 COPY src ./src
 COPY workers ./workers
 COPY migrations ./migrations
+# The default field mappings (README "Field mapping"); mount your own and set *_MAPPING_FILE.
+COPY config ./config
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

@@ -49,7 +49,11 @@ const envSchema = z.object({
   // The org's rolling 24 h API allocation (Enterprise Edition: 100,000 plus 1,000 per
   // licence); Sforce-Limit-Info's figure replaces it once Salesforce has answered.
   SALESFORCE_DAILY_LIMIT: z.coerce.number().int().min(1).default(100_000),
-  SALESFORCE_DAILY_SHARE: z.coerce.number().gt(0).max(1).default(0.5)
+  SALESFORCE_DAILY_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  // Field mapping (README "Field mapping"): files default to config/mapping/<crm>.yml.
+  HUBSPOT_MAPPING_FILE: optional,
+  SALESFORCE_MAPPING_FILE: optional,
+  SALESFORCE_PERSON_OBJECT: z.enum(['Contact', 'Lead']).default('Contact')
 })
 
 const HUBSPOT_TIERS = {
@@ -71,6 +75,8 @@ export interface HubspotConfig {
   dailyLimit: number
   /** The share of the account's daily quota this app may use (the rest is for other integrations). */
   dailyShare: number
+  /** HUBSPOT_MAPPING_FILE; unset: the shipped config/mapping/hubspot.yml. */
+  mappingFile?: string
 }
 
 export type SalesforceCredentials =
@@ -84,6 +90,10 @@ export interface SalesforceConfig {
   requestsPer10s: number
   dailyLimit: number
   dailyShare: number
+  /** SALESFORCE_MAPPING_FILE; unset: the shipped config/mapping/salesforce.yml. */
+  mappingFile?: string
+  /** Customers become Contacts or Leads. */
+  personObject: 'Contact' | 'Lead'
 }
 
 export interface Config {
@@ -174,7 +184,8 @@ function hubspotConfig (env: Env, production: boolean): HubspotConfig | undefine
     portalId: env.HUBSPOT_PORTAL_ID,
     requestsPer10s: env.HUBSPOT_REQUESTS_PER_10S ?? HUBSPOT_TIERS[env.HUBSPOT_TIER].requestsPer10s,
     dailyLimit: env.HUBSPOT_DAILY_LIMIT ?? HUBSPOT_TIERS[env.HUBSPOT_TIER].dailyLimit,
-    dailyShare: env.HUBSPOT_DAILY_SHARE
+    dailyShare: env.HUBSPOT_DAILY_SHARE,
+    mappingFile: env.HUBSPOT_MAPPING_FILE
   }
   if (env.HUBSPOT_ACCESS_TOKEN) return { mode: 'real', accessToken: env.HUBSPOT_ACCESS_TOKEN, ...shared }
   return production ? undefined : { mode: 'sandbox', ...shared }
@@ -185,7 +196,9 @@ function salesforceConfig (env: Env, production: boolean): SalesforceConfig | un
     apiVersion: env.SALESFORCE_API_VERSION,
     requestsPer10s: env.SALESFORCE_REQUESTS_PER_10S,
     dailyLimit: env.SALESFORCE_DAILY_LIMIT,
-    dailyShare: env.SALESFORCE_DAILY_SHARE
+    dailyShare: env.SALESFORCE_DAILY_SHARE,
+    mappingFile: env.SALESFORCE_MAPPING_FILE,
+    personObject: env.SALESFORCE_PERSON_OBJECT
   }
   const { SALESFORCE_LOGIN_URL: loginUrl, SALESFORCE_CLIENT_ID: clientId, SALESFORCE_CLIENT_SECRET: clientSecret } = env
   if (loginUrl && clientId && clientSecret) {

@@ -100,8 +100,8 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
   const inbox = createInbox({ pool, boss })
   // The dashboard lives with the receiver; a receiver-only process knows the CRMs from config.
   const adminCrms = sync
-    ? sync.connectors.map((connector) => ({ name: connector.name, recordUrl: connector.recordUrl?.bind(connector) }))
-    : enabled.map((definition) => ({ name: definition.name }))
+    ? sync.connectors.map((connector) => ({ name: connector.name, recordUrl: connector.recordUrl?.bind(connector), mapping: connector.describeMapping?.() }))
+    : enabled.map((definition) => ({ name: definition.name, mapping: definition.describeMapping?.(config) }))
   const routers = role !== 'worker' && adminToken
     ? [createAdminRouter({ pool, boss, adminToken, logger, crms: adminCrms, secureCookies: config.env === 'production', sessionIdleMinutes: config.adminSessionIdleMinutes })]
     : []

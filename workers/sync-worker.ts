@@ -3,6 +3,7 @@ import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
 import { maskPiiInText } from '../src/mask-pii-text.ts'
+import { recordFieldOwnership } from '../src/sync/field-ownership.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
@@ -58,10 +59,14 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const failed: Parameters<typeof markFailed>[2] = []
     const parked: EntityRef[] = []
     const waitingForContact: EntityRef[] = []
+    const ownership: Parameters<typeof recordFieldOwnership>[2] = []
     for (const [key, outcome] of outcomes) {
       const ref = parseKey(key)
       if (outcome.ok) {
-        if ('crmId' in outcome) synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash, version: versions.get(key) ?? 0 })
+        if ('crmId' in outcome) {
+          synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash, version: versions.get(key) ?? 0 })
+          ownership.push({ ref, skipped: outcome.skipped ?? [] })
+        }
         deps.metrics.crmSync.inc({ crm, outcome: 'crmId' in outcome ? 'synced' : 'unchanged' })
       } else if (outcome.whole && (opened || status.open || lastAttempt.has(key))) {
         // The CRM, not the record, is the problem: park it rather than spend or end its attempts.
@@ -77,6 +82,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     }
     await markSynced(deps.pool, crm, synced)
     await markFailed(deps.pool, crm, failed)
+    await recordFieldOwnership(deps.pool, crm, ownership)
     if (parked.length > 0) {
       // A record parked on its last attempt must not wait for a circuit that never opened.
       if (!opened && !status.open) await circuit.failed(down?.error ?? 'the CRM keeps failing', true)

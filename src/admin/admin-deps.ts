@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmName } from '../crm/connector.ts'
+import type { MappingDescription } from '../crm/mapping/describe-mapping.ts'
 import type { EntityType } from '../mirror/states.ts'
 import type { LoginLimits } from './login-throttle.ts'
 
@@ -9,6 +10,8 @@ import type { LoginLimits } from './login-throttle.ts'
 export interface AdminCrm {
   name: CrmName
   recordUrl?: (entity: EntityType, crmId: string) => string | undefined
+  /** The field mapping in effect (read-only page /admin/mapping). */
+  mapping?: MappingDescription
 }
 
 export interface AdminDeps {

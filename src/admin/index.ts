@@ -11,6 +11,7 @@ import { dataRoutes } from './routes/data.ts'
 import { deadLettersRoutes } from './routes/dead-letters.ts'
 import { deliveriesRoutes } from './routes/deliveries.ts'
 import { loginRoutes, logoutRoute } from './routes/login.ts'
+import { mappingRoutes } from './routes/mapping.ts'
 import { queuesRoutes } from './routes/queues.ts'
 import { replayRoutes } from './routes/replay.ts'
 import { securityHeaders } from './security-headers.ts'
@@ -67,6 +68,7 @@ export function createAdminRouter (deps: AdminDeps): express.Router {
   admin.use(replayRoutes(ctx))
   admin.use(queuesRoutes(ctx))
   admin.use(dataRoutes(ctx))
+  admin.use(mappingRoutes(ctx))
   admin.use((req, res) => ctx.render(req, res, 'not-found', { title: 'Not found', what: 'page' }, 404))
   admin.use(adminErrorHandler(ctx))
 

@@ -1,4 +1,5 @@
 import type { AppointmentState, ContactState, EntityType, MessageState } from '../mirror/states.ts'
+import type { MappingDescription } from './mapping/describe-mapping.ts'
 
 /**
  * The contract every CRM folder implements (`src/crm/<name>/`). The sync worker owns
@@ -10,7 +11,11 @@ import type { AppointmentState, ContactState, EntityType, MessageState } from '.
 export type Linked<T> = T & { contactCrmId: string }
 
 export type RecordResult =
-  | { key: string, ok: true, crmId: string }
+  /**
+   * `skipped`: fields not written because the mapping says `if_empty` and the CRM already holds
+   * another value (someone else owns it); present when the record's object has if_empty fields.
+   */
+  | { key: string, ok: true, crmId: string, skipped?: string[] }
   | { key: string, ok: false, error: string, retryable: boolean }
 
 /**
@@ -51,6 +56,13 @@ export interface CrmConnector {
    * checks Salesforce External ID fields). Throws CrmSetupError when it cannot be used.
    */
   prepare: (signal?: AbortSignal) => Promise<void>
+  /**
+   * Checks the field mapping file against the CRM's live schema and changes nothing (for
+   * `npm run crm:setup -- --check-mapping`); one line per problem, naming file, line and property.
+   */
+  checkMapping?: (signal?: AbortSignal) => Promise<string[]>
+  /** The field mapping in effect, for the dashboard. */
+  describeMapping?: () => MappingDescription
   /** Results are keyed by customerId. */
   upsertContacts: (contacts: ContactState[], signal?: AbortSignal) => Promise<RecordResult[]>
   /** Results are keyed by messageId. */

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts'
 import type { ConnectorDeps, CrmConnector, CrmName, SandboxEndpoint } from './connector.ts'
+import type { MappingDescription } from './mapping/describe-mapping.ts'
 
 /** The CRM's published limits for this app: a short rolling window and a daily quota. */
 export interface CrmBudget {
@@ -26,4 +27,6 @@ export interface CrmDefinition {
   budget: (config: Config) => CrmBudget
   /** Builds the connector for the real CRM, or for `sandbox` when one stands in for it. */
   connect: (config: Config, deps: ConnectorDeps, sandbox?: SandboxEndpoint) => CrmConnector
+  /** The field mapping this configuration uses, for a dashboard in a process without connectors. */
+  describeMapping?: (config: Config) => MappingDescription
 }

@@ -39,6 +39,11 @@ export async function eraseLocal (db: pg.ClientBase, plan: ErasurePlan): Promise
     DELETE FROM crm_records
     WHERE (entity_type = 'contact' AND entity_id = $1) OR (entity_type = 'message' AND entity_id = ANY($2::text[]))
        OR (entity_type = 'appointment' AND entity_id = ANY($3::text[]))`, [plan.customerId, messages, plan.appointments])
+  // Which CRM fields someone else owns (migration 040) names the entities too.
+  await db.query(`
+    DELETE FROM crm_field_ownership
+    WHERE (entity_type = 'contact' AND entity_id = $1) OR (entity_type = 'message' AND entity_id = ANY($2::text[]))
+       OR (entity_type = 'appointment' AND entity_id = ANY($3::text[]))`, [plan.customerId, messages, plan.appointments])
   // The entities' versions (migration 003) name them too. Deleting them waits for a sync
   // reading them (FOR SHARE); a later sync reads version 0 and finds no state to write.
   await db.query(`

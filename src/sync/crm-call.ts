@@ -2,11 +2,12 @@ import type { RecordResult } from '../crm/connector.ts'
 import { CrmPermanentError, CrmQuotaSpentError, CrmRateLimitedError, CrmRetryableError } from '../crm/errors.ts'
 
 /**
+ * `skipped`: fields the CRM kept (mapping policy if_empty), see field-ownership.ts.
  * `whole`: the call failed as a whole, not because of the record — `down` (5xx, timeout,
  * connection, credentials, spent quota: the circuit counts these) or `rate-limited`.
  */
-export type CallOutcome = { ok: true, crmId: string } | { ok: false, error: string, retryable: boolean, whole?: 'down' | 'rate-limited' }
-export type Outcome = { ok: true, crmId: string, hash: string } | Extract<CallOutcome, { ok: false }>
+export type CallOutcome = { ok: true, crmId: string, skipped?: string[] } | { ok: false, error: string, retryable: boolean, whole?: 'down' | 'rate-limited' }
+export type Outcome = { ok: true, crmId: string, hash: string, skipped?: string[] } | Extract<CallOutcome, { ok: false }>
 
 const RATE_LIMIT_RETRIES = 2
 // One quick retry for a transient failure (5xx, timeout, reset) before the jobs fail and

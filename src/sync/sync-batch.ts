@@ -89,7 +89,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     for (const [id, result] of results) {
       const item = keyById.get(id)
       if (!item) continue
-      outcomes.set(item.key, result.ok ? { ok: true, crmId: result.crmId, hash: item.hash } : result)
+      outcomes.set(item.key, result.ok ? { ok: true, crmId: result.crmId, hash: item.hash, skipped: result.skipped } : result)
     }
   }
 }

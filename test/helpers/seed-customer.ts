@@ -42,7 +42,8 @@ export async function remnants (h: SyncHarness, ids: ReturnType<typeof seedIds>)
          AND (position(convert_to($1, 'UTF8') IN coalesce(raw_body, convert_to(payload::text, 'UTF8'))) > 0
            OR position(convert_to($2, 'UTF8') IN coalesce(raw_body, convert_to(payload::text, 'UTF8'))) > 0)) AS inbox,
       (SELECT count(*) FROM crm_records WHERE entity_id IN ($1, $3, $4)) AS records,
-      (SELECT count(*) FROM entity_versions WHERE entity_id IN ($1, $3, $4)) AS versions`,
+      (SELECT count(*) FROM entity_versions WHERE entity_id IN ($1, $3, $4))
+        + (SELECT count(*) FROM crm_field_ownership WHERE entity_id IN ($1, $3, $4)) AS versions`,
   [ids.customer, ids.conversation, ids.message, ids.appointment])
   return { hubspot: hubspot.length, salesforce: salesforce.length, mirror: Number(rows[0]?.mirror), inbox: Number(rows[0]?.inbox), records: Number(rows[0]?.records), versions: Number(rows[0]?.versions) }
 }

@@ -32,6 +32,9 @@ export interface SyncHarness {
   metrics: Metrics
   hubspot: HubspotSandbox
   salesforce: SalesforceSandbox
+  /** Where the sandboxes listen (to edit records there as a CRM user would). */
+  hubspotUrl: string
+  salesforceUrl: string
   connectors: CrmConnector[]
   app: ReturnType<typeof createApp>
   deliver: (body: string) => Promise<request.Response>
@@ -57,6 +60,10 @@ export async function startSyncHarness (options: {
   /** The queues' retry policy (default: 1 s base, 2 s cap, the production attempt count). */
   retry?: { retryLimit?: number, retryDelay?: number, retryDelayMax?: number }
   circuit?: CircuitSettings
+  /** Field mapping files (default: the shipped ones) and Contact or Lead. */
+  hubspotMappingFile?: string
+  salesforceMappingFile?: string
+  salesforcePersonObject?: 'Contact' | 'Lead'
 } = {}): Promise<SyncHarness> {
   const database = await createTestDatabase()
   await runMigrations(database.url)
@@ -78,6 +85,7 @@ export async function startSyncHarness (options: {
       accessToken: hubspot.accessToken,
       baseUrl: hubspotUrl,
       appointmentObject: 'meetings',
+      mappingFile: options.hubspotMappingFile,
       timeoutMs,
       limiter: createRateLimiter({ max: options.hubspotRequestsPer10s ?? 95, intervalMs: 10_000 }),
       onRequest: (status) => metrics.crmRequests.inc({ crm: 'hubspot', status: String(status) })
@@ -87,6 +95,8 @@ export async function startSyncHarness (options: {
       clientId: salesforce.clientId,
       clientSecret: salesforce.clientSecret,
       apiVersion: '62.0',
+      mappingFile: options.salesforceMappingFile,
+      personObject: options.salesforcePersonObject,
       timeoutMs,
       limiter: createRateLimiter({ max: 1000, intervalMs: 10_000 }),
       onRequest: (status) => metrics.crmRequests.inc({ crm: 'salesforce', status: String(status) })
@@ -96,7 +106,7 @@ export async function startSyncHarness (options: {
   const start = () => startWorkers({ pool, boss, connectors, logger, metrics, circuitSettings: options.circuit })
   let workers: Awaited<ReturnType<typeof start>> | undefined = await start()
   const inbox = createInbox({ pool, boss })
-  const admin = createAdminRouter({ pool, boss, adminToken: ADMIN_TOKEN, logger, crms: connectors.map((c) => ({ name: c.name, recordUrl: c.recordUrl?.bind(c) })) })
+  const admin = createAdminRouter({ pool, boss, adminToken: ADMIN_TOKEN, logger, crms: connectors.map((c) => ({ name: c.name, recordUrl: c.recordUrl?.bind(c), mapping: c.describeMapping?.() })) })
   const app = createApp({ pool, webhook: { inbox, secrets: [SYNC_SECRET] }, logger, metrics, routers: [admin] })
 
   return {
@@ -106,6 +116,8 @@ export async function startSyncHarness (options: {
     metrics,
     hubspot,
     salesforce,
+    hubspotUrl,
+    salesforceUrl,
     connectors,
     app,
     deliver: (body) => request(app).post('/webhooks/agentclara')

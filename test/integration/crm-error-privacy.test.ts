@@ -5,19 +5,18 @@ import request from 'supertest'
 import { startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
 import { until } from '../helpers/until.ts'
 
-// A CRM's validation error can quote the value we sent. Here a HubSpot admin has created
-// agentclara_last_message as a number property, so HubSpot rejects the contact and quotes
-// the customer's message (with a phone number and an email in it) back at us.
+// A CRM's validation error can quote the value we sent. Here a HubSpot admin changes
+// agentclara_last_message to a number property after we were set up, so HubSpot rejects the
+// contact and quotes the customer's message (with a phone number and an email in it) back.
 const captured: string[] = []
 const stream = new PassThrough()
 stream.on('data', (chunk: Buffer) => captured.push(chunk.toString()))
 let h: SyncHarness
 before(async () => {
-  h = await startSyncHarness({ prepare: false, logStream: stream })
-  const created = await request(h.hubspot.app).post('/crm/v3/properties/contacts').set('Authorization', `Bearer ${h.hubspot.accessToken}`)
-    .send({ name: 'agentclara_last_message', label: 'Last message', type: 'number', fieldType: 'number', groupName: 'contactinformation' })
-  assert.equal(created.status, 201)
-  for (const connector of h.connectors) await connector.prepare()
+  h = await startSyncHarness({ logStream: stream })
+  const changed = await request(h.hubspot.app).patch('/crm/v3/properties/contacts/agentclara_last_message').set('Authorization', `Bearer ${h.hubspot.accessToken}`)
+    .send({ type: 'number', fieldType: 'number' })
+  assert.equal(changed.status, 200)
 })
 after(() => h.close())
 

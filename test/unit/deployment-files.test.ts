@@ -49,7 +49,7 @@ test('when the Dockerfile builds, then it is Node 24 slim, non-root, production 
   assert.match(dockerfile, /^USER node$/m)
   assert.match(dockerfile, /^HEALTHCHECK .*\n?.*healthz/m)
   assert.match(dockerfile, /ENTRYPOINT \["node", "workers\/main.ts"\]/)
-  for (const dir of ['src', 'workers', 'migrations']) assert.match(dockerfile, new RegExp(`COPY ${dir} `))
+  for (const dir of ['src', 'workers', 'migrations', 'config']) assert.match(dockerfile, new RegExp(`COPY ${dir} `))
 })
 
 test('when the compose file needs a secret, then it has no default: compose stops with a message naming it', () => {

@@ -229,7 +229,7 @@ describe('Salesforce sandbox: query, limits and control', () => {
     await api().get(`${V}/sobjects/Contact/describe`).set(auth).expect(401)
     const state = await api().get('/__sandbox/state').expect(200)
     assert.deepEqual(state.body.requests.byStatus, { 401: 1, 403: 1, 503: 1 })
-    assert.deepEqual(Object.keys(state.body.records).sort(), ['Contact', 'Event', 'Task'])
+    assert.deepEqual(Object.keys(state.body.records).sort(), ['Contact', 'Event', 'Lead', 'Task'])
     await api().post('/__sandbox/reset').expect(200)
     assert.equal((await api().get('/__sandbox/state').expect(200)).body.requests.total, 0)
   })

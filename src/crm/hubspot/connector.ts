@@ -1,14 +1,17 @@
 import type { ConnectorDeps, CrmConnector, Linked, RecordResult } from '../connector.ts'
 import type { AppointmentState, MessageState } from '../../mirror/states.ts'
+import { createMappingHolder } from '../mapping/mapping-holder.ts'
 import { associateDefaultWithContacts, associateWithContacts } from './associate.ts'
 import { batchUpsert, coalesce } from './batch-upsert.ts'
 import { createHubspotCall } from './call.ts'
 import { createHubspotApis } from './client.ts'
 import { eraseFromHubspot } from './erase.ts'
+import { crmValueGuard } from './keep-crm-values.ts'
 import { toHubspotAppointment, toHubspotContact, messageObjectFor, toHubspotMeeting, toHubspotMessage, type UpsertInput } from './mapping.ts'
-import { provisionProperties } from './provision.ts'
+import { DEFAULT_HUBSPOT_MAPPING_FILE, HUBSPOT_MAPPING_SPEC, hubspotObjectsInUse, loadHubspotMapping } from './mapping-spec.ts'
 import { createHubspotReadBack } from './read-back.ts'
 import { hubspotRecordUrl } from './record-url.ts'
+import { checkHubspotSetup, prepareHubspot } from './setup.ts'
 
 export interface HubspotConnectorOptions extends ConnectorDeps {
   accessToken: string
@@ -20,6 +23,8 @@ export interface HubspotConnectorOptions extends ConnectorDeps {
   defaultMeetingMinutes?: number
   /** For links to records in HubSpot's UI. */
   portalId?: string | number
+  /** The field mapping (default config/mapping/hubspot.yml; HUBSPOT_MAPPING_FILE). */
+  mappingFile?: string
 }
 
 /** HUBSPOT_DEFINED association types to a contact. */
@@ -47,9 +52,12 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
   const apis = createHubspotApis({ accessToken: options.accessToken, baseUrl, timeoutMs: options.timeoutMs })
   const call = createHubspotCall(options)
   const readBack = createHubspotReadBack(apis, call, { appointmentObject, defaultMeetingMinutes: options.defaultMeetingMinutes ?? 30 })
+  const file = options.mappingFile ?? DEFAULT_HUBSPOT_MAPPING_FILE
+  const mapping = createMappingHolder(HUBSPOT_MAPPING_SPEC, file, hubspotObjectsInUse(appointmentObject), () => loadHubspotMapping(file, appointmentObject))
 
-  /** Upserts, then links each written record to its contact; results in input order. */
+  /** Upserts (honouring if_empty), then links each written record to its contact; results in input order. */
   async function upsertLinked<T> (
+    section: string,
     objectType: string,
     items: Array<Linked<T>>,
     keyOf: (item: Linked<T>) => string,
@@ -60,7 +68,8 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
     const { mapped, failures } = mapEach(items, (item) => keyOf(item), toInput)
     if (mapped.length === 0) return failures
     const contactOf = new Map(mapped.map(({ item, input }) => [input.id, item.contactCrmId]))
-    const written = await batchUpsert(apis, call, objectType, mapped.map(({ input }) => input), signal)
+    const guard = crmValueGuard(apis, call, objectType, mapping.get().objects[section], signal)
+    const written = await batchUpsert(apis, call, objectType, mapped.map(({ input }) => input), signal, guard)
     const pairs = written.flatMap((result) => result.ok ? [{ key: result.key, fromId: result.crmId, contactId: contactOf.get(result.key) ?? '' }] : [])
     const failed = new Map((await associate(pairs)).map((failure) => [failure.key, failure]))
     return [...written.map((result) => failed.get(result.key) ?? result), ...failures]
@@ -69,23 +78,26 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
   return {
     name: 'hubspot',
 
-    async prepare (signal) {
-      await provisionProperties(apis, call, appointmentObject, signal)
-    },
+    prepare: (signal) => prepareHubspot(apis, call, mapping, appointmentObject, signal),
+    checkMapping: (signal) => checkHubspotSetup(apis, call, mapping, appointmentObject, signal),
+    describeMapping: () => mapping.describe(),
 
     async upsertContacts (contacts, signal) {
-      const { mapped, failures } = mapEach(contacts, (c) => c.customerId, toHubspotContact)
+      const fields = mapping.get()
+      const { mapped, failures } = mapEach(contacts, (c) => c.customerId, (c) => toHubspotContact(c, fields))
       if (mapped.length === 0) return failures
-      return [...await batchUpsert(apis, call, 'contacts', mapped.map(({ input }) => input), signal), ...failures]
+      const guard = crmValueGuard(apis, call, 'contacts', fields.objects.contacts, signal)
+      return [...await batchUpsert(apis, call, 'contacts', mapped.map(({ input }) => input), signal, guard), ...failures]
     },
 
     async upsertMessages (messages, signal) {
+      const fields = mapping.get()
       const latest = coalesce(messages, (m) => m.messageId)
       const byObject = { communications: [] as Array<Linked<MessageState>>, notes: [] as Array<Linked<MessageState>> }
       for (const message of latest) byObject[messageObjectFor(message.channel)].push(message)
       const results = new Map<string, RecordResult>()
       for (const objectType of ['communications', 'notes'] as const) {
-        const written = await upsertLinked(objectType, byObject[objectType], (m) => m.messageId, (m) => toHubspotMessage(m).input,
+        const written = await upsertLinked(objectType, objectType, byObject[objectType], (m) => m.messageId, (m) => toHubspotMessage(m, fields).input,
           (pairs) => associateWithContacts(apis, call, objectType, TO_CONTACT[objectType], pairs, signal), signal)
         for (const result of written) results.set(result.key, result)
       }
@@ -93,13 +105,14 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
     },
 
     upsertAppointments (appointments, signal) {
+      const fields = mapping.get()
       const minutes = options.defaultMeetingMinutes ?? 30
       const latest = coalesce(appointments, (a) => a.appointmentId)
       if (appointmentObject === 'appointments') {
-        return upsertLinked<AppointmentState>(APPOINTMENTS_OBJECT, latest, (a) => a.appointmentId, (a) => toHubspotAppointment(a, minutes),
+        return upsertLinked<AppointmentState>('appointments', APPOINTMENTS_OBJECT, latest, (a) => a.appointmentId, (a) => toHubspotAppointment(a, minutes, fields),
           (pairs) => associateDefaultWithContacts(apis, call, APPOINTMENTS_OBJECT, pairs, signal), signal)
       }
-      return upsertLinked<AppointmentState>('meetings', latest, (a) => a.appointmentId, (a) => toHubspotMeeting(a, minutes),
+      return upsertLinked<AppointmentState>('meetings', 'meetings', latest, (a) => a.appointmentId, (a) => toHubspotMeeting(a, minutes, fields),
         (pairs) => associateWithContacts(apis, call, 'meetings', TO_CONTACT.meetings, pairs, signal), signal)
     },
 

@@ -122,7 +122,10 @@ export function createHubspotStore (options: { now?: () => Date } = {}): Hubspot
         issues.push({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name })
         continue
       }
-      if (READ_ONLY_PROPERTIES.has(name)) continue
+      if (READ_ONLY_PROPERTIES.has(name)) {
+        issues.push({ isValid: false, message: `"${name}" is a calculated property; its value cannot be set.`, error: 'READ_ONLY_VALUE', name })
+        continue
+      }
       const value = normalizeValue(definition, raw)
       if (typeof value === 'string') out[name] = value
       else issues.push(value)
