@@ -21,6 +21,7 @@ import { createInbox } from './receiver/inbox.ts'
 import { sandboxRegistry } from './sandbox/registry.ts'
 import { startBanner } from './startup-banner.ts'
 import type { CircuitSettings } from './sync/circuit.ts'
+import { crmHealth } from './sync/crm-health.ts'
 import { ensureQueues } from './sync/ensure-queues.ts'
 import { startConnectors, type StartSandbox } from './sync/start-connectors.ts'
 
@@ -73,10 +74,12 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
   const pool = createPool({ connectionString: database.url, logger, max: 20 })
   const boss = createBoss({ connectionString: database.url, logger })
   await boss.start()
-  const metrics = createMetrics({
-    queueDepths: async () => (await boss.getQueues()).map((queue) => ({ queue: queue.name, depth: queue.queuedCount }))
-  })
   const enabled = crms.filter((definition) => definition.target(config) !== 'off')
+  const budgets = enabled.map((definition) => ({ crm: definition.name, budget: definition.budget(config) }))
+  const metrics = createMetrics({
+    queueDepths: async () => (await boss.getQueues()).map((queue) => ({ queue: queue.name, depth: queue.queuedCount })),
+    crmHealth: () => crmHealth(pool, budgets)
+  })
   await ensureQueues(boss, enabled.map((definition) => definition.name))
 
   let sync: { connectors: CrmConnector[], bannerLines: string[], stop: () => Promise<void> } | undefined
@@ -103,7 +106,9 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
     ? sync.connectors.map((connector) => ({ name: connector.name, recordUrl: connector.recordUrl?.bind(connector), mapping: connector.describeMapping?.() }))
     : enabled.map((definition) => ({ name: definition.name, mapping: definition.describeMapping?.(config) }))
   const routers = role !== 'worker' && adminToken
-    ? [createAdminRouter({ pool, boss, adminToken, logger, crms: adminCrms, secureCookies: config.env === 'production', sessionIdleMinutes: config.adminSessionIdleMinutes })]
+    ? [createAdminRouter({
+        pool, boss, adminToken, logger, crms: adminCrms, crmHealth: () => crmHealth(pool, budgets), secureCookies: config.env === 'production', sessionIdleMinutes: config.adminSessionIdleMinutes
+      })]
     : []
   // A worker serves health and metrics only: a delivery sent to it by mistake gets a 404,
   // not a 401 that would look like a forged signature.

@@ -5,8 +5,16 @@ export function createMetrics (options: {
   defaultMetrics?: boolean
   /** Read at scrape time for `queue_depth`. */
   queueDepths?: () => Promise<Array<{ queue: string, depth: number }>>
+  /** Read at scrape time for the rate-budget, circuit and waiting gauges. */
+  crmHealth?: () => Promise<Array<{ crm: string, windowUsed: number, windowLimit: number, dayUsed: number, dayLimit: number, circuitOpen: boolean, waiting: number }>>
 } = {}) {
   const registry = new Registry()
+  // The four CRM gauges collect together during one scrape: they share the read in flight.
+  let health: ReturnType<NonNullable<typeof options.crmHealth>> | undefined
+  const readHealth = () => {
+    health ??= (options.crmHealth?.() ?? Promise.resolve([])).finally(() => { health = undefined })
+    return health
+  }
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry })
   return {
     registry,
@@ -46,6 +54,50 @@ export function createMetrics (options: {
       help: 'Drift found by reconciliation per CRM by kind (missing, differing, duplicate, unassociated): records whose CRM copy is not the mirror.',
       labelNames: ['crm', 'kind'] as const,
       registers: [registry]
+    }),
+    budgetUsed: new Gauge({
+      name: 'crm_rate_budget_used',
+      help: 'Requests drawn from each CRM\'s shared rate budget: in its short window, and in the rolling 24 h.',
+      labelNames: ['crm', 'window'] as const,
+      registers: [registry],
+      async collect () {
+        if (!options.crmHealth) return
+        this.reset()
+        for (const h of await readHealth()) { this.set({ crm: h.crm, window: 'short' }, h.windowUsed); this.set({ crm: h.crm, window: 'daily' }, h.dayUsed) }
+      }
+    }),
+    budgetLimit: new Gauge({
+      name: 'crm_rate_budget_limit',
+      help: 'What each CRM\'s shared rate budget allows: per short window (with a safety margin), and per 24 h (this app\'s share).',
+      labelNames: ['crm', 'window'] as const,
+      registers: [registry],
+      async collect () {
+        if (!options.crmHealth) return
+        this.reset()
+        for (const h of await readHealth()) { this.set({ crm: h.crm, window: 'short' }, h.windowLimit); this.set({ crm: h.crm, window: 'daily' }, h.dayLimit) }
+      }
+    }),
+    circuitOpen: new Gauge({
+      name: 'crm_circuit_open',
+      help: '1 while a CRM is unavailable as a whole (its circuit is open) and records wait instead of spending attempts.',
+      labelNames: ['crm'] as const,
+      registers: [registry],
+      async collect () {
+        if (!options.crmHealth) return
+        this.reset()
+        for (const h of await readHealth()) this.set({ crm: h.crm }, h.circuitOpen ? 1 : 0)
+      }
+    }),
+    recordsWaiting: new Gauge({
+      name: 'crm_records_waiting',
+      help: 'Records parked for a CRM: while it is unavailable, or until their contact is in it.',
+      labelNames: ['crm'] as const,
+      registers: [registry],
+      async collect () {
+        if (!options.crmHealth) return
+        this.reset()
+        for (const h of await readHealth()) this.set({ crm: h.crm }, h.waiting)
+      }
     }),
     queueDepth: new Gauge({
       name: 'queue_depth',

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import type { CrmName } from '../crm/connector.ts'
 import type { MappingDescription } from '../crm/mapping/describe-mapping.ts'
 import type { EntityType } from '../mirror/states.ts'
+import type { CrmHealth } from '../sync/crm-health.ts'
 import type { LoginLimits } from './login-throttle.ts'
 
 /** A CRM the dashboard shows sync state for, with its record link when it knows one. */
@@ -21,6 +22,8 @@ export interface AdminDeps {
   adminToken: string
   /** The CRMs whose sync is enabled: replays enqueue for these. */
   crms: AdminCrm[]
+  /** Each CRM's rate budget, circuit and waiting records, for the queues page. */
+  crmHealth?: () => Promise<CrmHealth[]>
   logger: Logger
   /** Adds `Secure` to the cookies; on whenever the dashboard is served over HTTPS. */
   secureCookies?: boolean

@@ -1,7 +1,13 @@
 import { maskPiiInText } from '../mask-pii-text.ts'
 
 /** Small display helpers the templates receive as `it.fmt`. Output is escaped by eta. */
+const CRM_LABELS: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce' }
+
 export const fmt = {
+  /** "HubSpot" for hubspot; a CRM without a label shows its registry name. */
+  crmLabel (name: string): string {
+    return CRM_LABELS[name] ?? name
+  },
   time (value: Date | string | null | undefined): string {
     if (value === null || value === undefined) return '—'
     const date = value instanceof Date ? value : new Date(value)

@@ -15,6 +15,7 @@ import { runMigrations } from '../../src/db/migrate.ts'
 import { createPool } from '../../src/db/pool.ts'
 import { createLogger } from '../../src/logger.ts'
 import { createMetrics, type Metrics } from '../../src/metrics.ts'
+import { crmHealth } from '../../src/sync/crm-health.ts'
 import { createApp } from '../../src/http/create-app.ts'
 import { createInbox } from '../../src/receiver/inbox.ts'
 import { sign } from '../../src/receiver/signature.ts'
@@ -74,7 +75,9 @@ export async function startSyncHarness (options: {
   const boss = createBoss({ connectionString: database.url, logger })
   await boss.start()
   await ensureQueues(boss, crmRegistry.map((crm) => crm.name), { retryDelay: 1, retryDelayMax: 2, ...options.retry })
-  const metrics = createMetrics({ defaultMetrics: false })
+  const budgets = [{ crm: 'hubspot', budget: { limit: 100, windowMs: 10_000, dailyLimit: 250_000, dailyShare: 0.5 } }, { crm: 'salesforce', budget: { limit: 1000, windowMs: 10_000, dailyLimit: 100_000, dailyShare: 0.5 } }]
+  const health = () => crmHealth(pool, budgets)
+  const metrics = createMetrics({ defaultMetrics: false, crmHealth: health })
 
   const hubspot = createHubspotSandbox(options.hubspot)
   const salesforce = createSalesforceSandbox(options.salesforce)
@@ -106,7 +109,9 @@ export async function startSyncHarness (options: {
   const start = () => startWorkers({ pool, boss, connectors, logger, metrics, circuitSettings: options.circuit })
   let workers: Awaited<ReturnType<typeof start>> | undefined = await start()
   const inbox = createInbox({ pool, boss })
-  const admin = createAdminRouter({ pool, boss, adminToken: ADMIN_TOKEN, logger, crms: connectors.map((c) => ({ name: c.name, recordUrl: c.recordUrl?.bind(c), mapping: c.describeMapping?.() })) })
+  const admin = createAdminRouter({
+    pool, boss, adminToken: ADMIN_TOKEN, logger, crmHealth: health, crms: connectors.map((c) => ({ name: c.name, recordUrl: c.recordUrl?.bind(c), mapping: c.describeMapping?.() }))
+  })
   const app = createApp({ pool, webhook: { inbox, secrets: [SYNC_SECRET] }, logger, metrics, routers: [admin] })
 
   return {

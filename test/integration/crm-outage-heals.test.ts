@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import request from 'supertest'
+import { logIn } from '../helpers/admin-login.ts'
 import { hubspotDriftFromMirror } from '../helpers/hubspot-equals-mirror.ts'
-import { startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
+import { ADMIN_TOKEN, startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
 import { until } from '../helpers/until.ts'
 
 // A CRM down for longer than the whole retry window. Attempts are cut to 2 (1 s backoff),
@@ -41,6 +43,14 @@ test('when HubSpot is down longer than the retry window, then nothing is dead-le
   }), (s) => s.circuit === 'open' && s.waiting === customers.length * 3 && s.failedCalls >= 12, { what: 'circuit open, all parked', timeoutMs: 60_000 })
   assert.equal(await count("SELECT count(*) FROM crm_records WHERE status = 'dead'"), 0)
 
+  // Operators see it in words and in a metric.
+  const agent = request.agent(h.app)
+  await logIn(agent, ADMIN_TOKEN)
+  assert.match((await agent.get('/admin/queues')).text, /HubSpot unreachable since [^,]+, 9 records waiting\./)
+  const metrics = await request(h.app).get('/metrics')
+  assert.match(metrics.text, /crm_circuit_open\{crm="hubspot"\} 1/)
+  assert.match(metrics.text, /crm_records_waiting\{crm="hubspot"\} 9/)
+
   h.hubspot.faults.reset()
   await until(async () => count("SELECT count(*) FROM crm_records WHERE crm = 'hubspot' AND status = 'synced'"),
     (synced) => synced === customers.length * 3, { what: 'every HubSpot record synced after the outage', timeoutMs: 60_000 })
@@ -48,4 +58,5 @@ test('when HubSpot is down longer than the retry window, then nothing is dead-le
   assert.equal(await count("SELECT count(*) FROM crm_records WHERE status = 'dead'"), 0)
   assert.equal((await h.pool.query("SELECT state FROM crm_circuits WHERE crm = 'hubspot'")).rows[0]?.state, 'closed')
   assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, customers), [])
+  assert.match((await request(h.app).get('/metrics')).text, /crm_circuit_open\{crm="hubspot"\} 0/)
 })
