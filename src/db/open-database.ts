@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { resolve, join } from 'node:path'
 import pg from 'pg'
 import type { Logger } from 'pino'
+import { clusterHome } from './cluster-home.ts'
 import { embeddedServerUrl, startEmbeddedPostgres } from './embedded-postgres.ts'
 import { freePort } from './free-port.ts'
 
@@ -19,7 +20,8 @@ export interface DatabaseHandle {
 
 /**
  * DATABASE_URL when given; otherwise an embedded PostgreSQL with its data under
- * `<dataDir>/pgdata`, persistent across restarts, listening on 127.0.0.1 only.
+ * `<dataDir>/pgdata` (as root maybe in a directory of its own, see embedded-postgres.ts),
+ * persistent across restarts, listening on 127.0.0.1 only.
  */
 export async function openDatabase (options: { databaseUrl?: string, dataDir: string, logger: Logger }): Promise<DatabaseHandle> {
   if (options.databaseUrl) return { url: options.databaseUrl, embedded: false, adopted: false, stop: async () => {} }
@@ -32,9 +34,9 @@ export async function openDatabase (options: { databaseUrl?: string, dataDir: st
     port,
     onLog: (line) => options.logger.debug({ postgres: line.trim() }, 'embedded postgres'),
     onNotice: (message) => options.logger.warn({ dataDir }, `embedded postgres: ${message}`)
-  }).catch((error: unknown) => {
+  }).catch(async (error: unknown) => {
     // Says which server did not start; the launcher's error says why (LOG_LEVEL=debug shows its log).
-    throw new Error(`the embedded PostgreSQL (data in ${dataDir}/pgdata, port ${port}) did not start` +
+    throw new Error(`the embedded PostgreSQL (data in ${join(await clusterHome(dataDir), 'pgdata')}, port ${port}) did not start` +
       (error instanceof Error ? `: ${error.message}` : '; run with LOG_LEVEL=debug to see its log'), { cause: error })
   })
   if (adopted) options.logger.warn('reusing an embedded PostgreSQL left running by an earlier process')
@@ -64,7 +66,7 @@ async function embeddedPort (dataDir: string): Promise<number> {
  * data directory. Adopt it (connect, and stop it on our shutdown) rather than fail.
  */
 async function adoptOrphan (dataDir: string) {
-  const pidFile = join(dataDir, 'pgdata', 'postmaster.pid')
+  const pidFile = join(await clusterHome(dataDir), 'pgdata', 'postmaster.pid')
   if (!existsSync(pidFile)) return undefined
   const [pidLine = '', , , portLine = ''] = readFileSync(pidFile, 'utf8').split('\n')
   const pid = Number(pidLine)
