@@ -21,6 +21,8 @@ import { createInbox } from './receiver/inbox.ts'
 import { sandboxRegistry } from './sandbox/registry.ts'
 import { startBanner } from './startup-banner.ts'
 import { ensureQueues } from './sync/ensure-queues.ts'
+import type { Tracing } from './tracing/start-tracing.ts'
+import { traceUrlTemplate } from './tracing/wanted.ts'
 import { startConnectors, type StartSandbox } from './sync/start-connectors.ts'
 
 export type Role = 'all' | 'receiver' | 'worker'
@@ -49,6 +51,8 @@ export interface ServiceOptions {
   /** The CRMs to sync to: the registry, unless a test brings its own. */
   crms?: readonly CrmDefinition[]
   startSandbox?: StartSandbox
+  /** Links the dashboard's trace ids into a trace viewer (TRACE_UI_URL). */
+  traceUrl?: (traceId: string) => string
 }
 
 /**
@@ -96,7 +100,7 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
     ? sync.connectors.map((connector) => ({ name: connector.name, recordUrl: connector.recordUrl?.bind(connector) }))
     : enabled.map((definition) => ({ name: definition.name }))
   const routers = role !== 'worker' && adminToken
-    ? [createAdminRouter({ pool, boss, adminToken, logger, crms: adminCrms, secureCookies: config.env === 'production' })]
+    ? [createAdminRouter({ pool, boss, adminToken, logger, crms: adminCrms, secureCookies: config.env === 'production', traceUrl: options.traceUrl })]
     : []
   // A worker serves health and metrics only: a delivery sent to it by mistake gets a 404,
   // not a 401 that would look like a forged signature.
@@ -136,7 +140,7 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
 }
 
 /** Runs the service as a process: role from argv (or ROLE), config from the environment, signals. */
-export async function main (options: { argv: string[], env: NodeJS.ProcessEnv, startWorkers: StartWorkers }): Promise<void> {
+export async function main (options: { argv: string[], env: NodeJS.ProcessEnv, startWorkers: StartWorkers, tracing?: Tracing }): Promise<void> {
   const role = (options.argv[0] ?? options.env.ROLE ?? 'all') as Role
   if (!roles.includes(role)) {
     console.error(`Unknown role "${role}": use one of ${roles.join(', ')}`)
@@ -153,7 +157,7 @@ export async function main (options: { argv: string[], env: NodeJS.ProcessEnv, s
   }
 
   const logger = createLogger({ level: config.logLevel })
-  const service = await startService({ config, role, logger, startWorkers: options.startWorkers }).catch((error: unknown) => {
+  const service = await startService({ config, role, logger, startWorkers: options.startWorkers, traceUrl: traceUrlTemplate(options.env) }).catch((error: unknown) => {
     logger.fatal({ err: error }, 'start-up failed')
     console.error(`start-up failed: ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)
@@ -165,7 +169,8 @@ export async function main (options: { argv: string[], env: NodeJS.ProcessEnv, s
       if (stopping) return
       stopping = true
       logger.info({ signal }, 'shutting down')
-      service.stop().then(
+      // Spans still batched in memory are sent before the process exits.
+      service.stop().then(() => options.tracing?.shutdown()).then(
         () => process.exit(0),
         (error: unknown) => { logger.error({ err: error }, 'unclean shutdown'); process.exit(1) }
       )

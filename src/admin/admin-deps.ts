@@ -20,4 +20,6 @@ export interface AdminDeps {
   logger: Logger
   /** Adds `Secure` to the cookies; on whenever the dashboard is served over HTTPS. */
   secureCookies?: boolean
+  /** Link to a trace in a trace viewer (TRACE_UI_URL); trace ids show as plain text without it. */
+  traceUrl?: (traceId: string) => string
 }
