@@ -3,10 +3,11 @@ import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmName } from '../src/crm/connector.ts'
 import { enqueueSync } from '../src/sync/enqueue-sync.ts'
-import type { ApplyJob } from '../src/mirror/apply-queue.ts'
+import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
 import type { AgentClaraEvent } from '../src/events/schemas.ts'
 import { applyEvent } from '../src/mirror/apply-event.ts'
 import { ConversationNotKnownYet } from '../src/mirror/errors.ts'
+import { inJobSpan } from '../src/tracing/job-spans.ts'
 
 /**
  * Applies inbox events to the mirror and enqueues CRM syncs for what changed. A batch
@@ -26,7 +27,12 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
       const payloads = new Map(rows.map((row) => [row.id, row.payload]))
       const results: JobResult[] = []
       for (const job of jobs) {
-        results.push(await applyOne(client, job, payloads.get(String(job.data.eventId))))
+        // Each event in its own span, in the trace of the delivery it came from.
+        results.push(await inJobSpan(APPLY_QUEUE, job, async (span) => {
+          const result = await applyOne(client, job, payloads.get(String(job.data.eventId)))
+          span.setAttribute('pgboss.job.result', result.status)
+          return result
+        }))
       }
       await client.query('COMMIT')
       return results

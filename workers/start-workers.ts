@@ -1,9 +1,10 @@
 import type { WorkerDeps } from '../src/main.ts'
 import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
-import { syncQueue } from '../src/sync/sync-queue.ts'
+import { syncQueue, type SyncJob } from '../src/sync/sync-queue.ts'
+import { tracedConnector } from '../src/sync/traced-connector.ts'
+import { tracedSyncHandler } from '../src/sync/traced-sync-handler.ts'
 import { createApplyHandler } from './apply-worker.ts'
 import { createSyncHandler } from './sync-worker.ts'
-import type { EntityRef } from '../src/mirror/entity-ref.ts'
 
 // Batches keep CRM calls full. New jobs wake workers by NOTIFY; the 1 s poll picks up
 // retries whose backoff has run out (they send no NOTIFY).
@@ -22,9 +23,11 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
   const apply = createApplyHandler({ pool: deps.pool, boss: deps.boss, crms, logger: deps.logger.child({ worker: 'apply' }) })
   ids.push([APPLY_QUEUE, await deps.boss.work<ApplyJob, unknown, typeof applyOptions>(APPLY_QUEUE, applyOptions, apply)])
   for (const connector of deps.connectors) {
-    const handler = createSyncHandler({ pool: deps.pool, boss: deps.boss, connector, logger: deps.logger.child({ worker: `sync-${connector.name}` }), metrics: deps.metrics })
     const queue = syncQueue(connector.name)
-    ids.push([queue, await deps.boss.work<EntityRef, unknown, typeof syncOptions>(queue, syncOptions, handler)])
+    const handler = tracedSyncHandler({ pool: deps.pool, crm: connector.name, queue }, createSyncHandler({
+      pool: deps.pool, boss: deps.boss, connector: tracedConnector(connector), logger: deps.logger.child({ worker: `sync-${connector.name}` }), metrics: deps.metrics
+    }))
+    ids.push([queue, await deps.boss.work<SyncJob, unknown, typeof syncOptions>(queue, syncOptions, handler)])
   }
   return {
     async stop () {
