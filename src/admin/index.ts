@@ -5,6 +5,7 @@ import type { AdminDeps } from './admin-deps.ts'
 import { checkCsrf } from './csrf.ts'
 import { deriveKeys } from './keys.ts'
 import { requireSession } from './require-session.ts'
+import { activityRoutes } from './routes/activity.ts'
 import { customersRoutes } from './routes/customers.ts'
 import { deadLettersRoutes } from './routes/dead-letters.ts'
 import { deliveriesRoutes } from './routes/deliveries.ts'
@@ -44,6 +45,7 @@ export function createAdminRouter (deps: AdminDeps): express.Router {
   admin.use(deadLettersRoutes(ctx))
   admin.use(replayRoutes(ctx))
   admin.use(queuesRoutes(ctx))
+  admin.use(activityRoutes(ctx))
   admin.use((req, res) => ctx.render(req, res, 'not-found', { title: 'Not found', what: 'page' }, 404))
   admin.use(adminErrorHandler(ctx))
 
