@@ -29,7 +29,7 @@ export function createAdminRouter (deps: AdminDeps): express.Router {
   const secure = deps.secureCookies ?? false
   const keys = deriveKeys(deps.adminToken)
   const crmNames = deps.crms.map((crm) => crm.name)
-  const ctx: AdminContext = { deps, keys, secure, crmNames, render: createRenderer({ keys, crms: crmNames, secure }) }
+  const ctx: AdminContext = { deps, keys, secure, crmNames, render: createRenderer({ keys, crms: crmNames, secure, traceUrl: deps.traceUrl }) }
 
   const admin = express.Router()
   admin.use(securityHeaders)
