@@ -12,6 +12,7 @@ import { deliveriesRoutes } from './routes/deliveries.ts'
 import { loginRoutes, logoutRoute } from './routes/login.ts'
 import { queuesRoutes } from './routes/queues.ts'
 import { replayRoutes } from './routes/replay.ts'
+import { searchRoutes } from './routes/search.ts'
 import { securityHeaders } from './security-headers.ts'
 import { createRenderer } from './views.ts'
 
@@ -46,6 +47,7 @@ export function createAdminRouter (deps: AdminDeps): express.Router {
   admin.use(replayRoutes(ctx))
   admin.use(queuesRoutes(ctx))
   admin.use(activityRoutes(ctx))
+  admin.use(searchRoutes(ctx))
   admin.use((req, res) => ctx.render(req, res, 'not-found', { title: 'Not found', what: 'page' }, 404))
   admin.use(adminErrorHandler(ctx))
 
