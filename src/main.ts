@@ -5,6 +5,7 @@ import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import { createAdminRouter } from './admin/index.ts'
+import { queueStats } from './admin/queries/queue-stats.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import type { CrmConnector } from './crm/connector.ts'
 import { crmRegistry, type CrmDefinition } from './crm/registry.ts'
@@ -21,6 +22,8 @@ import { createInbox } from './receiver/inbox.ts'
 import { sandboxRegistry } from './sandbox/registry.ts'
 import { startBanner } from './startup-banner.ts'
 import { ensureQueues } from './sync/ensure-queues.ts'
+import { syncQueue } from './sync/sync-queue.ts'
+import { APPLY_QUEUE } from './mirror/apply-queue.ts'
 import type { Tracing } from './tracing/start-tracing.ts'
 import { traceUrlTemplate } from './tracing/wanted.ts'
 import { startConnectors, type StartSandbox } from './sync/start-connectors.ts'
@@ -72,10 +75,12 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
   const pool = createPool({ connectionString: database.url, logger, max: 20 })
   const boss = createBoss({ connectionString: database.url, logger })
   await boss.start()
-  const metrics = createMetrics({
-    queueDepths: async () => (await boss.getQueues()).map((queue) => ({ queue: queue.name, depth: queue.queuedCount }))
-  })
   const enabled = crms.filter((definition) => definition.target(config) !== 'off')
+  const queueNames = [APPLY_QUEUE, ...enabled.map((definition) => syncQueue(definition.name))]
+  const metrics = createMetrics({
+    queueDepths: async () => (await boss.getQueues()).map((queue) => ({ queue: queue.name, depth: queue.queuedCount })),
+    queueAges: async () => (await queueStats(pool, queueNames)).map((stats) => ({ queue: stats.name, seconds: stats.oldestWaitingSeconds }))
+  })
   await ensureQueues(boss, enabled.map((definition) => definition.name))
 
   let sync: { connectors: CrmConnector[], bannerLines: string[], stop: () => Promise<void> } | undefined

@@ -5,6 +5,8 @@ export function createMetrics (options: {
   defaultMetrics?: boolean
   /** Read at scrape time for `queue_depth`. */
   queueDepths?: () => Promise<Array<{ queue: string, depth: number }>>
+  /** Read at scrape time for `queue_oldest_job_age_seconds` (null: nothing waiting). */
+  queueAges?: () => Promise<Array<{ queue: string, seconds: number | null }>>
 } = {}) {
   const registry = new Registry()
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry })
@@ -44,6 +46,17 @@ export function createMetrics (options: {
         if (!options.queueDepths) return
         this.reset()
         for (const { queue, depth } of await options.queueDepths()) this.set({ queue }, depth)
+      }
+    }),
+    oldestJobAge: new Gauge({
+      name: 'queue_oldest_job_age_seconds',
+      help: 'Age of the oldest job waiting (created or retry) per queue; 0 when none waits.',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+      async collect () {
+        if (!options.queueAges) return
+        this.reset()
+        for (const { queue, seconds } of await options.queueAges()) this.set({ queue }, seconds ?? 0)
       }
     })
   }
