@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline'
 const NODE = process.execPath
 
 /** Spawns `node <script> …args` and resolves with its first stdout line parsed as JSON. */
-export function spawnJson<T> (script: string, args: string[]): { child: ChildProcess, first: Promise<T> } {
-  const child = spawn(NODE, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+export function spawnJson<T> (script: string, args: string[], env?: Record<string, string>): { child: ChildProcess, first: Promise<T> } {
+  const child = spawn(NODE, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: env ? { ...process.env, ...env } : process.env })
   const lines = createInterface({ input: child.stdout! })
   const first = new Promise<T>((resolve, reject) => {
     lines.once('line', (line) => resolve(JSON.parse(line) as T))

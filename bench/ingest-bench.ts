@@ -48,9 +48,11 @@ export async function benchVariant (options: {
   warmupMs: number
   durationMs: number
   log: (line: string) => void
+  /** Another entry for the server process (bench/traced-ingest-server.ts) and its extra env. */
+  server?: { script: string, env: Record<string, string>, label: string }
 }): Promise<IngestPoint[]> {
   const databaseUrl = await freshDatabase(options.clusterUrl, `bench_ingest_${options.variant}`)
-  const server = spawnJson<{ url: string, pid: number }>(SERVER, [options.variant, databaseUrl, options.secret, String(options.poolSize)])
+  const server = spawnJson<{ url: string, pid: number }>(options.server?.script ?? SERVER, [options.variant, databaseUrl, options.secret, String(options.poolSize)], options.server?.env)
   const { url, pid } = await server.first
   const points: IngestPoint[] = []
   try {
@@ -59,7 +61,7 @@ export async function benchVariant (options: {
       const load = spawnJson<LoadResult>(LOAD, [url, options.secret, String(concurrency), String(options.warmupMs), String(options.durationMs)])
       const result = await load.first
       const point = { variant: options.variant, ...result, peakRssMiB: await peakRssMiB(pid) }
-      options.log(`ingest ${options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB`)
+      options.log(`ingest ${options.server?.label ?? options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB`)
       points.push(point)
     }
   } finally {
