@@ -19,7 +19,7 @@ const mayImport = {
   sync: ['config', 'crm', 'db', 'events', 'metrics', 'mirror', 'tracing'],
   sandbox: ['crm'],
   http: ['db', 'metrics', 'receiver'],
-  admin: ['crm', 'db', 'events', 'mirror', 'receiver', 'sync'],
+  admin: ['crm', 'db', 'events', 'mirror', 'receiver', 'sync', 'tracing'],
   simulator: ['dev-secrets', 'events', 'receiver'],
   'startup-banner': ['events', 'receiver']
 }
