@@ -38,7 +38,7 @@ test('when the seed events sync to both CRMs and an operator searches by name an
   for (const q of ['John Smith', '+15551234567', 'cust_xyz789']) assert.equal((await agent.get('/admin/search').query({ q })).status, 200)
   const { rows } = await h.pool.query<{ id: string }>("SELECT id FROM webhook_events WHERE event_type = 'message.received'")
   assert.equal((await agent.get(`/admin/deliveries/${rows[0]?.id}?pii=1`)).status, 200)
-  await until(() => exporter.getFinishedSpans(), (spans) => spans.some((span) => span.attributes['http.route'] === '/admin/deliveries/:id'), { what: 'the admin requests\' spans' })
+  await until(() => exporter.getFinishedSpans().some((span) => span.attributes['http.route'] === '/admin/deliveries/:id'), (found) => found, { what: 'the admin requests\' spans' })
 
   const forbidden = [
     'John Smith', 'Smith', '+15551234567', '5551234567', 'Can I reschedule my appointment?', 'reschedule',
