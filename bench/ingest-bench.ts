@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { runMigrations } from '../src/db/migrate.ts'
-import { peakRssMiB, resetPeakRss, spawnJson, stopChild } from './child.ts'
+import { cpuSeconds, peakRssMiB, resetPeakRss, spawnJson, stopChild } from './child.ts'
 
 export type Variant = 'ceiling' | 'naive' | 'ours'
 
@@ -20,6 +20,8 @@ export interface LoadResult {
 export interface IngestPoint extends LoadResult {
   variant: Variant
   peakRssMiB: number | null
+  /** Server CPU per request (µs), warm-up included: robust where other load shares the CPUs. */
+  cpuMicrosPerRequest: number | null
 }
 
 const SERVER = new URL('./ingest-server.ts', import.meta.url).pathname
@@ -58,10 +60,15 @@ export async function benchVariant (options: {
   try {
     for (const concurrency of options.concurrencies) {
       await resetPeakRss(pid)
+      const cpuBefore = await cpuSeconds(pid)
       const load = spawnJson<LoadResult>(LOAD, [url, options.secret, String(concurrency), String(options.warmupMs), String(options.durationMs)])
       const result = await load.first
-      const point = { variant: options.variant, ...result, peakRssMiB: await peakRssMiB(pid) }
-      options.log(`ingest ${options.server?.label ?? options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB`)
+      const cpuAfter = await cpuSeconds(pid)
+      // Requests over warm-up + measurement, estimated from the measured rate.
+      const served = result.rps * (options.warmupMs + options.durationMs) / 1000
+      const cpuMicrosPerRequest = cpuBefore !== null && cpuAfter !== null && served > 0 ? (cpuAfter - cpuBefore) / served * 1e6 : null
+      const point = { variant: options.variant, ...result, peakRssMiB: await peakRssMiB(pid), cpuMicrosPerRequest }
+      options.log(`ingest ${options.server?.label ?? options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB cpu ${point.cpuMicrosPerRequest?.toFixed(0)} µs/req`)
       points.push(point)
     }
   } finally {
