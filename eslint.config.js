@@ -16,16 +16,18 @@ const mayImport = {
   'secrets-file': [],
   'dev-secrets': ['secrets-file'],
   db: ['secrets-file'],
+  // OpenTelemetry helpers (the API only; the SDK loads in start-tracing.ts): any stage may trace.
+  tracing: [],
   mirror: ['events', 'db'],
-  receiver: ['events', 'db', 'metrics', 'mirror'],
+  receiver: ['events', 'db', 'metrics', 'mirror', 'tracing'],
   crm: ['config', 'mirror', 'events'],
-  sync: ['config', 'crm', 'db', 'events', 'metrics', 'mirror'],
+  sync: ['config', 'crm', 'db', 'events', 'metrics', 'mirror', 'tracing'],
   // Beside the sync: reads the CRMs back through the connectors, compares with the mirror, re-queues syncs.
   reconcile: ['crm', 'db', 'metrics', 'mirror', 'sync'],
   sandbox: ['crm'],
   lifecycle: ['crm', 'db', 'events', 'mirror', 'sync'],
   http: ['db', 'metrics', 'receiver'],
-  admin: ['crm', 'db', 'events', 'lifecycle', 'mask-pii-text', 'mirror', 'receiver', 'reconcile', 'sync'],
+  admin: ['crm', 'db', 'events', 'lifecycle', 'mask-pii-text', 'mirror', 'receiver', 'reconcile', 'sync', 'tracing'],
   simulator: ['dev-secrets', 'events', 'receiver', 'secret-files', 'secrets-file'],
   'startup-banner': ['events', 'receiver']
 }

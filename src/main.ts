@@ -5,6 +5,7 @@ import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import { createAdminRouter } from './admin/index.ts'
+import { queueStats } from './admin/queries/queue-stats.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import type { CrmConnector } from './crm/connector.ts'
 import { crmRegistry, type CrmDefinition } from './crm/registry.ts'
@@ -23,6 +24,10 @@ import { startBanner } from './startup-banner.ts'
 import type { CircuitSettings } from './sync/circuit.ts'
 import { crmHealth } from './sync/crm-health.ts'
 import { ensureQueues } from './sync/ensure-queues.ts'
+import { syncQueue } from './sync/sync-queue.ts'
+import { APPLY_QUEUE } from './mirror/apply-queue.ts'
+import type { Tracing } from './tracing/start-tracing.ts'
+import { traceUrlTemplate } from './tracing/wanted.ts'
 import { startConnectors, type StartSandbox } from './sync/start-connectors.ts'
 
 export type Role = 'all' | 'receiver' | 'worker'
@@ -57,6 +62,8 @@ export interface ServiceOptions {
   /** The CRMs to sync to: the registry, unless a test brings its own. */
   crms?: readonly CrmDefinition[]
   startSandbox?: StartSandbox
+  /** Links the dashboard's trace ids into a trace viewer (TRACE_UI_URL). */
+  traceUrl?: (traceId: string) => string
 }
 
 /**
@@ -76,8 +83,10 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
   await boss.start()
   const enabled = crms.filter((definition) => definition.target(config) !== 'off')
   const budgets = enabled.map((definition) => ({ crm: definition.name, budget: definition.budget(config) }))
+  const queueNames = [APPLY_QUEUE, ...enabled.map((definition) => syncQueue(definition.name))]
   const metrics = createMetrics({
     queueDepths: async () => (await boss.getQueues()).map((queue) => ({ queue: queue.name, depth: queue.queuedCount })),
+    queueAges: async () => (await queueStats(pool, queueNames)).map((stats) => ({ queue: stats.name, seconds: stats.oldestWaitingSeconds })),
     crmHealth: () => crmHealth(pool, budgets)
   })
   await ensureQueues(boss, enabled.map((definition) => definition.name))
@@ -107,7 +116,15 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
     : enabled.map((definition) => ({ name: definition.name, mapping: definition.describeMapping?.(config) }))
   const routers = role !== 'worker' && adminToken
     ? [createAdminRouter({
-        pool, boss, adminToken, logger, crms: adminCrms, crmHealth: () => crmHealth(pool, budgets), secureCookies: config.env === 'production', sessionIdleMinutes: config.adminSessionIdleMinutes
+        pool,
+        boss,
+        adminToken,
+        logger,
+        crms: adminCrms,
+        crmHealth: () => crmHealth(pool, budgets),
+        secureCookies: config.env === 'production',
+        sessionIdleMinutes: config.adminSessionIdleMinutes,
+        traceUrl: options.traceUrl
       })]
     : []
   // A worker serves health and metrics only: a delivery sent to it by mistake gets a 404,
@@ -151,7 +168,7 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
 }
 
 /** Runs the service as a process: role from argv (or ROLE), config from the environment, signals. */
-export async function main (options: { argv: string[], env: NodeJS.ProcessEnv, startWorkers: StartWorkers }): Promise<void> {
+export async function main (options: { argv: string[], env: NodeJS.ProcessEnv, startWorkers: StartWorkers, tracing?: Tracing }): Promise<void> {
   const role = (options.argv[0] ?? options.env.ROLE ?? 'all') as Role
   if (!roles.includes(role)) {
     console.error(`Unknown role "${role}": use one of ${roles.join(', ')}`)
@@ -168,7 +185,7 @@ export async function main (options: { argv: string[], env: NodeJS.ProcessEnv, s
   }
 
   const logger = createLogger({ level: config.logLevel })
-  const service = await startService({ config, role, logger, startWorkers: options.startWorkers }).catch((error: unknown) => {
+  const service = await startService({ config, role, logger, startWorkers: options.startWorkers, traceUrl: traceUrlTemplate(options.env) }).catch((error: unknown) => {
     logger.fatal({ err: error }, 'start-up failed')
     console.error(`start-up failed: ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)
@@ -180,7 +197,8 @@ export async function main (options: { argv: string[], env: NodeJS.ProcessEnv, s
       if (stopping) return
       stopping = true
       logger.info({ signal }, 'shutting down')
-      service.stop().then(
+      // Spans still batched in memory are sent before the process exits.
+      service.stop().then(() => options.tracing?.shutdown()).then(
         () => process.exit(0),
         (error: unknown) => { logger.error({ err: error }, 'unclean shutdown'); process.exit(1) }
       )

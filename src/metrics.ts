@@ -7,6 +7,8 @@ export function createMetrics (options: {
   queueDepths?: () => Promise<Array<{ queue: string, depth: number }>>
   /** Read at scrape time for the rate-budget, circuit and waiting gauges. */
   crmHealth?: () => Promise<Array<{ crm: string, windowUsed: number, windowLimit: number, dayUsed: number, dayLimit: number, circuitOpen: boolean, waiting: number }>>
+  /** Read at scrape time for `queue_oldest_job_age_seconds` (null: nothing waiting). */
+  queueAges?: () => Promise<Array<{ queue: string, seconds: number | null }>>
 } = {}) {
   const registry = new Registry()
   // The four CRM gauges collect together during one scrape: they share the read in flight.
@@ -108,6 +110,17 @@ export function createMetrics (options: {
         if (!options.queueDepths) return
         this.reset()
         for (const { queue, depth } of await options.queueDepths()) this.set({ queue }, depth)
+      }
+    }),
+    oldestJobAge: new Gauge({
+      name: 'queue_oldest_job_age_seconds',
+      help: 'Age of the oldest job waiting (created or retry) per queue; 0 when none waits.',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+      async collect () {
+        if (!options.queueAges) return
+        this.reset()
+        for (const { queue, seconds } of await options.queueAges()) this.set({ queue }, seconds ?? 0)
       }
     })
   }

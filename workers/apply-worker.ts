@@ -2,14 +2,18 @@ import type pg from 'pg'
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmName } from '../src/crm/connector.ts'
-import type { ApplyJob } from '../src/mirror/apply-queue.ts'
+import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
+import { enqueueSync } from '../src/sync/enqueue-sync.ts'
 import type { AgentClaraEvent } from '../src/events/schemas.ts'
 import { holdIfErased } from '../src/lifecycle/erasure-hold.ts'
 import { applyEvent } from '../src/mirror/apply-event.ts'
 import type { EntityRef } from '../src/mirror/entity-ref.ts'
 import { lockCustomersOf } from '../src/mirror/customer-locks.ts'
 import { ConversationNotKnownYet } from '../src/mirror/errors.ts'
-import { recordChanges } from '../src/sync/entity-versions.ts'
+import { bumpVersions } from '../src/sync/entity-versions.ts'
+import { carrierOf } from '../src/tracing/carrier.ts'
+import { inJobSpan } from '../src/tracing/job-spans.ts'
+import { activeContext, inContext } from '../src/tracing/tracer.ts'
 
 /**
  * Applies inbox events to the mirror and enqueues CRM syncs for what changed. A batch
@@ -29,13 +33,26 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
       const payloads = new Map(rows.map((row) => [row.id, row.payload]))
       await lockCustomersOf(client, rows.flatMap((row) => row.payload ? [row.payload] : []))
       const results: JobResult[] = []
-      const changed: EntityRef[] = []
+      const changed: Array<{ refs: EntityRef[], trace: ReturnType<typeof activeContext> }> = []
       for (const job of jobs) {
-        results.push(await applyOne(client, job, payloads.get(String(job.data.eventId)), changed))
+        // Each event in its own span, in the trace of the delivery it came from.
+        results.push(await inJobSpan(APPLY_QUEUE, job, async (span) => {
+          const refs: EntityRef[] = []
+          const result = await applyOne(client, job, payloads.get(String(job.data.eventId)), refs)
+          if (refs.length > 0) changed.push({ refs, trace: activeContext() })
+          span.setAttribute('pgboss.job.result', result.status)
+          return result
+        }))
       }
       // Once per batch, last: version bumps (row locks until COMMIT) in one sorted
       // statement, then the sync jobs. See src/sync/entity-versions.ts for why.
-      await recordChanges(deps.boss, client, deps.crms, changed)
+      await bumpVersions(client, changed.flatMap((change) => change.refs))
+      if (changed.some((change) => carrierOf(change.trace))) {
+        // Traced: each event's syncs carry its delivery's trace.
+        for (const change of changed) await inContext(change.trace, () => enqueueSync(deps.boss, client, deps.crms, change.refs))
+      } else {
+        await enqueueSync(deps.boss, client, deps.crms, changed.flatMap((change) => change.refs))
+      }
       await client.query('COMMIT')
       return results
     } catch (error) {

@@ -1,13 +1,14 @@
 import { startLifecycleWorkers } from '../src/lifecycle/lifecycle-workers.ts'
 import type { WorkerDeps } from '../src/main.ts'
 import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
-import { syncQueue } from '../src/sync/sync-queue.ts'
+import { syncQueue, type SyncJob } from '../src/sync/sync-queue.ts'
+import { tracedConnector } from '../src/sync/traced-connector.ts'
+import { tracedSyncHandler } from '../src/sync/traced-sync-handler.ts'
 import { createApplyHandler } from './apply-worker.ts'
 import { startCircuitProbe } from './circuit-probe.ts'
 import { startReconcileWorker } from './reconcile-worker.ts'
 import { createSyncHandler } from './sync-worker.ts'
 import { createCircuit } from '../src/sync/circuit.ts'
-import type { EntityRef } from '../src/mirror/entity-ref.ts'
 
 // Batches keep CRM calls full. New jobs wake workers by NOTIFY; the 1 s poll picks up
 // retries whose backoff has run out (they send no NOTIFY).
@@ -31,13 +32,14 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
     const sync = {
       pool: deps.pool,
       boss: deps.boss,
-      connector,
+      connector: tracedConnector(connector),
       circuit: createCircuit({ pool: deps.pool, crm: connector.name, settings: deps.circuitSettings }),
       logger: deps.logger.child({ worker: `sync-${connector.name}` }),
       metrics: deps.metrics
     }
     const queue = syncQueue(connector.name)
-    ids.push([queue, await deps.boss.work<EntityRef, unknown, typeof syncOptions>(queue, syncOptions, createSyncHandler(sync))])
+    const handler = tracedSyncHandler({ pool: deps.pool, crm: connector.name, queue }, createSyncHandler(sync))
+    ids.push([queue, await deps.boss.work<SyncJob, unknown, typeof syncOptions>(queue, syncOptions, handler)])
     probes.push(startCircuitProbe(sync))
   }
   const lifecycle = await startLifecycleWorkers({ ...deps, retentionDays: deps.retentionDays ?? 30 })

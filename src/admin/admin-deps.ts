@@ -33,4 +33,6 @@ export interface AdminDeps {
   loginLimits?: Partial<LoginLimits>
   /** The clock for sessions and login limits (tests move it). */
   now?: () => number
+  /** Link to a trace in a trace viewer (TRACE_UI_URL); trace ids show as plain text without it. */
+  traceUrl?: (traceId: string) => string
 }

@@ -6,6 +6,7 @@ import { checkCsrf } from './csrf.ts'
 import { deriveKeys, tokenFingerprint } from './keys.ts'
 import { createLoginThrottle, DEFAULT_LOGIN_LIMITS } from './login-throttle.ts'
 import { requireSession } from './require-session.ts'
+import { activityRoutes } from './routes/activity.ts'
 import { customersRoutes } from './routes/customers.ts'
 import { dataRoutes } from './routes/data.ts'
 import { deadLettersRoutes } from './routes/dead-letters.ts'
@@ -14,6 +15,7 @@ import { loginRoutes, logoutRoute } from './routes/login.ts'
 import { mappingRoutes } from './routes/mapping.ts'
 import { queuesRoutes } from './routes/queues.ts'
 import { replayRoutes } from './routes/replay.ts'
+import { searchRoutes } from './routes/search.ts'
 import { securityHeaders } from './security-headers.ts'
 import { SESSION_SECONDS } from './session.ts'
 import { createSessionStore } from './session-store.ts'
@@ -50,7 +52,7 @@ export function createAdminRouter (deps: AdminDeps): express.Router {
     sessions,
     loginThrottle: createLoginThrottle(now, { ...DEFAULT_LOGIN_LIMITS, ...deps.loginLimits }),
     now,
-    render: createRenderer({ keys, crms: crmNames, secure })
+    render: createRenderer({ keys, crms: crmNames, secure, traceUrl: deps.traceUrl })
   }
 
   const admin = express.Router()
@@ -69,6 +71,8 @@ export function createAdminRouter (deps: AdminDeps): express.Router {
   admin.use(queuesRoutes(ctx))
   admin.use(dataRoutes(ctx))
   admin.use(mappingRoutes(ctx))
+  admin.use(activityRoutes(ctx))
+  admin.use(searchRoutes(ctx))
   admin.use((req, res) => ctx.render(req, res, 'not-found', { title: 'Not found', what: 'page' }, 404))
   admin.use(adminErrorHandler(ctx))
 

@@ -23,6 +23,9 @@ export const deliveryQuery = z.object({
 
 export const customersQuery = z.object({ after: optional(z.string().max(255)) })
 
+/** The dashboard's one search box: an id or (part of) a name. */
+export const searchQuery = z.object({ q: optional(z.string().trim().min(1).max(255)) })
+
 export const deadLettersQuery = z.object({
   status: optional(z.enum(['failed', 'quarantined'])),
   type: optional(z.string().max(255)),

@@ -4,6 +4,7 @@ import type { CrmName } from '../crm/connector.ts'
 import { bossDb } from '../db/pool.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
 import { syncQueue } from './sync-queue.ts'
+import { traceSyncEnqueue } from './trace-links.ts'
 
 /**
  * Enqueues one sync job per entity and CRM — inside the caller's transaction when given
@@ -15,8 +16,10 @@ import { syncQueue } from './sync-queue.ts'
 export async function enqueueSync (boss: PgBoss, client: pg.PoolClient | undefined, crms: readonly CrmName[], refs: EntityRef[]): Promise<void> {
   const unique = [...new Map(refs.map((ref) => [entityKey(ref), ref])).values()]
   if (unique.length === 0) return
+  // Only a caller's own transaction carries a delivery's trace; re-queues outside one do not.
+  const trace = client ? await traceSyncEnqueue(client, crms.map(syncQueue), unique.map(entityKey)) : undefined
   for (const crm of crms) {
-    const jobs = unique.map((ref) => ({ data: ref, singletonKey: entityKey(ref) }))
+    const jobs = unique.map((ref) => ({ data: trace ? { ...ref, trace } : ref, singletonKey: entityKey(ref) }))
     await boss.insert(syncQueue(crm), jobs, client ? { db: bossDb(client) } : undefined)
   }
 }

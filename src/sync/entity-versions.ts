@@ -24,12 +24,17 @@ const SORTED_REFS = 'SELECT t.type, t.id FROM unnest($1::text[], $2::text[]) AS 
 
 /** In the apply's transaction: bump the changed entities' versions, then queue their syncs. */
 export async function recordChanges (boss: PgBoss, client: pg.PoolClient, crms: readonly CrmName[], refs: EntityRef[]): Promise<void> {
+  await bumpVersions(client, refs)
+  await enqueueSync(boss, client, crms, refs)
+}
+
+/** The first half of `recordChanges`, for a caller that enqueues in several steps after it. */
+export async function bumpVersions (client: pg.PoolClient, refs: EntityRef[]): Promise<void> {
   if (refs.length === 0) return
   await client.query(`
     INSERT INTO entity_versions (entity_type, entity_id) ${SORTED_REFS}
     ON CONFLICT (entity_type, entity_id) DO UPDATE SET version = entity_versions.version + 1`,
   [refs.map((ref) => ref.type), refs.map((ref) => ref.id)])
-  await enqueueSync(boss, client, crms, refs)
 }
 
 /**

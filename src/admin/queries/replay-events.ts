@@ -3,6 +3,7 @@ import type { PgBoss } from 'pg-boss'
 import { bossDb, withTransaction } from '../../db/pool.ts'
 import { APPLY_QUEUE } from '../../mirror/apply-queue.ts'
 import { parseJson, toInboxRow, type InboxRow } from '../../receiver/inbox-row.ts'
+import { carrierOf } from '../../tracing/carrier.ts'
 
 export type EventSelection =
   | { ids: string[] }
@@ -52,7 +53,9 @@ export async function replayEvents (pool: pg.Pool, boss: PgBoss, selection: Even
     }
 
     if (result.requeued.length > 0) {
-      await boss.insert(APPLY_QUEUE, result.requeued.map((eventId) => ({ data: { eventId } })), { db: bossDb(client) })
+      // A replay continues the trace of the dashboard request that asked for it.
+      const trace = carrierOf()
+      await boss.insert(APPLY_QUEUE, result.requeued.map((eventId) => ({ data: { eventId, trace } })), { db: bossDb(client) })
     }
     return result
   })
