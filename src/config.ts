@@ -12,6 +12,9 @@ const optionalInt = (min: number, max: number) => optional
   .transform((value) => value === undefined ? undefined : Number(value))
   .pipe(z.number().int().min(min).max(max).optional())
 
+// A positive whole number, or unset (an empty value, as .env.example ships it, is unset too).
+const optionalCount = z.preprocess((value) => value === '' ? undefined : value, z.coerce.number().int().min(1).optional())
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -36,8 +39,8 @@ const envSchema = z.object({
   // The account's tier sets the published limits: 100 requests per 10 s on Free/Starter, 190
   // on Professional/Enterprise; 250,000 / 625,000 / 1,000,000 a day (shared by every app).
   HUBSPOT_TIER: z.enum(['free', 'starter', 'professional', 'enterprise']).default('starter'),
-  HUBSPOT_REQUESTS_PER_10S: z.coerce.number().int().min(1).optional(),
-  HUBSPOT_DAILY_LIMIT: z.coerce.number().int().min(1).optional(),
+  HUBSPOT_REQUESTS_PER_10S: optionalCount,
+  HUBSPOT_DAILY_LIMIT: optionalCount,
   HUBSPOT_DAILY_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   SALESFORCE_LOGIN_URL: optional,
   SALESFORCE_CLIENT_ID: optional,

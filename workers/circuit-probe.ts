@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
+import { CrmRateLimitedError } from '../src/crm/errors.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 
@@ -15,7 +16,12 @@ export function startCircuitProbe (deps: { pool: pg.Pool, boss: PgBoss, connecto
   const timer = setInterval(() => {
     running = running.then(async () => {
       if (!(await deps.circuit.status()).open || !(await deps.circuit.claimProbe())) return
-      await deps.connector.prepare(AbortSignal.timeout(30_000))
+      try {
+        await deps.connector.prepare(AbortSignal.timeout(30_000))
+      } catch (error) {
+        // "Slow down" is an answer: the CRM is up, and the rate budget takes it from here.
+        if (!(error instanceof CrmRateLimitedError)) throw error
+      }
       if (await deps.circuit.succeeded()) await requeueWaiting(deps)
     }).catch((error: unknown) => deps.logger.debug({ crm: deps.connector.name, err: error }, 'circuit probe: still unavailable'))
   }, deps.everyMs ?? 1000)

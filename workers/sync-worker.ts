@@ -52,7 +52,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const failures = [...outcomes.values()].filter((outcome) => !outcome.ok)
     const down = failures.find((outcome) => outcome.whole === 'down')
     const opened = down ? await circuit.failed(down.error) : false
-    if (!down && failures.length < outcomes.size && await circuit.succeeded()) await requeueWaiting(deps)
+    // Anything but "down" means the CRM answered (a 429 or a record's own error included).
+    if (!down && outcomes.size > 0 && await circuit.succeeded()) await requeueWaiting(deps)
 
     const lastAttempt = new Set(jobs.filter((job) => job.retryCount >= job.retryLimit).map((job) => entityKey(job.data)))
     const synced: Parameters<typeof markSynced>[2] = []
