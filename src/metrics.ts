@@ -12,11 +12,23 @@ export function createMetrics (options: {
 } = {}) {
   const registry = new Registry()
   // The four CRM gauges collect together during one scrape: they share the read in flight.
-  let health: ReturnType<NonNullable<typeof options.crmHealth>> | undefined
+  type Health = Awaited<ReturnType<NonNullable<typeof options.crmHealth>>>[number]
+  let health: Promise<Health[]> | undefined
   const readHealth = () => {
     health ??= (options.crmHealth?.() ?? Promise.resolve([])).finally(() => { health = undefined })
     return health
   }
+  const crmGauge = (name: string, help: string, fill: (h: Health, set: (labels: Record<string, string>, value: number) => void) => void) => new Gauge({
+    name,
+    help,
+    labelNames: name.startsWith('crm_rate_budget') ? ['crm', 'window'] : ['crm'],
+    registers: [registry],
+    async collect () {
+      if (!options.crmHealth) return
+      this.reset()
+      for (const h of await readHealth()) fill(h, (labels, value) => this.set(labels, value))
+    }
+  })
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry })
   return {
     registry,
@@ -57,50 +69,14 @@ export function createMetrics (options: {
       labelNames: ['crm', 'kind'] as const,
       registers: [registry]
     }),
-    budgetUsed: new Gauge({
-      name: 'crm_rate_budget_used',
-      help: 'Requests drawn from each CRM\'s shared rate budget: in its short window, and in the rolling 24 h.',
-      labelNames: ['crm', 'window'] as const,
-      registers: [registry],
-      async collect () {
-        if (!options.crmHealth) return
-        this.reset()
-        for (const h of await readHealth()) { this.set({ crm: h.crm, window: 'short' }, h.windowUsed); this.set({ crm: h.crm, window: 'daily' }, h.dayUsed) }
-      }
-    }),
-    budgetLimit: new Gauge({
-      name: 'crm_rate_budget_limit',
-      help: 'What each CRM\'s shared rate budget allows: per short window (with a safety margin), and per 24 h (this app\'s share).',
-      labelNames: ['crm', 'window'] as const,
-      registers: [registry],
-      async collect () {
-        if (!options.crmHealth) return
-        this.reset()
-        for (const h of await readHealth()) { this.set({ crm: h.crm, window: 'short' }, h.windowLimit); this.set({ crm: h.crm, window: 'daily' }, h.dayLimit) }
-      }
-    }),
-    circuitOpen: new Gauge({
-      name: 'crm_circuit_open',
-      help: '1 while a CRM is unavailable as a whole (its circuit is open) and records wait instead of spending attempts.',
-      labelNames: ['crm'] as const,
-      registers: [registry],
-      async collect () {
-        if (!options.crmHealth) return
-        this.reset()
-        for (const h of await readHealth()) this.set({ crm: h.crm }, h.circuitOpen ? 1 : 0)
-      }
-    }),
-    recordsWaiting: new Gauge({
-      name: 'crm_records_waiting',
-      help: 'Records parked for a CRM: while it is unavailable, or until their contact is in it.',
-      labelNames: ['crm'] as const,
-      registers: [registry],
-      async collect () {
-        if (!options.crmHealth) return
-        this.reset()
-        for (const h of await readHealth()) this.set({ crm: h.crm }, h.waiting)
-      }
-    }),
+    budgetUsed: crmGauge('crm_rate_budget_used', 'Requests drawn from each CRM\'s shared rate budget: in its short window, and in the rolling 24 h.',
+      (h, set) => { set({ crm: h.crm, window: 'short' }, h.windowUsed); set({ crm: h.crm, window: 'daily' }, h.dayUsed) }),
+    budgetLimit: crmGauge('crm_rate_budget_limit', 'What each CRM\'s shared rate budget allows: per short window (with a safety margin), and per 24 h (this app\'s share).',
+      (h, set) => { set({ crm: h.crm, window: 'short' }, h.windowLimit); set({ crm: h.crm, window: 'daily' }, h.dayLimit) }),
+    circuitOpen: crmGauge('crm_circuit_open', '1 while a CRM is unavailable as a whole (its circuit is open) and records wait instead of spending attempts.',
+      (h, set) => set({ crm: h.crm }, h.circuitOpen ? 1 : 0)),
+    recordsWaiting: crmGauge('crm_records_waiting', 'Records parked for a CRM: while it is unavailable, or until their contact is in it.',
+      (h, set) => set({ crm: h.crm }, h.waiting)),
     queueDepth: new Gauge({
       name: 'queue_depth',
       help: 'Jobs waiting (created or retry) per queue.',
