@@ -58,7 +58,9 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     return record(key)?.crmId ?? null
   }
 
-  // Messages and appointments, each linked to its contact's CRM id.
+  // Messages and appointments, each linked to its contact's CRM id. Those with no CRM id
+  // recorded are new as far as we know: the connector may create them with their link inline.
+  const newKeys = { message: new Set<string>(), appointment: new Set<string>() }
   function linked<T extends { customerId: string }> (type: 'message' | 'appointment', states: Map<string, T>) {
     return ids(type).flatMap((id) => {
       const key = entityKey({ type, id })
@@ -75,11 +77,12 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       const full: Linked<T> = { ...state, contactCrmId: crmId }
       const hash = stateHash(full)
       if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
+      if (!record(key)?.crmId) newKeys[type].add(id)
       return [{ key, state: full, hash }]
     })
   }
-  await write(linked('message', messages), (states) => connector.upsertMessages(states, signal), (state) => state.messageId)
-  await write(linked('appointment', appointments), (states) => connector.upsertAppointments(states, signal), (state) => state.appointmentId)
+  await write(linked('message', messages), (states) => connector.upsertMessages(states, signal, { newKeys: newKeys.message }), (state) => state.messageId)
+  await write(linked('appointment', appointments), (states) => connector.upsertAppointments(states, signal, { newKeys: newKeys.appointment }), (state) => state.appointmentId)
   return { outcomes, contactsNeeded: [...contactsNeeded], versions }
 
   async function write<S> (items: Array<{ key: string, state: S, hash: string }>, upsert: (states: S[]) => Promise<RecordResult[]>, idOf: (state: S) => string) {
