@@ -89,6 +89,8 @@ export interface CrmConnector {
   readContacts?: (contacts: ContactState[], signal?: AbortSignal) => Promise<ReadBack[]>
   readMessages?: (messages: Array<Linked<MessageState>>, signal?: AbortSignal) => Promise<ReadBack[]>
   readAppointments?: (appointments: Array<Linked<AppointmentState>>, signal?: AbortSignal) => Promise<ReadBack[]>
+  /** How full this CRM's rate budget is right now (≥ 1: the budget is the bottleneck). */
+  budgetUsage?: () => Promise<number>
   /** Link to the record in the CRM's UI, when the connector knows one. */
   recordUrl?: (entity: EntityType, crmId: string) => string | undefined
 }
@@ -112,6 +114,8 @@ export interface ConnectorDeps {
     pause: (ms: number) => void | Promise<void>
     /** Fed every response's headers, so the budget adapts to what the CRM reports. */
     observe?: (headers: Record<string, string | string[] | undefined>) => void | Promise<void>
+    /** How full the rate budget is (≥ 1: it is the bottleneck); see rate-limiter.ts. */
+    usage?: () => number | Promise<number>
   }
   /** Called once per HTTP response (status code) or failure ('timeout' | 'error'). */
   onRequest?: (status: number | 'timeout' | 'error') => void

@@ -140,6 +140,7 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
     eraseCustomer: (target, signal) => eraseFromHubspot(apis, call, appointmentObject, target, signal),
     ...readBack,
 
+    budgetUsage: async () => await options.limiter.usage?.() ?? 0,
     recordUrl: (entity, crmId) => hubspotRecordUrl(options.portalId, appointmentObject, entity, crmId)
   }
 }
