@@ -15,7 +15,11 @@ import { createCircuit } from '../src/sync/circuit.ts'
 const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, burstWhenBatchFull: true } as const
 const applyOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, ...polling } as const
 // Two batches per CRM in flight: one waits on the CRM while the other reads and records.
-const syncOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, localConcurrency: 2, ...polling } as const
+// A backlog's batch mixes contacts, messages and appointments; fetching 400 jobs lets each
+// kind fill its calls (100 per HubSpot call, 200 per Salesforce collection) instead of a
+// 100-job batch splitting into part-filled calls per kind. A quiet queue still hands over
+// whatever is there at once, so this costs no lag.
+const syncOptions = { batchSize: 400, includeMetadata: true, perJobResults: true, localConcurrency: 2, ...polling } as const
 
 /**
  * The worker layer: one apply worker, and one sync worker per enabled CRM

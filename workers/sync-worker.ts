@@ -7,11 +7,18 @@ import { recordFieldOwnership } from '../src/sync/field-ownership.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
-import { enqueueSync } from '../src/sync/enqueue-sync.ts'
+import { deferSync, enqueueSync } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
+
+// Coalescing contact-only changes: while the budget is at least this full, a contact already
+// in the CRM and written there less than MAX_STALE_MS ago waits DEFER_SECONDS and is read
+// again (its later changes collapse into that one write).
+const BUSY_USAGE = 0.8
+const MAX_STALE_MS = 30_000
+const DEFER_SECONDS = 5
 
 export interface SyncHandlerDeps {
   pool: pg.Pool
@@ -43,7 +50,9 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       return jobs.map((job) => ({ id: job.id, status: 'completed' }))
     }
 
-    const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)))
+    const busy = (await deps.connector.budgetUsage?.().catch(() => 0) ?? 0) >= BUSY_USAGE
+    const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)),
+      busy ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {})
     // A CRM's error text can echo what we sent (phone, email): masked before it is stored
     // in crm_records and the job's output, or logged.
     for (const [key, outcome] of outcomes) {
@@ -61,9 +70,13 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const parked: EntityRef[] = []
     const waitingForContact: EntityRef[] = []
     const ownership: Parameters<typeof recordFieldOwnership>[2] = []
+    const deferred: EntityRef[] = []
     for (const [key, outcome] of outcomes) {
       const ref = parseKey(key)
-      if (outcome.ok) {
+      if (outcome.ok && 'deferred' in outcome) {
+        deferred.push(ref)
+        deps.metrics.crmSync.inc({ crm, outcome: 'deferred' })
+      } else if (outcome.ok) {
         if ('crmId' in outcome) {
           synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash, version: versions.get(key) ?? 0 })
           ownership.push({ ref, skipped: outcome.skipped ?? [] })
@@ -90,6 +103,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       await park(parked, down?.error ?? null)
     }
     await markWaiting(deps.pool, crm, waitingForContact, 'waiting for contact: it goes as soon as its contact is in the CRM')
+    // Before this job completes: the entity's next job exists before this one is gone.
+    await deferSync(deps.boss, crm, deferred, DEFER_SECONDS)
     await queueFollowUps(synced, contactsNeeded)
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')

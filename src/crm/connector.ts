@@ -10,6 +10,13 @@ import type { MappingDescription } from './mapping/describe-mapping.ts'
 /** A message or appointment, with the CRM id of the contact it belongs to. */
 export type Linked<T> = T & { contactCrmId: string }
 
+/**
+ * What the sync knows about a batch: `newKeys` are records with no CRM id recorded, which a
+ * connector may CREATE (with their association inline) instead of upserting — it must still
+ * fall back to the upsert when the CRM already has one (never a duplicate).
+ */
+export interface WriteHints { newKeys?: ReadonlySet<string> }
+
 export type RecordResult =
   /**
    * `skipped`: fields not written because the mapping says `if_empty` and the CRM already holds
@@ -66,9 +73,9 @@ export interface CrmConnector {
   /** Results are keyed by customerId. */
   upsertContacts: (contacts: ContactState[], signal?: AbortSignal) => Promise<RecordResult[]>
   /** Results are keyed by messageId. */
-  upsertMessages: (messages: Array<Linked<MessageState>>, signal?: AbortSignal) => Promise<RecordResult[]>
+  upsertMessages: (messages: Array<Linked<MessageState>>, signal?: AbortSignal, hints?: WriteHints) => Promise<RecordResult[]>
   /** Results are keyed by appointmentId. */
-  upsertAppointments: (appointments: Array<Linked<AppointmentState>>, signal?: AbortSignal) => Promise<RecordResult[]>
+  upsertAppointments: (appointments: Array<Linked<AppointmentState>>, signal?: AbortSignal, hints?: WriteHints) => Promise<RecordResult[]>
   /**
    * Deletes the customer's contact, messages and appointments from the CRM (GDPR erasure).
    * Idempotent: records that are already gone are not an error.
@@ -82,6 +89,8 @@ export interface CrmConnector {
   readContacts?: (contacts: ContactState[], signal?: AbortSignal) => Promise<ReadBack[]>
   readMessages?: (messages: Array<Linked<MessageState>>, signal?: AbortSignal) => Promise<ReadBack[]>
   readAppointments?: (appointments: Array<Linked<AppointmentState>>, signal?: AbortSignal) => Promise<ReadBack[]>
+  /** How full this CRM's rate budget is right now (≥ 1: the budget is the bottleneck). */
+  budgetUsage?: () => Promise<number>
   /** Link to the record in the CRM's UI, when the connector knows one. */
   recordUrl?: (entity: EntityType, crmId: string) => string | undefined
 }
@@ -105,6 +114,8 @@ export interface ConnectorDeps {
     pause: (ms: number) => void | Promise<void>
     /** Fed every response's headers, so the budget adapts to what the CRM reports. */
     observe?: (headers: Record<string, string | string[] | undefined>) => void | Promise<void>
+    /** How full the rate budget is (≥ 1: it is the bottleneck); see rate-limiter.ts. */
+    usage?: () => number | Promise<number>
   }
   /** Called once per HTTP response (status code) or failure ('timeout' | 'error'). */
   onRequest?: (status: number | 'timeout' | 'error') => void

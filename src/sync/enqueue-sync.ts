@@ -23,3 +23,13 @@ export async function enqueueSync (boss: PgBoss, client: pg.PoolClient | undefin
     await boss.insert(syncQueue(crm), jobs, client ? { db: bossDb(client) } : undefined)
   }
 }
+
+/**
+ * Queues these entities again to be read after `seconds` (a contact-only change held back
+ * while the rate budget is the bottleneck). Stately: if the entity already has a queued job,
+ * that one reads the same latest state, so nothing is lost when this insert is dropped.
+ */
+export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], seconds: number): Promise<void> {
+  if (refs.length === 0) return
+  await boss.insert(syncQueue(crm), refs.map((ref) => ({ data: ref, singletonKey: entityKey(ref), startAfter: seconds })))
+}

@@ -30,6 +30,7 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
   // Known at once in this process; shared through the database for the others.
   let pausedUntil = 0
   let observedAt = 0
+  let waiting = 0
   let queue = Promise.resolve()
 
   async function take (signal?: AbortSignal): Promise<void> {
@@ -59,11 +60,22 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
   return {
     // Callers in this process are served in arrival order.
     acquire (signal) {
-      const turn = queue.then(() => take(signal))
+      waiting += 1
+      const turn = queue.then(() => take(signal)).finally(() => { waiting -= 1 })
       queue = turn.catch(() => {})
       return turn
     },
     pause,
+    // What every process spent in the current window (shared), plus this process's waiters.
+    async usage () {
+      if (pausedUntil > now()) return 1
+      const { rows } = await pool.query<{ used: string, paused: boolean }>(`
+        SELECT (SELECT coalesce(sum(used), 0) FROM crm_rate_slots WHERE crm = $1
+                  AND slot > floor(extract(epoch FROM clock_timestamp()) * 10) - $2::bigint / 100) AS used,
+               coalesce((SELECT paused_until > clock_timestamp() FROM crm_rate_state WHERE crm = $1), false) AS paused`, [crm, settings.windowMs])
+      if (rows[0]?.paused) return 1
+      return (Number(rows[0]?.used ?? 0) + waiting) / Math.max(1, Math.floor(settings.limit * MARGIN))
+    },
     async observe (headers) {
       const seen = readLimitHeaders(headers)
       if (!seen) return

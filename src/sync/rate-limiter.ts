@@ -5,6 +5,11 @@ export interface RateLimiter {
   pause: (ms: number) => void | Promise<void>
   /** Learns from the CRM's rate-limit headers (limits, what is left); resolves once shared. */
   observe?: (headers: Record<string, string | string[] | undefined>) => void | Promise<void>
+  /**
+   * How full the budget is right now: requests in the current window plus callers waiting,
+   * over what the window allows (≥ 1: the budget, not the work, is the bottleneck).
+   */
+  usage?: () => number | Promise<number>
 }
 
 /**
@@ -16,6 +21,7 @@ export function createRateLimiter (options: { max: number, intervalMs: number, n
   const now = options.now ?? Date.now
   const sent: number[] = []
   let pausedUntil = 0
+  let waiting = 0
   let queue = Promise.resolve()
 
   async function waitForSlot (signal?: AbortSignal): Promise<void> {
@@ -40,12 +46,19 @@ export function createRateLimiter (options: { max: number, intervalMs: number, n
   return {
     // Callers are served in arrival order: each waits for the previous one's slot.
     acquire (signal) {
-      const turn = queue.then(() => waitForSlot(signal))
+      waiting += 1
+      const turn = queue.then(() => waitForSlot(signal)).finally(() => { waiting -= 1 })
       queue = turn.catch(() => {})
       return turn
     },
     pause (ms) {
       pausedUntil = Math.max(pausedUntil, now() + ms)
+    },
+    usage () {
+      const t = now()
+      if (pausedUntil > t) return 1
+      const inWindow = sent.filter((at) => at > t - options.intervalMs).length
+      return (inWindow + waiting) / options.max
     }
   }
 }

@@ -8,7 +8,19 @@ import { lockVersions } from './entity-versions.ts'
 import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
 
 /** `waitingFor`: a message or appointment that cannot go before its contact (a customer id) is in the CRM. */
-export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true } | { ok: false, error: string, retryable: true, waitingFor: string, whole?: undefined }
+/** `deferred`: a contact-only change held back while the rate budget is the bottleneck (see `deferContactUpdates`). */
+export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true } | { ok: true, deferred: true } | { ok: false, error: string, retryable: true, waitingFor: string, whole?: undefined }
+
+export interface SyncBatchOptions {
+  /**
+   * While the rate budget is the bottleneck: a contact already in the CRM whose copy there is
+   * younger than this (ms) is not written now but `deferred` — most contact changes are
+   * "last message / last contact" from a message that is itself being written, and a later
+   * write of the contact carries them all. The caller queues it again; nothing is marked
+   * synced, so its final state always goes (and never older than this bound while deferred).
+   */
+  deferContactUpdates?: { maxStaleMs: number, now?: number }
+}
 
 /**
  * Syncs a batch of entities to one CRM: contacts first (messages and appointments are
@@ -19,7 +31,7 @@ export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true
  * whose contact has no CRM id yet waits (retries) and its contact is named in
  * `contactsNeeded` so the caller can queue that contact's job.
  */
-export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector }, refs: EntityRef[], signal?: AbortSignal): Promise<{ outcomes: Map<string, EntityOutcome>, contactsNeeded: string[], versions: Map<string, number> }> {
+export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector }, refs: EntityRef[], signal?: AbortSignal, options: SyncBatchOptions = {}): Promise<{ outcomes: Map<string, EntityOutcome>, contactsNeeded: string[], versions: Map<string, number> }> {
   const { connector } = deps
   const ids = (type: EntityRef['type']) => refs.filter((ref) => ref.type === type).map((ref) => ref.id)
   // One read transaction: the version lock first (it waits for applies in flight), then the
@@ -47,6 +59,12 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
     const hash = stateHash(state)
     if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
+    const defer = options.deferContactUpdates
+    const syncedAt = record(key)?.syncedAt
+    if (defer && record(key)?.crmId && syncedAt && (defer.now ?? Date.now()) - syncedAt.getTime() < defer.maxStaleMs) {
+      outcomes.set(key, { ok: true, deferred: true })
+      return []
+    }
     return [{ key, state, hash }]
   })
   await write(contactWrites, (states) => connector.upsertContacts(states, signal), (state) => state.customerId)
@@ -58,7 +76,9 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     return record(key)?.crmId ?? null
   }
 
-  // Messages and appointments, each linked to its contact's CRM id.
+  // Messages and appointments, each linked to its contact's CRM id. Those with no CRM id
+  // recorded are new as far as we know: the connector may create them with their link inline.
+  const newKeys = { message: new Set<string>(), appointment: new Set<string>() }
   function linked<T extends { customerId: string }> (type: 'message' | 'appointment', states: Map<string, T>) {
     return ids(type).flatMap((id) => {
       const key = entityKey({ type, id })
@@ -75,11 +95,12 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       const full: Linked<T> = { ...state, contactCrmId: crmId }
       const hash = stateHash(full)
       if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
+      if (!record(key)?.crmId) newKeys[type].add(id)
       return [{ key, state: full, hash }]
     })
   }
-  await write(linked('message', messages), (states) => connector.upsertMessages(states, signal), (state) => state.messageId)
-  await write(linked('appointment', appointments), (states) => connector.upsertAppointments(states, signal), (state) => state.appointmentId)
+  await write(linked('message', messages), (states) => connector.upsertMessages(states, signal, { newKeys: newKeys.message }), (state) => state.messageId)
+  await write(linked('appointment', appointments), (states) => connector.upsertAppointments(states, signal, { newKeys: newKeys.appointment }), (state) => state.appointmentId)
   return { outcomes, contactsNeeded: [...contactsNeeded], versions }
 
   async function write<S> (items: Array<{ key: string, state: S, hash: string }>, upsert: (states: S[]) => Promise<RecordResult[]>, idOf: (state: S) => string) {

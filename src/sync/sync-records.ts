@@ -9,6 +9,8 @@ export interface SyncRecord {
   crmId: string | null
   syncedHash: string | null
   attempts: number
+  /** When the CRM copy was last written (null: never). */
+  syncedAt: Date | null
 }
 
 /** Hash of exactly what was written, so an unchanged entity costs no CRM call. */
@@ -19,12 +21,12 @@ export function stateHash (state: unknown): string {
 export async function loadRecords (db: pg.Pool | pg.ClientBase, crm: CrmName, refs: EntityRef[]): Promise<Map<string, SyncRecord>> {
   if (refs.length === 0) return new Map()
   const { rows } = await db.query(`
-    SELECT entity_type, entity_id, crm_id, synced_hash, attempts FROM crm_records
+    SELECT entity_type, entity_id, crm_id, synced_hash, attempts, synced_at FROM crm_records
     WHERE crm = $1 AND (entity_type, entity_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
   [crm, refs.map((ref) => ref.type), refs.map((ref) => ref.id)])
   return new Map(rows.map((row): [string, SyncRecord] => [
     entityKey({ type: row.entity_type, id: row.entity_id }),
-    { crmId: row.crm_id, syncedHash: row.synced_hash, attempts: row.attempts }
+    { crmId: row.crm_id, syncedHash: row.synced_hash, attempts: row.attempts, syncedAt: row.synced_at }
   ]))
 }
 

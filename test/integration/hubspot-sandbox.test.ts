@@ -75,7 +75,7 @@ test('when an engagement has no hs_timestamp, then it is rejected; with one it i
   assert.equal(created.body.archived, false)
 })
 
-test('when a second record takes a unique value, then it is a 409 alone and a per-record error in a batch', async () => {
+test('when a second record takes a unique value, then it is a 409 alone and in a batch create nothing is created', async () => {
   await createUniqueProperty()
   const first = await api.post('/crm/v3/objects/contacts').set(auth).send({ properties: { agentclara_customer_id: 'cust_1' } })
   assert.equal(first.status, 201)
@@ -84,10 +84,15 @@ test('when a second record takes a unique value, then it is a 409 alone and a pe
   const batch = await api.post('/crm/v3/objects/contacts/batch/create').set(auth).send({
     inputs: [{ properties: { agentclara_customer_id: 'cust_1' } }, { properties: { agentclara_customer_id: 'cust_2' } }]
   })
-  assert.equal(batch.status, 207)
-  assert.equal(batch.body.numErrors, 1)
-  assert.equal(batch.body.errors[0].category, 'CONFLICT')
-  assert.equal(batch.body.results.length, 1)
+  assert.equal(batch.status, 409)
+  assert.equal(batch.body.category, 'CONFLICT')
+  assert.match(batch.body.message, /already exists\. Existing ID: \d+/)
+  assert.equal(sandbox.dump().objects.contacts?.length, 1)
+  const twice = await api.post('/crm/v3/objects/contacts/batch/create').set(auth).send({
+    inputs: [{ properties: { agentclara_customer_id: 'cust_3' } }, { properties: { agentclara_customer_id: 'cust_3' } }]
+  })
+  assert.equal(twice.status, 409)
+  assert.equal(sandbox.dump().objects.contacts?.length, 1)
 })
 
 test('when a batch upsert repeats an id, then the whole batch is a 400 and nothing is written', async () => {

@@ -86,6 +86,7 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
 
   return {
     name: 'salesforce',
+    budgetUsage: async () => await options.limiter.usage?.() ?? 0,
 
     prepare: (signal) => setupCall(signal, () => prepareSalesforce(describe, mapping, Object.values(objects))),
     checkMapping: (signal) => setupCall(signal, () => checkSalesforceSetup(describe, mapping, Object.values(objects))),
