@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api'
-import type { CrmConnector, RecordResult } from '../crm/connector.ts'
+import type { CrmConnector, RecordResult, WriteHints } from '../crm/connector.ts'
 import { inSpan } from '../tracing/tracer.ts'
 
 type Write = 'upsertContacts' | 'upsertMessages' | 'upsertAppointments'
@@ -20,11 +20,11 @@ export function tracedConnector (connector: CrmConnector): CrmConnector {
     counts.set(write, attempt)
     return attempt
   }
-  const traced = <S>(write: Write, call: (states: S[], signal?: AbortSignal) => Promise<RecordResult[]>) =>
-    (states: S[], signal?: AbortSignal) => inSpan(`${connector.name} ${write}`, {
+  const traced = <S>(write: Write, call: (states: S[], signal?: AbortSignal, hints?: WriteHints) => Promise<RecordResult[]>) =>
+    (states: S[], signal?: AbortSignal, hints?: WriteHints) => inSpan(`${connector.name} ${write}`, {
       attributes: { 'crm.name': connector.name, 'crm.operation': write, 'crm.records': states.length, 'crm.attempt': nextAttempt(write) }
     }, async (span) => {
-      const results = await call(states, signal)
+      const results = await call(states, signal, hints)
       span.setAttribute('crm.records_failed', results.filter((result) => !result.ok).length)
       return results
     })
@@ -34,7 +34,7 @@ export function tracedConnector (connector: CrmConnector): CrmConnector {
   return {
     ...connector,
     upsertContacts: traced('upsertContacts', (states, signal) => connector.upsertContacts(states, signal)),
-    upsertMessages: traced('upsertMessages', (states, signal) => connector.upsertMessages(states, signal)),
-    upsertAppointments: traced('upsertAppointments', (states, signal) => connector.upsertAppointments(states, signal))
+    upsertMessages: traced('upsertMessages', (states, signal, hints) => connector.upsertMessages(states, signal, hints)),
+    upsertAppointments: traced('upsertAppointments', (states, signal, hints) => connector.upsertAppointments(states, signal, hints))
   }
 }
