@@ -1,5 +1,5 @@
 import type { RecordResult } from '../crm/connector.ts'
-import { CrmPermanentError, CrmQuotaSpentError, CrmRateLimitedError, CrmRetryableError } from '../crm/errors.ts'
+import { CrmPermanentError, CrmQuotaSpentError, CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../crm/errors.ts'
 
 /**
  * `skipped`: fields the CRM kept (mapping policy if_empty), see field-ownership.ts.
@@ -43,8 +43,9 @@ export async function callCrm (keys: string[], write: () => Promise<RecordResult
       }
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       const retryable = !(error instanceof CrmPermanentError)
-      const whole = !retryable ? undefined : error instanceof CrmRateLimitedError ? 'rate-limited' : 'down'
-      for (const key of keys) outcomes.set(key, { ok: false, error: message, retryable, whole })
+      // Only the CRM's own whole-call failures count against it; an unexpected error is ours.
+      const whole = error instanceof CrmRateLimitedError ? 'rate-limited' : error instanceof CrmRetryableError || error instanceof CrmSetupError ? 'down' : undefined
+      for (const key of keys) outcomes.set(key, { ok: false, error: message, retryable, ...(whole ? { whole } : {}) })
       return outcomes
     }
   }

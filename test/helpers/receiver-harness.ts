@@ -3,13 +3,13 @@ import type { PgBoss } from 'pg-boss'
 import { createBoss } from '../../src/db/boss.ts'
 import { ensureQueues } from '../../src/sync/ensure-queues.ts'
 import { crmRegistry } from '../../src/crm/registry.ts'
-import { runMigrations } from '../../src/db/migrate.ts'
 import { createPool } from '../../src/db/pool.ts'
-import { createLogger } from '../../src/logger.ts'
 import { createMetrics, type Metrics } from '../../src/metrics.ts'
 import { createApp } from '../../src/http/create-app.ts'
 import { createInbox, type Inbox } from '../../src/receiver/inbox.ts'
 import { createTestDatabase, type TestDatabase } from './test-database.ts'
+import { createCleanup } from './cleanup.ts'
+import { testLogger } from './test-logger.ts'
 
 export const TEST_SECRET = 'test-secret-1'
 
@@ -23,32 +23,25 @@ export interface ReceiverHarness {
   close: () => Promise<void>
 }
 
-/** A migrated database of its own, pg-boss, and the real receiver app (no port). */
+/** A database of its own (cloned from the migrated template), pg-boss, and the real receiver app (no port). */
 export async function startReceiverHarness (options: { secrets?: string[] } = {}): Promise<ReceiverHarness> {
-  const database = await createTestDatabase()
-  await runMigrations(database.url)
-  const logger = createLogger({ level: 'silent' })
-  const pool = createPool({ connectionString: database.url, logger })
-  const boss = createBoss({ connectionString: database.url, logger })
-  await boss.start()
-  await ensureQueues(boss, crmRegistry.map((crm) => crm.name))
-  const metrics = createMetrics({ defaultMetrics: false })
-  const inbox = createInbox({ pool, boss })
-  const app = createApp({ pool, webhook: { inbox, secrets: options.secrets ?? [TEST_SECRET] }, logger, metrics })
-  return {
-    database,
-    pool,
-    boss,
-    inbox,
-    metrics,
-    app,
-    async close () {
-      await inbox.drain()
-      await boss.stop({ graceful: false })
-      await pool.end()
-      await database.drop()
-    }
-  }
+  const cleanup = createCleanup()
+  return cleanup.guard(async () => {
+    const database = await createTestDatabase()
+    cleanup.defer(() => database.drop())
+    const logger = testLogger()
+    const pool = createPool({ connectionString: database.url, logger })
+    cleanup.defer(() => pool.end())
+    const boss = createBoss({ connectionString: database.url, logger })
+    cleanup.defer(() => boss.stop({ graceful: false }))
+    await boss.start()
+    await ensureQueues(boss, crmRegistry.map((crm) => crm.name))
+    const metrics = createMetrics({ defaultMetrics: false })
+    const inbox = createInbox({ pool, boss })
+    cleanup.defer(() => inbox.drain())
+    const app = createApp({ pool, webhook: { inbox, secrets: options.secrets ?? [TEST_SECRET] }, logger, metrics })
+    return { database, pool, boss, inbox, metrics, app, close: cleanup.close }
+  })
 }
 
 export async function countRows (pool: pg.Pool, sql: string, values: unknown[] = []): Promise<number> {

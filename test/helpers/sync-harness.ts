@@ -11,7 +11,6 @@ import { createBoss } from '../../src/db/boss.ts'
 import type { CircuitSettings } from '../../src/sync/circuit.ts'
 import { ensureQueues } from '../../src/sync/ensure-queues.ts'
 import { crmRegistry } from '../../src/crm/registry.ts'
-import { runMigrations } from '../../src/db/migrate.ts'
 import { createPool } from '../../src/db/pool.ts'
 import { createLogger } from '../../src/logger.ts'
 import { createMetrics, type Metrics } from '../../src/metrics.ts'
@@ -22,6 +21,8 @@ import { sign } from '../../src/receiver/signature.ts'
 import { createHubspotSandbox, type HubspotSandbox, type HubspotSandboxOptions } from '../../src/sandbox/hubspot/index.ts'
 import { createSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../src/sandbox/salesforce/index.ts'
 import { createTestDatabase, type TestDatabase } from './test-database.ts'
+import { createCleanup } from './cleanup.ts'
+import { testLogger } from './test-logger.ts'
 
 export const SYNC_SECRET = 'sync-test-secret'
 export const ADMIN_TOKEN = 'sync-test-admin-token'
@@ -48,7 +49,8 @@ export interface SyncHarness {
 /**
  * The whole pipeline in-process: real PostgreSQL, the receiver app, the apply and sync
  * workers, and both CRM sandboxes over HTTP driven by the real client libraries.
- * Retries are shortened (1 s base) so fault tests finish quickly.
+ * Retries are shortened (1 s base) so fault tests finish quickly. `close()` closes
+ * everything in reverse order (and a start that fails halfway closes what it opened).
  */
 export async function startSyncHarness (options: {
   crmTimeoutMs?: number
@@ -56,6 +58,8 @@ export async function startSyncHarness (options: {
   salesforce?: SalesforceSandboxOptions
   hubspotRequestsPer10s?: number
   prepare?: boolean
+  /** Start the apply and sync workers (default). Off: call the sync stage directly. */
+  workers?: boolean
   /** Captures the service's logs (at trace level) instead of silencing them. */
   logStream?: NodeJS.WritableStream
   /** The queues' retry policy (default: 1 s base, 2 s cap, the production attempt count). */
@@ -66,83 +70,87 @@ export async function startSyncHarness (options: {
   salesforceMappingFile?: string
   salesforcePersonObject?: 'Contact' | 'Lead'
 } = {}): Promise<SyncHarness> {
-  const database = await createTestDatabase()
-  await runMigrations(database.url)
-  const logger = options.logStream
-    ? createLogger({ level: 'trace', destination: options.logStream })
-    : createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
-  const pool = createPool({ connectionString: database.url, logger })
-  const boss = createBoss({ connectionString: database.url, logger })
-  await boss.start()
-  await ensureQueues(boss, crmRegistry.map((crm) => crm.name), { retryDelay: 1, retryDelayMax: 2, ...options.retry })
-  const budgets = [{ crm: 'hubspot', budget: { limit: 100, windowMs: 10_000, dailyLimit: 250_000, dailyShare: 0.5 } }, { crm: 'salesforce', budget: { limit: 1000, windowMs: 10_000, dailyLimit: 100_000, dailyShare: 0.5 } }]
-  const health = () => crmHealth(pool, budgets)
-  const metrics = createMetrics({ defaultMetrics: false, crmHealth: health })
+  const cleanup = createCleanup()
+  return cleanup.guard(async () => {
+    const database = await createTestDatabase()
+    cleanup.defer(() => database.drop())
+    const logger = options.logStream
+      ? createLogger({ level: 'trace', destination: options.logStream })
+      : testLogger()
+    const pool = createPool({ connectionString: database.url, logger })
+    cleanup.defer(() => pool.end())
+    const boss = createBoss({ connectionString: database.url, logger })
+    cleanup.defer(() => boss.stop({ graceful: false }))
+    await boss.start()
+    await ensureQueues(boss, crmRegistry.map((crm) => crm.name), { retryDelay: 1, retryDelayMax: 2, ...options.retry })
+    const budgets = [
+      { crm: 'hubspot', budget: { limit: 100, windowMs: 10_000, dailyLimit: 250_000, dailyShare: 0.5 } },
+      { crm: 'salesforce', budget: { limit: 1000, windowMs: 10_000, dailyLimit: 100_000, dailyShare: 0.5 } }
+    ]
+    const health = () => crmHealth(pool, budgets)
+    const metrics = createMetrics({ defaultMetrics: false, crmHealth: health })
 
-  const hubspot = createHubspotSandbox(options.hubspot)
-  const salesforce = createSalesforceSandbox(options.salesforce)
-  const [hubspotUrl, salesforceUrl] = await Promise.all([hubspot.listen(), salesforce.listen()])
-  const timeoutMs = options.crmTimeoutMs ?? 2000
-  const connectors: CrmConnector[] = [
-    createHubspotConnector({
-      accessToken: hubspot.accessToken,
-      baseUrl: hubspotUrl,
-      appointmentObject: 'meetings',
-      mappingFile: options.hubspotMappingFile,
-      timeoutMs,
-      limiter: createRateLimiter({ max: options.hubspotRequestsPer10s ?? 95, intervalMs: 10_000 }),
-      onRequest: (status) => metrics.crmRequests.inc({ crm: 'hubspot', status: String(status) })
-    }),
-    createSalesforceConnector({
-      loginUrl: salesforceUrl,
-      clientId: salesforce.clientId,
-      clientSecret: salesforce.clientSecret,
-      apiVersion: '62.0',
-      mappingFile: options.salesforceMappingFile,
-      personObject: options.salesforcePersonObject,
-      timeoutMs,
-      limiter: createRateLimiter({ max: 1000, intervalMs: 10_000 }),
-      onRequest: (status) => metrics.crmRequests.inc({ crm: 'salesforce', status: String(status) })
+    const hubspot = createHubspotSandbox(options.hubspot)
+    const salesforce = createSalesforceSandbox(options.salesforce)
+    cleanup.defer(() => Promise.all([hubspot.close(), salesforce.close()]))
+    const [hubspotUrl, salesforceUrl] = await Promise.all([hubspot.listen(), salesforce.listen()])
+    const timeoutMs = options.crmTimeoutMs ?? 2000
+    const connectors: CrmConnector[] = [
+      createHubspotConnector({
+        accessToken: hubspot.accessToken,
+        baseUrl: hubspotUrl,
+        appointmentObject: 'meetings',
+        mappingFile: options.hubspotMappingFile,
+        timeoutMs,
+        limiter: createRateLimiter({ max: options.hubspotRequestsPer10s ?? 95, intervalMs: 10_000 }),
+        onRequest: (status) => metrics.crmRequests.inc({ crm: 'hubspot', status: String(status) })
+      }),
+      createSalesforceConnector({
+        loginUrl: salesforceUrl,
+        clientId: salesforce.clientId,
+        clientSecret: salesforce.clientSecret,
+        apiVersion: '62.0',
+        mappingFile: options.salesforceMappingFile,
+        personObject: options.salesforcePersonObject,
+        timeoutMs,
+        limiter: createRateLimiter({ max: 1000, intervalMs: 10_000 }),
+        onRequest: (status) => metrics.crmRequests.inc({ crm: 'salesforce', status: String(status) })
+      })
+    ]
+    if (options.prepare ?? true) for (const connector of connectors) await connector.prepare()
+    const start = () => startWorkers({ pool, boss, connectors, logger, metrics, circuitSettings: options.circuit })
+    let workers: Awaited<ReturnType<typeof start>> | undefined = options.workers ?? true ? await start() : undefined
+    cleanup.defer(async () => { await workers?.stop(); workers = undefined })
+    const inbox = createInbox({ pool, boss })
+    cleanup.defer(() => inbox.drain())
+    const admin = createAdminRouter({
+      pool, boss, adminToken: ADMIN_TOKEN, logger, crmHealth: health, crms: connectors.map((c) => ({ name: c.name, recordUrl: c.recordUrl?.bind(c), mapping: c.describeMapping?.() }))
     })
-  ]
-  if (options.prepare ?? true) for (const connector of connectors) await connector.prepare()
-  const start = () => startWorkers({ pool, boss, connectors, logger, metrics, circuitSettings: options.circuit })
-  let workers: Awaited<ReturnType<typeof start>> | undefined = await start()
-  const inbox = createInbox({ pool, boss })
-  const admin = createAdminRouter({
-    pool, boss, adminToken: ADMIN_TOKEN, logger, crmHealth: health, crms: connectors.map((c) => ({ name: c.name, recordUrl: c.recordUrl?.bind(c), mapping: c.describeMapping?.() }))
-  })
-  const app = createApp({ pool, webhook: { inbox, secrets: [SYNC_SECRET] }, logger, metrics, routers: [admin] })
+    const app = createApp({ pool, webhook: { inbox, secrets: [SYNC_SECRET] }, logger, metrics, routers: [admin] })
 
-  return {
-    database,
-    pool,
-    boss,
-    metrics,
-    hubspot,
-    salesforce,
-    hubspotUrl,
-    salesforceUrl,
-    connectors,
-    app,
-    deliver: (body) => request(app).post('/webhooks/agentclara')
-      .set({ 'Content-Type': 'application/json', 'X-AgentClara-Signature': sign(body, SYNC_SECRET) }).send(body),
-    async stopWorkers () {
-      await workers?.stop()
-      workers = undefined
-    },
-    async startWorkers () {
-      workers ??= await start()
-    },
-    async close () {
-      await workers?.stop()
-      await inbox.drain()
-      await boss.stop({ graceful: false })
-      await pool.end()
-      await Promise.all([hubspot.close(), salesforce.close()])
-      await database.drop()
+    return {
+      database,
+      pool,
+      boss,
+      metrics,
+      hubspot,
+      salesforce,
+      hubspotUrl,
+      salesforceUrl,
+      connectors,
+      app,
+      deliver: (body) => request(app).post('/webhooks/agentclara')
+        .set({ 'Content-Type': 'application/json', 'X-AgentClara-Signature': sign(body, SYNC_SECRET) }).send(body),
+      async stopWorkers () {
+        await workers?.stop()
+        workers = undefined
+      },
+      async startWorkers () {
+        workers ??= await start()
+      },
+      close: cleanup.close
     }
-  }
+  })
 }
 
 /** The HubSpot records of one object type whose `property` equals `value`. */

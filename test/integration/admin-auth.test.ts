@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import request from 'supertest'
 import { createAdminRouter } from '../../src/admin/index.ts'
-import { createLogger } from '../../src/logger.ts'
 import { createApp } from '../../src/http/create-app.ts'
 import { startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789'
 let h: ReceiverHarness
@@ -13,7 +13,7 @@ let app: ReturnType<typeof createApp>
 
 before(async () => {
   h = await startReceiverHarness()
-  const logger = createLogger({ level: 'silent' })
+  const logger = testLogger()
   const admin = createAdminRouter({ pool: h.pool, boss: h.boss, adminToken: ADMIN_TOKEN, crms: [{ name: 'hubspot' }, { name: 'salesforce' }], logger })
   app = createApp({ pool: h.pool, webhook: { inbox: h.inbox, secrets: [TEST_SECRET] }, logger, metrics: h.metrics, routers: [admin] })
 })
@@ -84,7 +84,7 @@ test('when the login token is right, then an HttpOnly, SameSite=Strict session c
 })
 
 test('when secureCookies is on, then the session cookie is Secure', async () => {
-  const logger = createLogger({ level: 'silent' })
+  const logger = testLogger()
   const admin = createAdminRouter({ pool: h.pool, boss: h.boss, adminToken: ADMIN_TOKEN, crms: [], logger, secureCookies: true })
   const secureApp = createApp({ pool: h.pool, webhook: { inbox: h.inbox, secrets: [TEST_SECRET] }, logger, metrics: h.metrics, routers: [admin] })
   const form = await request(secureApp).get('/admin/login')

@@ -6,11 +6,11 @@ import { createAdminRouter } from '../../src/admin/index.ts'
 import { withTransaction } from '../../src/db/pool.ts'
 import { seedEvent } from '../../src/events/seed-events.ts'
 import type { AgentClaraEvent } from '../../src/events/schemas.ts'
-import { createLogger } from '../../src/logger.ts'
 import { applyEvent } from '../../src/mirror/apply-event.ts'
 import { createApp } from '../../src/http/create-app.ts'
 import { sign } from '../../src/receiver/signature.ts'
 import { countRows, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789'
 let h: ReceiverHarness
@@ -19,7 +19,7 @@ let agent: ReturnType<typeof request.agent>
 
 before(async () => {
   h = await startReceiverHarness()
-  const logger = createLogger({ level: 'silent' })
+  const logger = testLogger()
   const admin = createAdminRouter({
     pool: h.pool,
     boss: h.boss,
@@ -46,8 +46,11 @@ async function deliver (body: object): Promise<string> {
   return rows[0]?.id ?? assert.fail('delivery not stored')
 }
 
-const messageEvent = (id: string, content: string) => ({
-  event: 'message.received', timestamp: '2024-03-15T10:32:00Z', data: { conversation_id: 'conv_pages', message_id: id, sender: 'customer', content, channel: 'sms' }
+const messageEvent = (id: string, content: string, conversationId = 'conv_pages') => ({
+  event: 'message.received', timestamp: '2024-03-15T10:32:00Z', data: { conversation_id: conversationId, message_id: id, sender: 'customer', content, channel: 'sms' }
+})
+const createdEvent = (customerId: string, conversationId: string) => ({
+  ...seedEvent('conversation.created'), data: { ...seedEvent('conversation.created').data, customer_id: customerId, conversation_id: conversationId }
 })
 const bookedEvent = (appointmentId: string, phone: string) => ({
   ...seedEvent('appointment.booked'), data: { ...seedEvent('appointment.booked').data, customer_id: 'cust_pages', conversation_id: 'conv_pages', appointment_id: appointmentId, customer_phone: phone }
@@ -64,7 +67,8 @@ test('when deliveries are stored, then the list shows them newest first with sta
   assert.ok(res.text.indexOf(`/admin/deliveries/${message}"`) < res.text.indexOf(`/admin/deliveries/${booked}"`), 'newest first')
   assert.match(res.text, /appointment\.booked/)
   assert.match(res.text, /boom: the mirror said no/)
-  assert.match(res.text, /failed<\/span><strong>1<\/strong>/)
+  const failedCount = await countRows(h.pool, "SELECT count(*) FROM webhook_events WHERE status = 'failed'")
+  assert.match(res.text, new RegExp(`failed</span><strong>${failedCount}</strong>`))
 
   const failed = await agent.get('/admin?status=failed')
   assert.match(failed.text, new RegExp(`/admin/deliveries/${message}"`))
@@ -145,7 +149,7 @@ test('when a payload carries HTML and SQL, then it is stored as data and shown e
 
 test('when the mirror holds a customer, then the customers pages show it with a masked phone, its conversations, appointments and CRM records', async () => {
   await withTransaction(h.pool, async (client) => {
-    await applyEvent(client, { ...seedEvent('conversation.created'), data: { ...seedEvent('conversation.created').data, customer_id: 'cust_pages', conversation_id: 'conv_pages' } } as AgentClaraEvent)
+    await applyEvent(client, createdEvent('cust_pages', 'conv_pages') as AgentClaraEvent)
     await applyEvent(client, bookedEvent('apt_pages', '+15551112233') as AgentClaraEvent)
     await applyEvent(client, messageEvent('msg_pages', 'hi there') as AgentClaraEvent)
   })
@@ -173,13 +177,18 @@ test('when the mirror holds a customer, then the customers pages show it with a 
 })
 
 test('when a delivery touched synced entities, then its page shows each CRM record with status, id, link and error', async () => {
-  const id = await deliver(messageEvent('msg_pages', 'hi there, again'))
+  await withTransaction(h.pool, (client) => applyEvent(client, createdEvent('cust_touched', 'conv_touched') as AgentClaraEvent))
+  await h.pool.query(`INSERT INTO crm_records (crm, entity_type, entity_id, status, crm_id, attempts, last_error) VALUES
+    ('hubspot', 'contact', 'cust_touched', 'synced', '9002', 0, NULL),
+    ('salesforce', 'contact', 'cust_touched', 'dead', NULL, 12, 'REQUIRED_FIELD_MISSING: LastName'),
+    ('hubspot', 'message', 'msg_touched', 'synced', '78', 0, NULL)`)
+  const id = await deliver(messageEvent('msg_touched', 'hi there, again', 'conv_touched'))
   const page = await agent.get(`/admin/deliveries/${id}`)
   // message.received names only the conversation: the contact comes from the mirror.
-  assert.match(page.text, /contact cust_pages/)
-  assert.match(page.text, /message msg_pages/)
-  assert.match(page.text, /href="https:\/\/app\.hubspot\.com\/contacts\/1\/record\/0-1\/9001"/)
-  assert.match(page.text, />77</)
+  assert.match(page.text, /contact cust_touched/)
+  assert.match(page.text, /message msg_touched/)
+  assert.match(page.text, /href="https:\/\/app\.hubspot\.com\/contacts\/1\/record\/0-1\/9002"/)
+  assert.match(page.text, />78</)
   assert.match(page.text, /REQUIRED_FIELD_MISSING/)
 })
 

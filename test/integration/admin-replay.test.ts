@@ -4,9 +4,9 @@ import { after, before, test } from 'node:test'
 import request from 'supertest'
 import { createAdminRouter } from '../../src/admin/index.ts'
 import { seedEventBody } from '../../src/events/seed-events.ts'
-import { createLogger } from '../../src/logger.ts'
 import { createApp } from '../../src/http/create-app.ts'
 import { countRows, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789'
 let h: ReceiverHarness
@@ -15,7 +15,7 @@ let csrf: string
 
 before(async () => {
   h = await startReceiverHarness()
-  const logger = createLogger({ level: 'silent' })
+  const logger = testLogger()
   // Only HubSpot's sync is on here: Salesforce records must not be replayed into a queue nobody works.
   const admin = createAdminRouter({ pool: h.pool, boss: h.boss, adminToken: ADMIN_TOKEN, crms: [{ name: 'hubspot' }], logger })
   const app = createApp({ pool: h.pool, webhook: { inbox: h.inbox, secrets: [TEST_SECRET] }, logger, metrics: h.metrics, routers: [admin] })
@@ -133,12 +133,15 @@ test('when bulk replay is asked for dead records, then the matching ones of enab
 
 test('when the dead-letters page is opened, then it lists failed and quarantined events and dead records with replay forms', async () => {
   await insertEvent({ status: 'failed', eventType: 'message.received', raw: '{}', payload: true, error: 'listed failure' })
+  await insertEvent({ status: 'quarantined', raw: '{"listed": "quarantined', error: 'listed quarantine' })
+  await h.pool.query("INSERT INTO crm_records (crm, entity_type, entity_id, status, attempts) VALUES ('salesforce', 'message', 'msg_listed_sf', 'dead', 12)")
   const page = await agent.get('/admin/dead-letters')
   assert.equal(page.status, 200)
   assert.match(page.text, /listed failure/)
-  assert.match(page.text, /msg_bulk_sf/)
+  assert.match(page.text, /listed quarantine/)
+  assert.match(page.text, /msg_listed_sf/)
   assert.match(page.text, /action="\/admin\/replay\/bulk"/)
-  assert.match(page.text, /action="\/admin\/replay\/record\/salesforce\/message\/msg_bulk_sf"/)
+  assert.match(page.text, /action="\/admin\/replay\/record\/salesforce\/message\/msg_listed_sf"/)
 })
 
 test('when a replay form names a return path outside the dashboard, then it goes back to the dead letters instead', async () => {

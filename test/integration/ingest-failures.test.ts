@@ -11,7 +11,6 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedd
 import { runMigrations } from '../../src/db/migrate.ts'
 import { createPool } from '../../src/db/pool.ts'
 import { seedEventBody } from '../../src/events/seed-events.ts'
-import { createLogger } from '../../src/logger.ts'
 import { createMetrics } from '../../src/metrics.ts'
 import { createApp } from '../../src/http/create-app.ts'
 import { createInbox } from '../../src/receiver/inbox.ts'
@@ -19,13 +18,14 @@ import { sign } from '../../src/receiver/signature.ts'
 import { freePort } from '../../src/db/free-port.ts'
 import { countApplyJobs, countInbox } from '../helpers/receiver-harness.ts'
 import { until } from '../helpers/until.ts'
+import { testLogger } from '../helpers/test-logger.ts'
 
 // This file stops and restarts PostgreSQL, so it runs its own private cluster.
 const secret = 'failure-secret'
 let postgres: RunningPostgres
 let port: number
 const dataDir = join(tmpdir(), `agentclara-failures-${randomUUID()}`)
-const logger = createLogger({ level: 'silent' })
+const logger = testLogger()
 let pool: ReturnType<typeof createPool>
 let boss: ReturnType<typeof createBoss>
 let app: ReturnType<typeof createApp>

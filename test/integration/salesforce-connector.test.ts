@@ -44,21 +44,18 @@ describe('Salesforce connector against the sandbox', () => {
     assert.equal(r.acquired(), 4)
   })
 
-  it('when an External ID field is missing, then prepare throws CrmSetupError naming it', async () => {
+  it('when an External ID field is missing, then prepare throws CrmSetupError naming it', async (t) => {
     const partial = createSalesforceSandbox({ externalIdFields: ['Contact.AgentClara_Customer_Id__c', 'Event.AgentClara_Appointment_Id__c'] })
+    t.after(() => partial.close())
     const partialUrl = await partial.listen()
-    try {
-      const connector = createSalesforceConnector({ loginUrl: partialUrl, clientId: partial.clientId, clientSecret: partial.clientSecret, ...recorder().deps })
-      await assert.rejects(connector.prepare(), (err: Error) => {
-        assert.ok(err instanceof CrmSetupError)
-        assert.match(err.message, /Task\.AgentClara_Message_Id__c/)
-        assert.doesNotMatch(err.message, /Contact\.|Event\./)
-        assert.match(err.message, /External ID/)
-        return true
-      })
-    } finally {
-      await partial.close()
-    }
+    const connector = createSalesforceConnector({ loginUrl: partialUrl, clientId: partial.clientId, clientSecret: partial.clientSecret, ...recorder().deps })
+    await assert.rejects(connector.prepare(), (err: Error) => {
+      assert.ok(err instanceof CrmSetupError)
+      assert.match(err.message, /Task\.AgentClara_Message_Id__c/)
+      assert.doesNotMatch(err.message, /Contact\.|Event\./)
+      assert.match(err.message, /External ID/)
+      return true
+    })
   })
 
   it('when the client secret is wrong, then prepare throws CrmSetupError', async () => {

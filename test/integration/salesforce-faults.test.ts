@@ -122,18 +122,15 @@ describe('Salesforce connector under faults', () => {
     assert.equal(r.pauses.at(-1), 1000)
   })
 
-  it('when the org\'s API limit is used up, then the real 403 is reported the same way', async () => {
+  it('when the org\'s API limit is used up, then the real 403 is reported the same way', async (t) => {
     const limited = createSalesforceSandbox({ apiLimit: 3 })
+    t.after(() => limited.close())
     const limitedUrl = await limited.listen()
-    try {
-      const r = recorder()
-      const connector = createSalesforceConnector({ loginUrl: limitedUrl, clientId: limited.clientId, clientSecret: limited.clientSecret, ...r.deps })
-      await connector.prepare()
-      await assert.rejects(connector.upsertContacts([john]), CrmRateLimitedError)
-      assert.equal(r.pauses.length, 1)
-    } finally {
-      await limited.close()
-    }
+    const r = recorder()
+    const connector = createSalesforceConnector({ loginUrl: limitedUrl, clientId: limited.clientId, clientSecret: limited.clientSecret, ...r.deps })
+    await connector.prepare()
+    await assert.rejects(connector.upsertContacts([john]), CrmRateLimitedError)
+    assert.equal(r.pauses.length, 1)
   })
 
   it('when the server is unreachable, then CrmRetryableError with onRequest "error"', async () => {

@@ -8,7 +8,6 @@ import { loadConfig } from '../../src/config.ts'
 import type { ConnectorDeps, CrmConnector, RecordResult } from '../../src/crm/connector.ts'
 import { crmRegistry, type CrmDefinition } from '../../src/crm/registry.ts'
 import { seedEventBody } from '../../src/events/seed-events.ts'
-import { createLogger } from '../../src/logger.ts'
 import { startService, type RunningService } from '../../src/main.ts'
 import type { ContactState } from '../../src/mirror/states.ts'
 import { sign } from '../../src/receiver/signature.ts'
@@ -16,6 +15,7 @@ import { startWorkers } from '../../workers/start-workers.ts'
 import { logIn } from '../helpers/admin-login.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts'
 import { until } from '../helpers/until.ts'
+import { testLogger, testLogLevel } from '../helpers/test-logger.ts'
 
 // A throwaway third CRM, defined only here: if the service derives its CRMs from the
 // registry everywhere, this definition alone gets a queue, a sync worker, a dashboard
@@ -56,10 +56,10 @@ before(async () => {
   database = await createTestDatabase()
   dataDir = await mkdtemp(join(tmpdir(), 'third-crm-'))
   const config = loadConfig({
-    NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, DATABASE_URL: database.url, AGENTCLARA_WEBHOOK_SECRET: SECRET, ADMIN_TOKEN, LOG_LEVEL: 'silent'
+    NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, DATABASE_URL: database.url, AGENTCLARA_WEBHOOK_SECRET: SECRET, ADMIN_TOKEN, LOG_LEVEL: testLogLevel()
   })
   service = await startService({
-    config, role: 'all', logger: createLogger({ level: 'silent' }), startWorkers, crms: [...crmRegistry, notebook]
+    config, role: 'all', logger: testLogger(), startWorkers, crms: [...crmRegistry, notebook]
   })
 })
 

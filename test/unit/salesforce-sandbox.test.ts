@@ -117,8 +117,9 @@ describe('Salesforce sandbox: upsert by External ID', () => {
     assert.equal(res.body[0].errorCode, 'NOT_FOUND')
   })
 
-  it('when a non-unique External ID value matches several records, then 300 with their URLs', async () => {
+  it('when a non-unique External ID value matches several records, then 300 with their URLs', async (t) => {
     const loose = createSalesforceSandbox({ staticAccessToken: 't', uniqueExternalIds: false })
+    t.after(() => loose.close())
     const send = (method: 'post' | 'patch', url: string, body: object) => request(loose.app)[method](url).set('Authorization', 'Bearer t').send(body)
     await send('post', `${V}/sobjects/Contact`, { LastName: 'A', AgentClara_Customer_Id__c: 'dup' }).expect(201)
     await send('post', `${V}/sobjects/Contact`, { LastName: 'B', AgentClara_Customer_Id__c: 'dup' }).expect(201)
@@ -128,7 +129,6 @@ describe('Salesforce sandbox: upsert by External ID', () => {
       allOrNone: false, records: [{ attributes: { type: 'Contact' }, AgentClara_Customer_Id__c: 'dup', LastName: 'C' }]
     }).expect(200)
     assert.equal(collection.body[0].errors[0].statusCode, 'DUPLICATE_EXTERNAL_ID')
-    await loose.close()
   })
 
   it('when a unique External ID value is reused on create, then DUPLICATE_VALUE', async () => {
@@ -208,15 +208,15 @@ describe('Salesforce sandbox: query, limits and control', () => {
     assert.equal(empty.body[0].errorCode, 'MALFORMED_QUERY')
   })
 
-  it('when API calls are made, then Sforce-Limit-Info counts them; past the limit, then 403 REQUEST_LIMIT_EXCEEDED', async () => {
+  it('when API calls are made, then Sforce-Limit-Info counts them; past the limit, then 403 REQUEST_LIMIT_EXCEEDED', async (t) => {
     const limited = createSalesforceSandbox({ staticAccessToken: 't', apiLimit: 2 })
+    t.after(() => limited.close())
     const get = () => request(limited.app).get(`${V}/sobjects/Contact/describe`).set('Authorization', 'Bearer t')
     assert.equal((await get().expect(200)).headers['sforce-limit-info'], 'api-usage=1/2')
     await get().expect(200)
     const res = await get().expect(403)
     assert.deepEqual(res.body, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }])
     assert.equal(res.headers['sforce-limit-info'], 'api-usage=2/2')
-    await limited.close()
   })
 
   it('when faults are set over HTTP, then they apply and /__sandbox/state and /__sandbox/reset report and clear', async () => {

@@ -5,6 +5,7 @@ import pg from 'pg'
 import { startFaultCluster, type FaultCluster } from './cluster.ts'
 import { startSandboxes, type Sandboxes } from './sandboxes.ts'
 import { spawnService, stopService, type ServiceProcess } from './service-process.ts'
+import { testLogLevel } from '../../helpers/test-logger.ts'
 
 export const FAULT_SECRET = 'fault-test-secret'
 
@@ -40,7 +41,7 @@ export async function startFaultStack (): Promise<FaultStack> {
     AGENTCLARA_WEBHOOK_SECRET: FAULT_SECRET,
     ADMIN_TOKEN: 'fault-admin-token',
     DATA_DIR: dataDir,
-    LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: testLogLevel('warn'),
     CRM_TIMEOUT_MS: '1000'
   }
   const pool = new pg.Pool({ connectionString: cluster.databaseUrl, max: 4, connectionTimeoutMillis: 3000 })

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict'
+import { after, before, beforeEach, test } from 'node:test'
+import type { CrmConnector } from '../../src/crm/connector.ts'
+import { createHubspotConnector } from '../../src/crm/hubspot/index.ts'
+import { withTransaction } from '../../src/db/pool.ts'
+import type { AgentClaraEvent } from '../../src/events/schemas.ts'
+import { applyEvent } from '../../src/mirror/apply-event.ts'
+import type { EntityRef } from '../../src/mirror/entity-ref.ts'
+import { syncBatch, type EntityOutcome } from '../../src/sync/sync-batch.ts'
+import { createHubspotSandbox } from '../../src/sandbox/hubspot/index.ts'
+import { markSynced } from '../../src/sync/sync-records.ts'
+import { hubspotRecords, salesforceRecords, startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
+
+// syncBatch against both real connectors and their sandboxes over HTTP, on a real mirror,
+// with no workers: what it writes, in which order, and the outcome it reports per entity.
+// Every test uses customers of its own and starts without faults. (Resetting the sandboxes
+// instead would mean provisioning HubSpot again each time, and its rate limit would make
+// the tests wait.)
+let h: SyncHarness
+before(async () => { h = await startSyncHarness({ workers: false }) })
+after(() => h.close())
+beforeEach(() => {
+  h.hubspot.faults.reset()
+  h.salesforce.faults.reset()
+})
+
+const at = (minute: number) => `2024-07-01T10:${String(minute).padStart(2, '0')}:00Z`
+
+/** A customer with a conversation, a message and an appointment, applied to the mirror. */
+async function mirrorCustomer (name: string): Promise<{ contact: EntityRef, message: EntityRef, appointment: EntityRef }> {
+  const events = [
+    { event: 'conversation.created', timestamp: at(0), data: { conversation_id: `conv_${name}`, customer_id: `cust_${name}`, customer_name: `Test ${name}`, channel: 'sms', status: 'open' } },
+    { event: 'message.received', timestamp: at(1), data: { conversation_id: `conv_${name}`, message_id: `msg_${name}`, sender: 'customer', content: `hello from ${name}`, channel: 'sms' } },
+    { event: 'appointment.booked', timestamp: at(2), data: { conversation_id: `conv_${name}`, customer_id: `cust_${name}`, customer_name: `Test ${name}`, customer_phone: '+15550001234', appointment_id: `apt_${name}`, appointment_time: '2024-07-02T09:00:00Z', service: 'Checkup' } }
+  ]
+  await withTransaction(h.pool, async (client) => { for (const event of events) await applyEvent(client, event as AgentClaraEvent) })
+  return { contact: { type: 'contact', id: `cust_${name}` }, message: { type: 'message', id: `msg_${name}` }, appointment: { type: 'appointment', id: `apt_${name}` } }
+}
+
+const requests = (connector: CrmConnector) => connector.name === 'hubspot' ? h.hubspot.dump().requests.total : h.salesforce.dump().requests.total
+const key = (ref: EntityRef) => `${ref.type}:${ref.id}`
+function crmIdOf (outcome: EntityOutcome | undefined): string {
+  assert.ok(outcome && outcome.ok && 'crmId' in outcome, `expected a write, got ${JSON.stringify(outcome)}`)
+  return outcome.crmId
+}
+
+/** Records the outcomes as the sync worker would, so the next batch sees them. */
+async function record (connector: CrmConnector, outcomes: Map<string, EntityOutcome>): Promise<void> {
+  const written = [...outcomes].flatMap(([entity, outcome]) => {
+    if (!outcome.ok || !('crmId' in outcome)) return []
+    const [type, id] = entity.split(/:(.*)/) as [EntityRef['type'], string]
+    return [{ ref: { type, id }, crmId: outcome.crmId, hash: outcome.hash, version: 0 }]
+  })
+  await markSynced(h.pool, connector.name, written)
+}
+
+for (const name of ['hubspot', 'salesforce']) {
+  const connector = () => h.connectors.find((c) => c.name === name) ?? assert.fail(`no ${name} connector`)
+
+  test(`when a new contact, its message and its appointment are in one batch, then ${name} gets the contact first and both linked to it`, async () => {
+    const refs = await mirrorCustomer(`${name}_new`)
+    const { outcomes, contactsNeeded } = await syncBatch({ pool: h.pool, connector: connector() }, [refs.message, refs.appointment, refs.contact])
+    assert.deepEqual(contactsNeeded, [])
+    const contactId = crmIdOf(outcomes.get(key(refs.contact)))
+    const messageId = crmIdOf(outcomes.get(key(refs.message)))
+    const appointmentId = crmIdOf(outcomes.get(key(refs.appointment)))
+    if (name === 'hubspot') {
+      const linked = (fromId: string) => h.hubspot.dump().associations.some((a) => a.fromObjectId === fromId && a.toObjectType === 'contacts' && a.toObjectId === contactId)
+      assert.ok(linked(messageId), 'message associated to the contact')
+      assert.ok(linked(appointmentId), 'appointment associated to the contact')
+      assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', refs.contact.id)[0]?.properties.firstname, 'Test')
+    } else {
+      assert.equal(salesforceRecords(h.salesforce, 'Task', 'Id', messageId)[0]?.WhoId, contactId)
+      assert.equal(salesforceRecords(h.salesforce, 'Event', 'Id', appointmentId)[0]?.WhoId, contactId)
+    }
+  })
+
+  test(`when the state was already written (same hash), then ${name} is not called again`, async () => {
+    const refs = await mirrorCustomer(`${name}_same`)
+    const all = [refs.contact, refs.message, refs.appointment]
+    await record(connector(), (await syncBatch({ pool: h.pool, connector: connector() }, all)).outcomes)
+    const before = requests(connector())
+    const { outcomes } = await syncBatch({ pool: h.pool, connector: connector() }, all)
+    for (const ref of all) assert.deepEqual(outcomes.get(key(ref)), { ok: true, unchanged: true })
+    assert.equal(requests(connector()), before)
+  })
+
+  test(`when the mirrored state changed after a write, then ${name} gets the new state on the same record`, async () => {
+    const refs = await mirrorCustomer(`${name}_changed`)
+    const first = (await syncBatch({ pool: h.pool, connector: connector() }, [refs.contact])).outcomes
+    await record(connector(), first)
+    await withTransaction(h.pool, (client) => applyEvent(client, {
+      event: 'conversation.updated', timestamp: at(30), data: { conversation_id: `conv_${name}_changed`, status: 'closed', tags: ['done'] }
+    } as AgentClaraEvent))
+    const second = (await syncBatch({ pool: h.pool, connector: connector() }, [refs.contact])).outcomes
+    assert.equal(crmIdOf(second.get(key(refs.contact))), crmIdOf(first.get(key(refs.contact))))
+    if (name === 'hubspot') {
+      assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', refs.contact.id)[0]?.properties.agentclara_conversation_status, 'closed')
+    }
+  })
+
+  test(`when a message's contact has no ${name} record and is not in the batch, then the message waits and its contact is asked for`, async () => {
+    const refs = await mirrorCustomer(`${name}_orphan`)
+    const before = requests(connector())
+    const { outcomes, contactsNeeded } = await syncBatch({ pool: h.pool, connector: connector() }, [refs.message])
+    const outcome = outcomes.get(key(refs.message))
+    assert.ok(outcome && !outcome.ok)
+    assert.equal(outcome.retryable, true)
+    assert.match(outcome.error, new RegExp(`waiting for contact ${refs.contact.id}`))
+    assert.deepEqual(contactsNeeded, [refs.contact.id])
+    assert.equal(requests(connector()), before, 'nothing written to a placeholder contact')
+  })
+
+  test(`when the contact fails in ${name}, then its message in the same batch waits with the contact's error and is not asked for again`, async () => {
+    const refs = await mirrorCustomer(`${name}_failing`)
+    const fault = { failRecords: { keys: [refs.contact.id], times: 1 } }
+    if (name === 'hubspot') h.hubspot.faults.set(fault)
+    else h.salesforce.setFaults(fault)
+    const { outcomes, contactsNeeded } = await syncBatch({ pool: h.pool, connector: connector() }, [refs.contact, refs.message])
+    const contact = outcomes.get(key(refs.contact))
+    const message = outcomes.get(key(refs.message))
+    assert.ok(contact && !contact.ok && contact.retryable)
+    assert.ok(message && !message.ok && message.retryable)
+    assert.ok(message.error.includes(contact.error), message.error)
+    assert.deepEqual(contactsNeeded, [])
+  })
+}
+
+test('when entities are not in the mirror, then they are reported missing without a CRM call', async () => {
+  const hubspot = h.connectors.find((c) => c.name === 'hubspot') ?? assert.fail()
+  const before = requests(hubspot)
+  const refs: EntityRef[] = [{ type: 'contact', id: 'cust_nobody' }, { type: 'message', id: 'msg_nobody' }, { type: 'appointment', id: 'apt_nobody' }]
+  const { outcomes, contactsNeeded } = await syncBatch({ pool: h.pool, connector: hubspot }, refs)
+  for (const ref of refs) assert.deepEqual(outcomes.get(key(ref)), { ok: true, missing: true })
+  assert.deepEqual(contactsNeeded, [])
+  assert.equal(requests(hubspot), before)
+})
+
+test('when the CRM rejects the whole call, then every contact in it fails permanently', async (t) => {
+  // A HubSpot portal of its own, never provisioned: it answers 400 PROPERTY_DOESNT_EXIST.
+  const portal = createHubspotSandbox()
+  t.after(() => portal.close())
+  const hubspot = createHubspotConnector({ accessToken: portal.accessToken, baseUrl: await portal.listen(), timeoutMs: 5000, limiter: { acquire: async () => {}, pause: () => {} } })
+  const first = await mirrorCustomer('unprovisioned_1')
+  const second = await mirrorCustomer('unprovisioned_2')
+  const { outcomes } = await syncBatch({ pool: h.pool, connector: hubspot }, [first.contact, second.contact])
+  for (const ref of [first.contact, second.contact]) {
+    const outcome = outcomes.get(key(ref))
+    assert.ok(outcome && !outcome.ok, JSON.stringify(outcome))
+    assert.equal(outcome.retryable, false)
+    assert.match(outcome.error, /CrmPermanentError/)
+  }
+})
+
+test('when the CRM fails transiently twice, then every record of the call fails retryably', async () => {
+  const hubspot = h.connectors.find((c) => c.name === 'hubspot') ?? assert.fail()
+  const refs = await mirrorCustomer('transient')
+  h.hubspot.faults.set({ failNext: { count: 2, status: 503 } })
+  const { outcomes } = await syncBatch({ pool: h.pool, connector: hubspot }, [refs.contact])
+  const outcome = outcomes.get(key(refs.contact))
+  assert.ok(outcome && !outcome.ok)
+  assert.equal(outcome.retryable, true)
+  assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', refs.contact.id).length, 0)
+})
