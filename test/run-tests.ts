@@ -4,7 +4,7 @@
 // runs the unit and property tests with no PostgreSQL at all; other arguments that start
 // with `--` go to `node --test` (e.g. --test-reporter=spec, --test-name-pattern=…).
 import { spawn } from 'node:child_process'
-import { globSync, readFileSync } from 'node:fs'
+import { globSync } from 'node:fs'
 import { enableCompileCache } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
@@ -20,7 +20,8 @@ const args = process.argv.slice(2)
 const unitOnly = args.includes('--unit')
 const nodeFlags = args.filter((arg) => arg.startsWith('--') && arg !== '--unit')
 const patterns = args.filter((arg) => !arg.startsWith('--'))
-const files = slowestFirst((patterns.length > 0 ? patterns : unitOnly ? UNIT_FILES : ALL_FILES).flatMap((pattern) => globSync(pattern)))
+// node --test runs them in alphabetical order whatever the order given.
+const files = (patterns.length > 0 ? patterns : unitOnly ? UNIT_FILES : ALL_FILES).flatMap((pattern) => globSync(pattern))
 
 const cluster = unitOnly ? undefined : await startTestCluster()
 // Three files at a time on two cores: about a third of the run is files waiting on retries,
@@ -40,20 +41,3 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => ch
 const code = await new Promise<number>((resolve) => child.on('exit', (status) => resolve(status ?? 1)))
 await cluster?.stop()
 process.exit(code)
-
-/**
- * Files that run the whole pipeline (or a browser) spend seconds waiting on retries and
- * timeouts; started first, the quick files fill those gaps instead of queueing behind them
- * at the end of the run.
- */
-function slowestFirst (paths: string[]): string[] {
-  const weight = (path: string) => {
-    const source = readFileSync(path, 'utf8')
-    if (/startSyncHarness\(|startService\(|launchChromium\(/.test(source)) return 0
-    if (/startReceiverHarness\(|createTestDatabase\(|startEmbeddedPostgres\(|spawn\(/.test(source)) return 1
-    return 2
-  }
-  return [...new Set(paths)].map((path) => ({ path, weight: weight(path) }))
-    .sort((a, b) => a.weight - b.weight || a.path.localeCompare(b.path))
-    .map((entry) => entry.path)
-}
