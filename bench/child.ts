@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline'
 const NODE = process.execPath
 
 /** Spawns `node <script> …args` and resolves with its first stdout line parsed as JSON. */
-export function spawnJson<T> (script: string, args: string[]): { child: ChildProcess, first: Promise<T> } {
-  const child = spawn(NODE, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+export function spawnJson<T> (script: string, args: string[], env?: Record<string, string>): { child: ChildProcess, first: Promise<T> } {
+  const child = spawn(NODE, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: env ? { ...process.env, ...env } : process.env })
   const lines = createInterface({ input: child.stdout! })
   const first = new Promise<T>((resolve, reject) => {
     lines.once('line', (line) => resolve(JSON.parse(line) as T))
@@ -37,4 +37,15 @@ export function stopChild (child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve())
     child.kill('SIGTERM')
   })
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+export async function cpuSeconds (pid: number): Promise<number | null> {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name.
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return null
+  }
 }

@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { runMigrations } from '../src/db/migrate.ts'
-import { peakRssMiB, resetPeakRss, spawnJson, stopChild } from './child.ts'
+import { cpuSeconds, peakRssMiB, resetPeakRss, spawnJson, stopChild } from './child.ts'
 
 export type Variant = 'ceiling' | 'naive' | 'ours'
 
@@ -20,6 +20,8 @@ export interface LoadResult {
 export interface IngestPoint extends LoadResult {
   variant: Variant
   peakRssMiB: number | null
+  /** Server CPU per request (µs), warm-up included: robust where other load shares the CPUs. */
+  cpuMicrosPerRequest: number | null
 }
 
 const SERVER = new URL('./ingest-server.ts', import.meta.url).pathname
@@ -48,18 +50,25 @@ export async function benchVariant (options: {
   warmupMs: number
   durationMs: number
   log: (line: string) => void
+  /** Another entry for the server process (bench/traced-ingest-server.ts) and its extra env. */
+  server?: { script: string, env: Record<string, string>, label: string }
 }): Promise<IngestPoint[]> {
   const databaseUrl = await freshDatabase(options.clusterUrl, `bench_ingest_${options.variant}`)
-  const server = spawnJson<{ url: string, pid: number }>(SERVER, [options.variant, databaseUrl, options.secret, String(options.poolSize)])
+  const server = spawnJson<{ url: string, pid: number }>(options.server?.script ?? SERVER, [options.variant, databaseUrl, options.secret, String(options.poolSize)], options.server?.env)
   const { url, pid } = await server.first
   const points: IngestPoint[] = []
   try {
     for (const concurrency of options.concurrencies) {
       await resetPeakRss(pid)
+      const cpuBefore = await cpuSeconds(pid)
       const load = spawnJson<LoadResult>(LOAD, [url, options.secret, String(concurrency), String(options.warmupMs), String(options.durationMs)])
       const result = await load.first
-      const point = { variant: options.variant, ...result, peakRssMiB: await peakRssMiB(pid) }
-      options.log(`ingest ${options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB`)
+      const cpuAfter = await cpuSeconds(pid)
+      // Requests over warm-up + measurement, estimated from the measured rate.
+      const served = result.rps * (options.warmupMs + options.durationMs) / 1000
+      const cpuMicrosPerRequest = cpuBefore !== null && cpuAfter !== null && served > 0 ? (cpuAfter - cpuBefore) / served * 1e6 : null
+      const point = { variant: options.variant, ...result, peakRssMiB: await peakRssMiB(pid), cpuMicrosPerRequest }
+      options.log(`ingest ${options.server?.label ?? options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB cpu ${point.cpuMicrosPerRequest?.toFixed(0)} µs/req`)
       points.push(point)
     }
   } finally {

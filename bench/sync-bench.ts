@@ -38,6 +38,47 @@ export interface SyncResult {
   hubspotContacts: number
   hubspotCommunications: number
   lag: { rate: number, seconds: number, samples: number, p50: number | null, p99: number | null }
+  /** The fewest calls the CRMs' APIs allow for the phase-1 workload, and how they are counted. */
+  minimum: MinimumCalls
+  hubspotCalls: number
+  salesforceCalls: number
+  /** Share of HubSpot's window limit the drain used, over its whole duration. */
+  hubspotLimitUsed: number
+  /** HubSpot calls / s during the steady 100 events/s phase, and what a day of it costs. */
+  steady: { hubspotCallsPerSecond: number, hubspotCallsPerDay: number, dailyQuota: number, dailyQuotaShare: number }
+}
+
+export interface MinimumCalls {
+  hubspot: number
+  hubspotWithoutInlineAssociations: number
+  salesforce: number
+  how: string[]
+}
+
+const HUBSPOT_BATCH = 100
+const SALESFORCE_COLLECTION = 200
+const HUBSPOT_DAILY_QUOTA = 250_000
+
+/**
+ * The fewest calls the APIs allow for `contacts` customers with `messages` SMS messages: each
+ * record written once (the final state of a contact is all the CRM needs), 100 per HubSpot
+ * batch call, the communication's contact association inline on its create (batch upsert
+ * cannot carry one: without inline associations every 100 messages cost one more call);
+ * Salesforce sObject Collections take 200 records per call (Contacts, then Tasks by WhoId).
+ */
+export function minimumCalls (contacts: number, messages: number): MinimumCalls {
+  const up = (n: number, per: number) => Math.ceil(n / per)
+  const hubspot = up(contacts, HUBSPOT_BATCH) + up(messages, HUBSPOT_BATCH)
+  return {
+    hubspot,
+    hubspotWithoutInlineAssociations: hubspot + up(messages, HUBSPOT_BATCH),
+    salesforce: up(contacts, SALESFORCE_COLLECTION) + up(messages, SALESFORCE_COLLECTION),
+    how: [
+      `HubSpot: ⌈${contacts} contacts / ${HUBSPOT_BATCH}⌉ batch upserts + ⌈${messages} communications / ${HUBSPOT_BATCH}⌉ batch creates with the contact association inline = ${hubspot}` +
+        ` (${hubspot + up(messages, HUBSPOT_BATCH)} without inline associations: + ⌈${messages} / ${HUBSPOT_BATCH}⌉ association batches)`,
+      `Salesforce: ⌈${contacts} Contacts / ${SALESFORCE_COLLECTION}⌉ + ⌈${messages} Tasks / ${SALESFORCE_COLLECTION}⌉ sObject Collections upserts = ${up(contacts, SALESFORCE_COLLECTION) + up(messages, SALESFORCE_COLLECTION)}`
+    ]
+  }
 }
 
 const SECRET = 'bench-sync-secret'
@@ -135,7 +176,10 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     while (performance.now() < deadline) {
       const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM crm_records WHERE crm = \'hubspot\' AND status = \'synced\' AND entity_type IN (\'contact\', \'message\')')
       synced = rows[0]?.n ?? 0
-      if (synced >= expected) break
+      // Done when every record is synced AND no HubSpot sync job is left (a contact's final
+      // state may be queued, deferred while the budget was the bottleneck): every call counts.
+      const { rows: [left] } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sync-hubspot' AND state IN ('created', 'retry', 'active')")
+      if (synced >= expected && left?.n === 0) break
       await sleep(250)
     }
     const drainSeconds = (performance.now() - started) / 1000
@@ -145,6 +189,7 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     const salesforceCalls = salesforce.dump().requests.total - setupSalesforce
 
     // Phase 2: steady rate, a new customer per event, lag from SQL timestamps.
+    const hubspotBeforeSteady = hubspot.dump().requests.total
     const { rows: [mark] } = await pool.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM webhook_events')
     options.log(`sync: lag phase, ${lagRate} events/s for ${lagSeconds} s`)
     const sends: Array<Promise<number>> = []
@@ -169,6 +214,8 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
       if (lags.length >= lagRate * lagSeconds) break
       await sleep(500)
     }
+    const steadySeconds = (performance.now() - lagStarted) / 1000
+    const steadyCalls = hubspot.dump().requests.total - hubspotBeforeSteady
     lags.sort((a, b) => a - b)
     const quantile = (q: number) => lags.length === 0 ? null : lags[Math.min(lags.length - 1, Math.ceil(q * lags.length) - 1)] as number
 
@@ -192,7 +239,17 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
       failedSyncJobs: failed?.n ?? 0,
       hubspotContacts: hubspotState.objects.contacts?.length ?? 0,
       hubspotCommunications: hubspotState.objects.communications?.length ?? 0,
-      lag: { rate: lagRate, seconds: lagSeconds, samples: lags.length, p50: quantile(0.5), p99: quantile(0.99) }
+      lag: { rate: lagRate, seconds: lagSeconds, samples: lags.length, p50: quantile(0.5), p99: quantile(0.99) },
+      minimum: minimumCalls(customers, customers * messagesPerCustomer),
+      hubspotCalls,
+      salesforceCalls,
+      hubspotLimitUsed: (hubspotCalls / drainSeconds) / (HUBSPOT_LIMIT.max / (HUBSPOT_LIMIT.intervalMs / 1000)),
+      steady: {
+        hubspotCallsPerSecond: steadyCalls / steadySeconds,
+        hubspotCallsPerDay: (steadyCalls / steadySeconds) * 86_400,
+        dailyQuota: HUBSPOT_DAILY_QUOTA,
+        dailyQuotaShare: ((steadyCalls / steadySeconds) * 86_400) / HUBSPOT_DAILY_QUOTA
+      }
     }
   } finally {
     await workers.stop()

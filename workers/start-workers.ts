@@ -1,35 +1,59 @@
+import { startLifecycleWorkers } from '../src/lifecycle/lifecycle-workers.ts'
 import type { WorkerDeps } from '../src/main.ts'
 import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
-import { syncQueue } from '../src/sync/sync-queue.ts'
+import { syncQueue, type SyncJob } from '../src/sync/sync-queue.ts'
+import { tracedConnector } from '../src/sync/traced-connector.ts'
+import { tracedSyncHandler } from '../src/sync/traced-sync-handler.ts'
 import { createApplyHandler } from './apply-worker.ts'
+import { startCircuitProbe } from './circuit-probe.ts'
+import { startReconcileWorker } from './reconcile-worker.ts'
 import { createSyncHandler } from './sync-worker.ts'
-import type { EntityRef } from '../src/mirror/entity-ref.ts'
+import { createCircuit } from '../src/sync/circuit.ts'
 
 // Batches keep CRM calls full. New jobs wake workers by NOTIFY; the 1 s poll picks up
 // retries whose backoff has run out (they send no NOTIFY).
 const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, burstWhenBatchFull: true } as const
 const applyOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, ...polling } as const
 // Two batches per CRM in flight: one waits on the CRM while the other reads and records.
-const syncOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, localConcurrency: 2, ...polling } as const
+// A backlog's batch mixes contacts, messages and appointments; fetching 400 jobs lets each
+// kind fill its calls (100 per HubSpot call, 200 per Salesforce collection) instead of a
+// 100-job batch splitting into part-filled calls per kind. A quiet queue still hands over
+// whatever is there at once, so this costs no lag.
+const syncOptions = { batchSize: 400, includeMetadata: true, perJobResults: true, localConcurrency: 2, ...polling } as const
 
 /**
  * The worker layer: one apply worker, and one sync worker per enabled CRM
- * on its own queue, so a CRM that is down or slow never delays the other.
+ * on its own queue, so a CRM that is down or slow never delays the other;
+ * plus reconciliation passes (on request and every RECONCILE_INTERVAL_MINUTES).
  */
 export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Promise<void> }> {
   const crms = deps.connectors.map((connector) => connector.name)
   const ids: Array<[string, string]> = []
   const apply = createApplyHandler({ pool: deps.pool, boss: deps.boss, crms, logger: deps.logger.child({ worker: 'apply' }) })
   ids.push([APPLY_QUEUE, await deps.boss.work<ApplyJob, unknown, typeof applyOptions>(APPLY_QUEUE, applyOptions, apply)])
+  const probes: Array<{ stop: () => Promise<void> }> = []
   for (const connector of deps.connectors) {
-    const handler = createSyncHandler({ pool: deps.pool, boss: deps.boss, connector, logger: deps.logger.child({ worker: `sync-${connector.name}` }), metrics: deps.metrics })
+    const sync = {
+      pool: deps.pool,
+      boss: deps.boss,
+      connector: tracedConnector(connector),
+      circuit: createCircuit({ pool: deps.pool, crm: connector.name, settings: deps.circuitSettings }),
+      logger: deps.logger.child({ worker: `sync-${connector.name}` }),
+      metrics: deps.metrics
+    }
     const queue = syncQueue(connector.name)
-    ids.push([queue, await deps.boss.work<EntityRef, unknown, typeof syncOptions>(queue, syncOptions, handler)])
+    const handler = tracedSyncHandler({ pool: deps.pool, crm: connector.name, queue }, createSyncHandler(sync))
+    ids.push([queue, await deps.boss.work<SyncJob, unknown, typeof syncOptions>(queue, syncOptions, handler)])
+    probes.push(startCircuitProbe(sync))
   }
+  const lifecycle = await startLifecycleWorkers({ ...deps, retentionDays: deps.retentionDays ?? 30 })
+  const reconcile = await startReconcileWorker(deps)
   return {
     async stop () {
+      await reconcile.stop()
+      await Promise.all(probes.map((probe) => probe.stop()))
       // Waits for active batches to finish; jobs not started stay queued for the next worker.
-      await Promise.all(ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })))
+      await Promise.all([...ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })), lifecycle.stop()])
     }
   }
 }

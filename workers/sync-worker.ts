@@ -2,35 +2,92 @@ import type pg from 'pg'
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
-import { markFailed, markSynced } from '../src/sync/sync-records.ts'
+import { maskPiiInText } from '../src/mask-pii-text.ts'
+import { recordFieldOwnership } from '../src/sync/field-ownership.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
-import { syncQueue } from '../src/sync/sync-queue.ts'
-import { syncBatch } from '../src/sync/sync-batch.ts'
+import type { Circuit } from '../src/sync/circuit.ts'
+import { deferSync, enqueueSync } from '../src/sync/enqueue-sync.ts'
+import { versionsMovedOn } from '../src/sync/entity-versions.ts'
+import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
+import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
+import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
+
+// Coalescing contact-only changes: while the budget is at least this full, a contact already
+// in the CRM and written there less than MAX_STALE_MS ago waits DEFER_SECONDS and is read
+// again (its later changes collapse into that one write).
+const BUSY_USAGE = 0.8
+const MAX_STALE_MS = 30_000
+const DEFER_SECONDS = 5
+
+export interface SyncHandlerDeps {
+  pool: pg.Pool
+  boss: PgBoss
+  connector: CrmConnector
+  circuit: Circuit
+  logger: Logger
+  metrics: Metrics
+}
 
 /**
  * The pg-boss handler for one CRM's sync queue: turns a batch of jobs into one
  * `syncBatch`, records each entity's outcome in `crm_records`, and settles each job on
- * its own — a failed record retries alone (with backoff), a rejected one is dead at once,
- * and one out of attempts is marked dead (visible and replayable on the dashboard).
+ * its own. A record the CRM rejects is dead at once (visible, replayable); a record that
+ * failed for itself retries alone with backoff and is dead after its last attempt. When
+ * the CRM fails as a whole its circuit counts it, and while the circuit is open records
+ * are parked as `waiting` — no attempts spent, never dead — until a probe finds the CRM
+ * answering and queues them all again.
  */
-export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connector: CrmConnector, logger: Logger, metrics: Metrics }) {
+export function createSyncHandler (deps: SyncHandlerDeps) {
   const crm = deps.connector.name
+  const { circuit } = deps
+
   return async function syncJobs (jobs: Array<JobWithMetadata<EntityRef>>): Promise<JobResult[]> {
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
-    const { outcomes, contactsNeeded } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)))
+    const status = await circuit.status()
+    if (status.open && !(await circuit.claimProbe())) {
+      await park(refs, status.reason)
+      return jobs.map((job) => ({ id: job.id, status: 'completed' }))
+    }
 
-    // A key is dead when a job for it is on its last attempt (or the CRM rejected it).
+    const busy = (await deps.connector.budgetUsage?.().catch(() => 0) ?? 0) >= BUSY_USAGE
+    const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)),
+      busy ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {})
+    // A CRM's error text can echo what we sent (phone, email): masked before it is stored
+    // in crm_records and the job's output, or logged.
+    for (const [key, outcome] of outcomes) {
+      if (!outcome.ok) outcomes.set(key, { ...outcome, error: maskPiiInText(outcome.error) })
+    }
+    const failures = [...outcomes.values()].filter((outcome) => !outcome.ok)
+    const down = failures.find((outcome) => outcome.whole === 'down')
+    const opened = down ? await circuit.failed(down.error) : false
+    // Anything but "down" means the CRM answered (a 429 or a record's own error included).
+    if (!down && outcomes.size > 0 && await circuit.succeeded()) await requeueWaiting(deps)
+
     const lastAttempt = new Set(jobs.filter((job) => job.retryCount >= job.retryLimit).map((job) => entityKey(job.data)))
     const synced: Parameters<typeof markSynced>[2] = []
     const failed: Parameters<typeof markFailed>[2] = []
+    const parked: EntityRef[] = []
+    const waitingForContact: EntityRef[] = []
+    const ownership: Parameters<typeof recordFieldOwnership>[2] = []
+    const deferred: EntityRef[] = []
     for (const [key, outcome] of outcomes) {
       const ref = parseKey(key)
-      if (outcome.ok && 'crmId' in outcome) {
-        synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash })
-        deps.metrics.crmSync.inc({ crm, outcome: 'synced' })
+      if (outcome.ok && 'deferred' in outcome) {
+        deferred.push(ref)
+        deps.metrics.crmSync.inc({ crm, outcome: 'deferred' })
       } else if (outcome.ok) {
-        deps.metrics.crmSync.inc({ crm, outcome: 'unchanged' })
+        if ('crmId' in outcome) {
+          synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash, version: versions.get(key) ?? 0 })
+          ownership.push({ ref, skipped: outcome.skipped ?? [] })
+        }
+        deps.metrics.crmSync.inc({ crm, outcome: 'crmId' in outcome ? 'synced' : 'unchanged' })
+      } else if (outcome.whole && (opened || status.open || lastAttempt.has(key))) {
+        // The CRM, not the record, is the problem: park it rather than spend or end its attempts.
+        parked.push(ref)
+      } else if ('waitingFor' in outcome && lastAttempt.has(key)) {
+        // Never dead for its contact's sake: it waits, visibly, and goes when the contact lands.
+        waitingForContact.push(ref)
       } else {
         const dead = !outcome.retryable || lastAttempt.has(key)
         failed.push({ ref, error: outcome.error, dead })
@@ -39,18 +96,42 @@ export function createSyncHandler (deps: { pool: pg.Pool, boss: PgBoss, connecto
     }
     await markSynced(deps.pool, crm, synced)
     await markFailed(deps.pool, crm, failed)
-    // Messages waiting for a contact without a CRM id: make sure that contact's job is queued.
-    if (contactsNeeded.length > 0) {
-      await deps.boss.insert(syncQueue(crm), contactsNeeded.map((id) => ({ data: { type: 'contact', id }, singletonKey: entityKey({ type: 'contact', id }) })))
+    await recordFieldOwnership(deps.pool, crm, ownership)
+    if (parked.length > 0) {
+      // A record parked on its last attempt must not wait for a circuit that never opened.
+      if (!opened && !status.open) await circuit.failed(down?.error ?? 'the CRM keeps failing', true)
+      await park(parked, down?.error ?? null)
     }
+    await markWaiting(deps.pool, crm, waitingForContact, 'waiting for contact: it goes as soon as its contact is in the CRM')
+    // Before this job completes: the entity's next job exists before this one is gone.
+    await deferSync(deps.boss, crm, deferred, DEFER_SECONDS)
+    await queueFollowUps(synced, contactsNeeded)
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
-    deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length }, 'sync batch done')
+    deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')
 
     return jobs.map((job): JobResult => {
-      const outcome = outcomes.get(entityKey(job.data))
-      if (!outcome || outcome.ok) return { id: job.id, status: 'completed' }
+      const outcome: EntityOutcome | undefined = outcomes.get(entityKey(job.data))
+      const settled = [...parked, ...waitingForContact].some((ref) => entityKey(ref) === entityKey(job.data))
+      if (!outcome || outcome.ok || settled) return { id: job.id, status: 'completed' }
       return { id: job.id, status: outcome.retryable ? 'failed' : 'deadletter', output: { error: outcome.error } }
     })
+  }
+
+  async function park (refs: EntityRef[], reason: string | null): Promise<void> {
+    await markWaiting(deps.pool, crm, refs, `${crm} unavailable, waiting for it to answer again${reason ? `: ${reason}` : ''}`)
+    deps.metrics.crmSync.inc({ crm, outcome: 'waiting' }, refs.length)
+  }
+
+  async function queueFollowUps (synced: Array<{ ref: EntityRef, version: number }>, contactsNeeded: string[]): Promise<void> {
+    // A change that committed while we were writing has its own job already (see
+    // entity-versions.ts); queueing again here is a cheap second line of defence.
+    const movedOn = await versionsMovedOn(deps.pool, synced)
+    // Contacts that just reached the CRM wake the messages and appointments waiting for them.
+    const contacts = synced.filter((item) => item.ref.type === 'contact').map((item) => item.ref.id)
+    const dependents = await dependentsWaitingFor(deps.pool, crm, contacts)
+    // Messages waiting for a contact without a CRM id: make sure that contact's job is queued.
+    const needed = contactsNeeded.map((id) => ({ type: 'contact' as const, id }))
+    await enqueueSync(deps.boss, undefined, [crm], [...movedOn, ...dependents, ...needed])
   }
 }
 

@@ -1,6 +1,8 @@
 import type { CrmName } from '../crm/connector.ts'
 import type { AdminDeps } from './admin-deps.ts'
 import type { AdminKeys } from './keys.ts'
+import type { LoginThrottle } from './login-throttle.ts'
+import type { SessionStore } from './session-store.ts'
 import type { RenderPage } from './views.ts'
 
 /** What every admin route factory receives. */
@@ -10,4 +12,7 @@ export interface AdminContext {
   render: RenderPage
   secure: boolean
   crmNames: CrmName[]
+  sessions: SessionStore
+  loginThrottle: LoginThrottle
+  now: () => number
 }

@@ -1,5 +1,13 @@
+import { maskPiiInText } from '../mask-pii-text.ts'
+
 /** Small display helpers the templates receive as `it.fmt`. Output is escaped by eta. */
+const CRM_LABELS: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce' }
+
 export const fmt = {
+  /** "HubSpot" for hubspot; a CRM without a label shows its registry name. */
+  crmLabel (name: string): string {
+    return CRM_LABELS[name] ?? name
+  },
   time (value: Date | string | null | undefined): string {
     if (value === null || value === undefined) return '—'
     const date = value instanceof Date ? value : new Date(value)
@@ -9,6 +17,10 @@ export const fmt = {
     if (!text) return ''
     const chars = [...text]
     return chars.length > max ? `${chars.slice(0, max).join('')}…` : text
+  },
+  /** Stored error text, PII masked (rows from before masking-at-write may hold some). */
+  error (text: string | null | undefined, max = 140): string {
+    return text ? fmt.excerpt(maskPiiInText(text), max) : ''
   },
   age (seconds: number | null | undefined): string {
     if (seconds === null || seconds === undefined) return '—'

@@ -3,18 +3,27 @@ import express from 'express'
 import type { AdminContext } from './admin-context.ts'
 import type { AdminDeps } from './admin-deps.ts'
 import { checkCsrf } from './csrf.ts'
-import { deriveKeys } from './keys.ts'
+import { deriveKeys, tokenFingerprint } from './keys.ts'
+import { createLoginThrottle, DEFAULT_LOGIN_LIMITS } from './login-throttle.ts'
 import { requireSession } from './require-session.ts'
+import { activityRoutes } from './routes/activity.ts'
 import { customersRoutes } from './routes/customers.ts'
+import { dataRoutes } from './routes/data.ts'
 import { deadLettersRoutes } from './routes/dead-letters.ts'
 import { deliveriesRoutes } from './routes/deliveries.ts'
 import { loginRoutes, logoutRoute } from './routes/login.ts'
+import { mappingRoutes } from './routes/mapping.ts'
 import { queuesRoutes } from './routes/queues.ts'
 import { replayRoutes } from './routes/replay.ts'
+import { searchRoutes } from './routes/search.ts'
 import { securityHeaders } from './security-headers.ts'
+import { SESSION_SECONDS } from './session.ts'
+import { createSessionStore } from './session-store.ts'
 import { createRenderer } from './views.ts'
 
 export type { AdminCrm, AdminDeps } from './admin-deps.ts'
+
+export const DEFAULT_SESSION_IDLE_MINUTES = 30
 
 const css = readFileSync(new URL('./admin.css', import.meta.url))
 
@@ -28,7 +37,23 @@ export function createAdminRouter (deps: AdminDeps): express.Router {
   const secure = deps.secureCookies ?? false
   const keys = deriveKeys(deps.adminToken)
   const crmNames = deps.crms.map((crm) => crm.name)
-  const ctx: AdminContext = { deps, keys, secure, crmNames, render: createRenderer({ keys, crms: crmNames, secure }) }
+  const now = deps.now ?? Date.now
+  const sessions = createSessionStore({
+    pool: deps.pool,
+    tokenFingerprint: tokenFingerprint(deps.adminToken),
+    idleMs: (deps.sessionIdleMinutes ?? DEFAULT_SESSION_IDLE_MINUTES) * 60_000,
+    absoluteMs: SESSION_SECONDS * 1000
+  })
+  const ctx: AdminContext = {
+    deps,
+    keys,
+    secure,
+    crmNames,
+    sessions,
+    loginThrottle: createLoginThrottle(now, { ...DEFAULT_LOGIN_LIMITS, ...deps.loginLimits }),
+    now,
+    render: createRenderer({ keys, crms: crmNames, secure, traceUrl: deps.traceUrl })
+  }
 
   const admin = express.Router()
   admin.use(securityHeaders)
@@ -36,7 +61,7 @@ export function createAdminRouter (deps: AdminDeps): express.Router {
   // Form bodies only here; the webhook route keeps its raw bytes.
   admin.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }))
   admin.use(loginRoutes(ctx))
-  admin.use(requireSession(keys))
+  admin.use(requireSession(ctx))
   admin.use(checkCsrf(keys.csrf))
   admin.use(logoutRoute(ctx))
   admin.use(deliveriesRoutes(ctx))
@@ -44,6 +69,10 @@ export function createAdminRouter (deps: AdminDeps): express.Router {
   admin.use(deadLettersRoutes(ctx))
   admin.use(replayRoutes(ctx))
   admin.use(queuesRoutes(ctx))
+  admin.use(dataRoutes(ctx))
+  admin.use(mappingRoutes(ctx))
+  admin.use(activityRoutes(ctx))
+  admin.use(searchRoutes(ctx))
   admin.use((req, res) => ctx.render(req, res, 'not-found', { title: 'Not found', what: 'page' }, 404))
   admin.use(adminErrorHandler(ctx))
 

@@ -7,7 +7,7 @@ import { eventTypes } from '../events/schemas.ts'
  */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value === '' ? undefined : value, schema.optional()).catch(undefined)
 
-export const inboxStatus = z.enum(['received', 'applied', 'waiting', 'failed', 'ignored', 'quarantined'])
+export const inboxStatus = z.enum(['received', 'applied', 'waiting', 'failed', 'ignored', 'quarantined', 'suppressed'])
 // Any registry name's shape: the CRMs themselves come from the registry, and a name no CRM
 // has simply matches nothing.
 export const crmName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/)
@@ -22,6 +22,9 @@ export const deliveryQuery = z.object({
 })
 
 export const customersQuery = z.object({ after: optional(z.string().max(255)) })
+
+/** The dashboard's one search box: an id or (part of) a name. */
+export const searchQuery = z.object({ q: optional(z.string().trim().min(1).max(255)) })
 
 export const deadLettersQuery = z.object({
   status: optional(z.enum(['failed', 'quarantined'])),

@@ -1,29 +1,28 @@
-import { randomBytes } from 'node:crypto'
 import type { Request, Response } from 'express'
 import { clearCookie, readCookie, setCookie } from './cookies.ts'
-import { signValue, verifyValue } from './signed-value.ts'
+import type { Session, SessionStore } from './session-store.ts'
+
+export type { Session } from './session-store.ts'
 
 export const SESSION_COOKIE = 'admin_session'
+/** The absolute lifetime of a session, whatever the activity. */
 export const SESSION_SECONDS = 12 * 60 * 60
 
-/** A signed, self-contained session: `sid` binds the CSRF token, `exp` ends it. */
-export interface Session {
-  sid: string
-  exp: number
-}
-
-export function startSession (res: Response, key: Buffer, secure: boolean, now = Date.now()): Session {
-  const session = { sid: randomBytes(16).toString('base64url'), exp: now + SESSION_SECONDS * 1000 }
-  setCookie(res, SESSION_COOKIE, signValue(key, session), { maxAgeSeconds: SESSION_SECONDS, secure })
+/** Logs the browser in: a new server-side session, and a cookie holding only its random id. */
+export async function startSession (res: Response, store: SessionStore, secure: boolean, now: number): Promise<Session> {
+  const { id, session } = await store.create(now)
+  setCookie(res, SESSION_COOKIE, id, { maxAgeSeconds: SESSION_SECONDS, secure })
   return session
 }
 
-export function readSession (req: Request, key: Buffer, now = Date.now()): Session | undefined {
-  const value = verifyValue(key, readCookie(req, SESSION_COOKIE)) as Partial<Session> | undefined
-  if (typeof value?.sid !== 'string' || typeof value.exp !== 'number' || value.exp <= now) return undefined
-  return { sid: value.sid, exp: value.exp }
+export async function readSession (req: Request, store: SessionStore, now: number): Promise<Session | undefined> {
+  const id = readCookie(req, SESSION_COOKIE)
+  return id ? await store.find(id, now) : undefined
 }
 
-export function endSession (res: Response, secure: boolean): void {
+/** Logs out: the session is deleted on the server, so a copy of the cookie is worthless too. */
+export async function endSession (req: Request, res: Response, store: SessionStore, secure: boolean): Promise<void> {
+  const id = readCookie(req, SESSION_COOKIE)
+  if (id) await store.revoke(id)
   clearCookie(res, SESSION_COOKIE, secure)
 }

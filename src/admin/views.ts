@@ -13,7 +13,7 @@ export type RenderPage = (req: Request, res: Response, view: string, data: Recor
  * Renders `views/<name>.eta` inside the layout. Autoescape is on: everything that came
  * from a webhook is attacker-influenced text and is only ever printed with `<%= %>`.
  */
-export function createRenderer (options: { keys: AdminKeys, crms: readonly CrmName[], secure: boolean }): RenderPage {
+export function createRenderer (options: { keys: AdminKeys, crms: readonly CrmName[], secure: boolean, traceUrl?: (traceId: string) => string }): RenderPage {
   const eta = new Eta({
     views: fileURLToPath(new URL('./views', import.meta.url)),
     autoEscape: true,
@@ -24,6 +24,7 @@ export function createRenderer (options: { keys: AdminKeys, crms: readonly CrmNa
       ...data,
       fmt,
       crms: options.crms,
+      traceLink: (traceId: string) => options.traceUrl?.(traceId),
       csrfField: CSRF_FIELD,
       csrf: res.locals.csrf ?? '',
       loggedIn: res.locals.session !== undefined,

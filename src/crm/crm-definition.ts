@@ -1,5 +1,15 @@
 import type { Config } from '../config.ts'
 import type { ConnectorDeps, CrmConnector, CrmName, SandboxEndpoint } from './connector.ts'
+import type { MappingDescription } from './mapping/describe-mapping.ts'
+
+/** The CRM's published limits for this app: a short rolling window and a daily quota. */
+export interface CrmBudget {
+  limit: number
+  windowMs: number
+  dailyLimit: number
+  /** The share of the account's daily quota this app may use. */
+  dailyShare: number
+}
 
 /** Where a CRM's records go in this deployment. */
 export type CrmTarget = 'real' | 'sandbox' | 'off'
@@ -13,8 +23,10 @@ export interface CrmDefinition {
   readonly name: CrmName
   /** The real CRM when credentials are set, its sandbox in development without them, else off. */
   target: (config: Config) => CrmTarget
-  /** Requests per 10 s the CRM allows this app: the sync's rate budget. */
-  requestsPer10s: (config: Config) => number
+  /** What the CRM allows this app: the sync's shared rate budget. */
+  budget: (config: Config) => CrmBudget
   /** Builds the connector for the real CRM, or for `sandbox` when one stands in for it. */
   connect: (config: Config, deps: ConnectorDeps, sandbox?: SandboxEndpoint) => CrmConnector
+  /** The field mapping this configuration uses, for a dashboard in a process without connectors. */
+  describeMapping?: (config: Config) => MappingDescription
 }

@@ -22,6 +22,18 @@ export class CrmRateLimitedError extends CrmRetryableError {
   }
 }
 
+/**
+ * This app's daily API budget for the CRM (or the account's whole quota) is spent: the
+ * CRM is unusable for a while, as if it were down, so the circuit opens and no record
+ * spends attempts (or dies) waiting for tomorrow's quota.
+ */
+export class CrmQuotaSpentError extends CrmRetryableError {
+  constructor (message: string, options: { retryAfterMs?: number, cause?: unknown } = {}) {
+    super(message, options)
+    this.name = 'CrmQuotaSpentError'
+  }
+}
+
 /** The CRM rejected the request itself; sending it again unchanged will fail again (4xx). */
 export class CrmPermanentError extends Error {
   readonly status: number | undefined

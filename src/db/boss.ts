@@ -15,7 +15,12 @@ export function createBoss (options: { connectionString: string, logger: Logger,
     useListenNotify: true,
     // How often a supervisor looks for jobs whose worker stopped heartbeating (default 60 s).
     superviseIntervalSeconds: 10,
-    application_name: 'agentclara-crm-sync:pg-boss'
+    application_name: 'agentclara-crm-sync:pg-boss',
+    // pg-boss's own tracing stores one trace context per insert() call, but one group commit
+    // inserts many deliveries' jobs at once; each job carries its delivery's context in its
+    // data instead (src/tracing/job-spans.ts), and pg-boss's spans would only add unparented
+    // per-batch traces.
+    openTelemetry: { enabled: false }
   })
   // pg-boss reports background failures (e.g. the database going away) as events; an
   // unhandled 'error' event would crash the process.

@@ -3,24 +3,28 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { resolve, join } from 'node:path'
 import pg from 'pg'
 import type { Logger } from 'pino'
-import { startEmbeddedPostgres } from './embedded-postgres.ts'
+import { clusterHome } from './cluster-home.ts'
+import { embeddedServerUrl, startEmbeddedPostgres } from './embedded-postgres.ts'
 import { freePort } from './free-port.ts'
 
 const EMBEDDED_PORT = 54329
-const EMBEDDED_DATABASE = 'agentclara'
+export const EMBEDDED_DATABASE = 'agentclara'
 
 export interface DatabaseHandle {
   url: string
   embedded: boolean
+  /** An embedded server another process started (and still runs): `stop()` would stop it for them. */
+  adopted: boolean
   stop: () => Promise<void>
 }
 
 /**
  * DATABASE_URL when given; otherwise an embedded PostgreSQL with its data under
- * `<dataDir>/pgdata`, persistent across restarts, listening on 127.0.0.1 only.
+ * `<dataDir>/pgdata` (as root maybe in a directory of its own, see embedded-postgres.ts),
+ * persistent across restarts, listening on 127.0.0.1 only.
  */
 export async function openDatabase (options: { databaseUrl?: string, dataDir: string, logger: Logger }): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return { url: options.databaseUrl, embedded: false, stop: async () => {} }
+  if (options.databaseUrl) return { url: options.databaseUrl, embedded: false, adopted: false, stop: async () => {} }
 
   const dataDir = resolve(options.dataDir)
   const adopted = await adoptOrphan(dataDir)
@@ -28,17 +32,18 @@ export async function openDatabase (options: { databaseUrl?: string, dataDir: st
   const server = adopted ?? await startEmbeddedPostgres({
     dataDir,
     port,
-    onLog: (line) => options.logger.debug({ postgres: line.trim() }, 'embedded postgres')
-  }).catch((error: unknown) => {
-    // embedded-postgres rejects with nothing when the server exits during start-up.
-    throw new Error(`the embedded PostgreSQL (data in ${dataDir}/pgdata, port ${port}) did not start` +
+    onLog: (line) => options.logger.debug({ postgres: line.trim() }, 'embedded postgres'),
+    onNotice: (message) => options.logger.warn({ dataDir }, `embedded postgres: ${message}`)
+  }).catch(async (error: unknown) => {
+    // Says which server did not start; the launcher's error says why (LOG_LEVEL=debug shows its log).
+    throw new Error(`the embedded PostgreSQL (data in ${join(await clusterHome(dataDir), 'pgdata')}, port ${port}) did not start` +
       (error instanceof Error ? `: ${error.message}` : '; run with LOG_LEVEL=debug to see its log'), { cause: error })
   })
   if (adopted) options.logger.warn('reusing an embedded PostgreSQL left running by an earlier process')
   const url = new URL(server.url)
   await createDatabaseIfMissing(server.url, EMBEDDED_DATABASE)
   url.pathname = `/${EMBEDDED_DATABASE}`
-  return { url: url.toString(), embedded: true, stop: server.stop }
+  return { url: url.toString(), embedded: true, adopted: adopted !== undefined, stop: server.stop }
 }
 
 /**
@@ -61,7 +66,7 @@ async function embeddedPort (dataDir: string): Promise<number> {
  * data directory. Adopt it (connect, and stop it on our shutdown) rather than fail.
  */
 async function adoptOrphan (dataDir: string) {
-  const pidFile = join(dataDir, 'pgdata', 'postmaster.pid')
+  const pidFile = join(await clusterHome(dataDir), 'pgdata', 'postmaster.pid')
   if (!existsSync(pidFile)) return undefined
   const [pidLine = '', , , portLine = ''] = readFileSync(pidFile, 'utf8').split('\n')
   const pid = Number(pidLine)
@@ -70,7 +75,7 @@ async function adoptOrphan (dataDir: string) {
   } catch {
     return undefined // stale pid file: PostgreSQL cleans it up itself on start
   }
-  const url = `postgres://postgres:postgres@127.0.0.1:${Number(portLine) || EMBEDDED_PORT}/postgres`
+  const url = await embeddedServerUrl(dataDir, Number(portLine) || EMBEDDED_PORT)
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
   try {
     await client.connect()

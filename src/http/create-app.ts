@@ -15,6 +15,8 @@ export interface AppDeps {
   metrics: Metrics
   /** Extra routers mounted before the error handler (admin dashboard, …). */
   routers?: express.Router[]
+  /** false when /metrics is served by the admin listener instead (ADMIN_PORT). */
+  serveMetrics?: boolean
 }
 
 /** The HTTP app, without a port: main.ts listens, supertest drives it directly. */
@@ -24,9 +26,11 @@ export function createApp (deps: AppDeps): express.Express {
   app.set('trust proxy', 'loopback')
   if (deps.webhook) app.use(webhookRouter({ ...deps.webhook, logger: deps.logger, metrics: deps.metrics }))
   app.use(healthRouter(deps))
-  app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics())
-  })
+  if (deps.serveMetrics !== false) {
+    app.get('/metrics', async (_req, res) => {
+      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics())
+    })
+  }
   for (const router of deps.routers ?? []) app.use(router)
   app.use((_req, res) => { res.status(404).json({ error: 'Not found' }) })
   app.use(errorHandler(deps))

@@ -4,7 +4,11 @@
  */
 export const APPLY_QUEUE = 'apply-event'
 
-export interface ApplyJob { eventId: string }
+export interface ApplyJob {
+  eventId: string
+  /** The delivery's trace context (W3C traceparent), when tracing is on. */
+  trace?: Record<string, string>
+}
 
 // A message whose conversation is not known yet waits here with backoff: ~70 min in all,
 // far beyond AgentClara's own 35-minute retry horizon for the missing conversation.

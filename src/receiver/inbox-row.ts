@@ -1,5 +1,6 @@
 import { eventDedupeKey, rawDedupeKey } from '../events/dedupe-key.ts'
 import { parseEvent } from '../events/schemas.ts'
+import { describeJsonError } from './describe-json-error.ts'
 
 export type InboxStatus = 'received' | 'ignored' | 'quarantined'
 
@@ -19,10 +20,11 @@ export interface InboxRow {
 export type ParsedJson = { ok: true, value: unknown } | { ok: false, error: string }
 
 export function parseJson (rawBody: Buffer): ParsedJson {
+  const text = rawBody.toString('utf8')
   try {
-    return { ok: true, value: JSON.parse(rawBody.toString('utf8')) }
+    return { ok: true, value: JSON.parse(text) }
   } catch (error) {
-    return { ok: false, error: `body is not valid JSON: ${(error as Error).message}` }
+    return { ok: false, error: describeJsonError(error, text) }
   }
 }
 

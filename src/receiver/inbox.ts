@@ -1,8 +1,11 @@
+import type { Span } from '@opentelemetry/api'
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import { bossDb, withTransaction } from '../db/pool.ts'
 import { APPLY_QUEUE } from '../mirror/apply-queue.ts'
+import { recordFailure } from '../tracing/tracer.ts'
 import type { InboxRow, InboxStatus } from './inbox-row.ts'
+import { deliveryTrace, inCommitSpan, startStoreSpan } from './inbox-tracing.ts'
 
 export type StoreOutcome = { duplicate: false, status: InboxStatus, eventId: string } | { duplicate: true }
 
@@ -15,13 +18,14 @@ export interface Inbox {
 
 interface Pending {
   row: InboxRow
+  span: Span
   resolve: (outcome: StoreOutcome) => void
   reject: (error: unknown) => void
 }
 
 const INSERT_ROWS = `
-  INSERT INTO webhook_events (dedupe_key, status, event_type, event_timestamp, payload, raw_body, signature_form, error)
-  SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::bytea[], $7::text[], $8::text[])
+  INSERT INTO webhook_events (dedupe_key, status, event_type, event_timestamp, payload, raw_body, signature_form, error, trace_id)
+  SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::bytea[], $7::text[], $8::text[], $9::text[])
   ON CONFLICT (dedupe_key) DO NOTHING
   RETURNING id, dedupe_key, status`
 
@@ -39,7 +43,9 @@ export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: num
   const pending: Pending[] = []
   const flushes = new Set<Promise<void>>()
 
-  async function writeBatch (rows: InboxRow[]): Promise<StoreOutcome[]> {
+  async function writeBatch (items: Pending[]): Promise<StoreOutcome[]> {
+    const rows = items.map((item) => item.row)
+    const traces = new Map(items.map((item) => [item.row, deliveryTrace(item.span)]))
     // The first delivery of each key in the batch is the candidate; the rest are duplicates.
     const firstIndexByKey = new Map<string, number>()
     rows.forEach((row, index) => {
@@ -60,11 +66,14 @@ export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: num
         candidates.map((row) => row.payload),
         candidates.map((row) => row.rawBody),
         candidates.map((row) => row.signatureForm),
-        candidates.map((row) => row.error)
+        candidates.map((row) => row.error),
+        candidates.map((row) => traces.get(row)?.traceId ?? null)
       ])
       const toApply = insertedRows.filter((row) => row.status === 'received')
       if (toApply.length > 0) {
-        await deps.boss.insert(APPLY_QUEUE, toApply.map((row) => ({ data: { eventId: row.id } })), { db: bossDb(client) })
+        // Each apply job continues its own delivery's trace.
+        const carrier = (key: Buffer) => traces.get(rows[firstIndexByKey.get(key.toString('hex')) ?? -1] as InboxRow)?.carrier
+        await deps.boss.insert(APPLY_QUEUE, toApply.map((row) => ({ data: { eventId: row.id, trace: carrier(row.dedupe_key) } })), { db: bossDb(client) })
       }
       return new Map(insertedRows.map((row) => [row.dedupe_key.toString('hex'), row]))
     })
@@ -80,7 +89,7 @@ export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: num
   async function flushOnce (): Promise<void> {
     const batch = pending.splice(0, maxBatch)
     try {
-      const outcomes = await writeBatch(batch.map((item) => item.row))
+      const outcomes = await inCommitSpan(batch.map((item) => item.span), () => writeBatch(batch))
       batch.forEach((item, index) => item.resolve(outcomes[index] as StoreOutcome))
     } catch (error) {
       for (const item of batch) item.reject(error)
@@ -100,10 +109,17 @@ export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: num
 
   return {
     store (row) {
+      const span = startStoreSpan(row)
       return new Promise<StoreOutcome>((resolve, reject) => {
-        pending.push({ row, resolve, reject })
+        pending.push({ row, span, resolve, reject })
         kick()
-      })
+      }).then((outcome) => {
+        span.setAttribute('inbox.outcome', outcome.duplicate ? 'duplicate' : outcome.status)
+        return outcome
+      }, (error: unknown) => {
+        recordFailure(span, error)
+        throw error
+      }).finally(() => span.end())
     },
     async drain () {
       while (flushes.size > 0) await Promise.all(flushes)

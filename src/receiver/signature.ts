@@ -1,22 +1,25 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
 export type SignatureCheck =
-  | { ok: true, form: 'raw' | 'json-stringify' }
+  /** `signedBytes`: what the signature covers — the raw body, or its JSON.stringify form. */
+  | { ok: true, form: 'raw' | 'json-stringify', signedBytes: Buffer }
   | { ok: false, reason: 'missing' | 'malformed' | 'mismatch' }
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/
 
 /**
  * Verifies `X-AgentClara-Signature` (hex HMAC-SHA256 of the body) against each configured
- * secret (several during rotation). The raw bytes are the truth; the vendor's Node sample
- * signs `JSON.stringify(req.body)` instead, so that form is accepted too — both need the
- * secret, so nothing is weakened. Pure: no I/O, no logging.
+ * secret (several during rotation). The raw bytes are the truth and are checked first; the
+ * vendor's Node sample signs `JSON.stringify(req.body)` instead, so that form is tried only
+ * when the raw bytes do not match. It needs the secret too, but it authenticates the
+ * re-serialised string, not the body: callers must go on with `signedBytes`.
+ * Pure: no I/O, no logging.
  */
 export function verifySignature (input: {
   header: string | undefined
   rawBody: Buffer
   secrets: readonly string[]
-  /** Lazily re-serialises the parsed body; returns undefined when the body is not JSON. */
+  /** The body's JSON.stringify form, computed only if needed; undefined when it has none. */
   jsonStringified?: () => string | undefined
 }): SignatureCheck {
   const header = input.header?.trim()
@@ -24,11 +27,13 @@ export function verifySignature (input: {
   if (!HEX_SHA256.test(header)) return { ok: false, reason: 'malformed' }
   const given = Buffer.from(header, 'hex')
 
-  if (matchesAny(given, input.rawBody, input.secrets)) return { ok: true, form: 'raw' }
+  if (input.secrets.length === 0) return { ok: false, reason: 'mismatch' }
+
+  if (matchesAny(given, input.rawBody, input.secrets)) return { ok: true, form: 'raw', signedBytes: input.rawBody }
   const stringified = input.jsonStringified?.()
-  if (stringified !== undefined && matchesAny(given, Buffer.from(stringified, 'utf8'), input.secrets)) {
-    return { ok: true, form: 'json-stringify' }
-  }
+  if (stringified === undefined) return { ok: false, reason: 'mismatch' }
+  const signedBytes = Buffer.from(stringified, 'utf8')
+  if (matchesAny(given, signedBytes, input.secrets)) return { ok: true, form: 'json-stringify', signedBytes }
   return { ok: false, reason: 'mismatch' }
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import type { Metrics } from '../metrics.ts'
 import type { Inbox } from './inbox.ts'
 import { parseJson, toInboxRow } from './inbox-row.ts'
+import { jsonStringifyForm } from './json-stringify-form.ts'
 import { verifySignature } from './signature.ts'
 
 export const WEBHOOK_PATH = '/webhooks/agentclara'
@@ -42,12 +43,13 @@ export function webhookRouter (deps: WebhookDeps): express.Router {
     }
 
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
-    const json = parseJson(body)
+    // HMAC of the raw bytes first: nothing is parsed for a forged request unless the
+    // stringify form has to be tried, and that cannot throw (see json-stringify-form.ts).
     const check = verifySignature({
       header: req.get('x-agentclara-signature'),
       rawBody: body,
       secrets: deps.secrets,
-      jsonStringified: () => json.ok ? JSON.stringify(json.value) : undefined
+      jsonStringified: () => jsonStringifyForm(body)
     })
     if (!check.ok) {
       log.warn({ reason: check.reason, bytes: body.length }, 'rejected: signature')
@@ -56,7 +58,11 @@ export function webhookRouter (deps: WebhookDeps): express.Router {
       return
     }
 
-    const row = toInboxRow(body, json, check.form)
+    deps.metrics.signatureForms.inc({ form: check.form })
+    // Only what the signature covers is stored and processed: for the stringify form that
+    // is the re-serialised string, so every spacing or escaping of one signed event is
+    // the same row, and nothing the signature did not vouch for reaches the mirror.
+    const row = toInboxRow(check.signedBytes, parseJson(check.signedBytes), check.form)
     try {
       const stored = await deps.inbox.store(row)
       const outcome = stored.duplicate ? 'duplicate' : stored.status === 'received' ? 'accepted' : stored.status

@@ -1,8 +1,13 @@
 import type { RecordResult } from '../crm/connector.ts'
-import { CrmPermanentError, CrmRateLimitedError, CrmRetryableError } from '../crm/errors.ts'
+import { CrmPermanentError, CrmQuotaSpentError, CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../crm/errors.ts'
 
-export type CallOutcome = { ok: true, crmId: string } | { ok: false, error: string, retryable: boolean }
-export type Outcome = { ok: true, crmId: string, hash: string } | Extract<CallOutcome, { ok: false }>
+/**
+ * `skipped`: fields the CRM kept (mapping policy if_empty), see field-ownership.ts.
+ * `whole`: the call failed as a whole, not because of the record — `down` (5xx, timeout,
+ * connection, credentials, spent quota: the circuit counts these) or `rate-limited`.
+ */
+export type CallOutcome = { ok: true, crmId: string, skipped?: string[] } | { ok: false, error: string, retryable: boolean, whole?: 'down' | 'rate-limited' }
+export type Outcome = { ok: true, crmId: string, hash: string, skipped?: string[] } | Extract<CallOutcome, { ok: false }>
 
 const RATE_LIMIT_RETRIES = 2
 // One quick retry for a transient failure (5xx, timeout, reset) before the jobs fail and
@@ -31,14 +36,16 @@ export async function callCrm (keys: string[], write: () => Promise<RecordResult
     } catch (error) {
       if (error instanceof CrmRateLimitedError) {
         if (rateLimitRetries++ < RATE_LIMIT_RETRIES) continue
-      } else if (error instanceof CrmRetryableError && transientRetries < TRANSIENT_RETRIES) {
+      } else if (error instanceof CrmRetryableError && !(error instanceof CrmQuotaSpentError) && transientRetries < TRANSIENT_RETRIES) {
         transientRetries += 1
         await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 500))
         continue
       }
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       const retryable = !(error instanceof CrmPermanentError)
-      for (const key of keys) outcomes.set(key, { ok: false, error: message, retryable })
+      // Only the CRM's own whole-call failures count against it; an unexpected error is ours.
+      const whole = error instanceof CrmRateLimitedError ? 'rate-limited' : error instanceof CrmRetryableError || error instanceof CrmSetupError ? 'down' : undefined
+      for (const key of keys) outcomes.set(key, { ok: false, error: message, retryable, ...(whole ? { whole } : {}) })
       return outcomes
     }
   }

@@ -1,19 +1,35 @@
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
+import type { CrmName } from '../crm/connector.ts'
 import { bossDb } from '../db/pool.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
 import { syncQueue } from './sync-queue.ts'
-import type { CrmName } from '../crm/connector.ts'
+import { traceSyncEnqueue } from './trace-links.ts'
 
 /**
- * Enqueues one sync job per entity and CRM, inside the caller's transaction. The sync
- * queues are `stately` with the entity as singleton key, so an entity already waiting
- * is not queued twice: the waiting job will read the newest state when it runs.
+ * Enqueues one sync job per entity and CRM — inside the caller's transaction when given
+ * a client. The sync queues are `stately` with the entity as singleton key, so an entity
+ * already waiting is not queued twice. That is only an optimisation: a waiting job may be
+ * fetched before the caller commits, and it is the version lock (entity-versions.ts) that
+ * makes it read the caller's change anyway.
  */
-export async function enqueueSync (boss: PgBoss, client: pg.PoolClient, crms: readonly CrmName[], refs: EntityRef[]): Promise<void> {
+export async function enqueueSync (boss: PgBoss, client: pg.PoolClient | undefined, crms: readonly CrmName[], refs: EntityRef[]): Promise<void> {
   const unique = [...new Map(refs.map((ref) => [entityKey(ref), ref])).values()]
   if (unique.length === 0) return
+  // Only a caller's own transaction carries a delivery's trace; re-queues outside one do not.
+  const trace = client ? await traceSyncEnqueue(client, crms.map(syncQueue), unique.map(entityKey)) : undefined
   for (const crm of crms) {
-    await boss.insert(syncQueue(crm), unique.map((ref) => ({ data: ref, singletonKey: entityKey(ref) })), { db: bossDb(client) })
+    const jobs = unique.map((ref) => ({ data: trace ? { ...ref, trace } : ref, singletonKey: entityKey(ref) }))
+    await boss.insert(syncQueue(crm), jobs, client ? { db: bossDb(client) } : undefined)
   }
+}
+
+/**
+ * Queues these entities again to be read after `seconds` (a contact-only change held back
+ * while the rate budget is the bottleneck). Stately: if the entity already has a queued job,
+ * that one reads the same latest state, so nothing is lost when this insert is dropped.
+ */
+export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], seconds: number): Promise<void> {
+  if (refs.length === 0) return
+  await boss.insert(syncQueue(crm), refs.map((ref) => ({ data: ref, singletonKey: entityKey(ref), startAfter: seconds })))
 }

@@ -10,7 +10,7 @@ import { syncQueue, syncQueueOptions } from './sync-queue.ts'
  * partition: a stale-statistics plan flip on the shared job table was seen to slow
  * fetches 150×.
  */
-export async function ensureQueues (boss: PgBoss, crms: readonly CrmName[], overrides: { retryDelay?: number, retryDelayMax?: number } = {}): Promise<void> {
+export async function ensureQueues (boss: PgBoss, crms: readonly CrmName[], overrides: { retryLimit?: number, retryDelay?: number, retryDelayMax?: number } = {}): Promise<void> {
   await ensureQueue(boss, APPLY_QUEUE, { ...applyQueueOptions, ...overrides })
   for (const crm of crms) await ensureQueue(boss, syncQueue(crm), { ...syncQueueOptions, ...overrides })
 }

@@ -1,17 +1,27 @@
-/**
- * Client-side sliding-window limiter: at most `max` calls in any `intervalMs`. Keeping
- * just under the CRM's published limit costs less than bouncing off its 429s.
- */
+/** What every CRM call waits on before it goes out. */
 export interface RateLimiter {
   acquire: (signal?: AbortSignal) => Promise<void>
-  /** Blocks every caller for `ms` (after a 429 with Retry-After). */
-  pause: (ms: number) => void
+  /** Blocks every caller for `ms` (after a 429 with Retry-After); resolves once shared. */
+  pause: (ms: number) => void | Promise<void>
+  /** Learns from the CRM's rate-limit headers (limits, what is left); resolves once shared. */
+  observe?: (headers: Record<string, string | string[] | undefined>) => void | Promise<void>
+  /**
+   * How full the budget is right now: requests in the current window plus callers waiting,
+   * over what the window allows (≥ 1: the budget, not the work, is the bottleneck).
+   */
+  usage?: () => number | Promise<number>
 }
 
+/**
+ * In-process sliding-window limiter: at most `max` calls in any `intervalMs`. For one-off
+ * tools (`npm run crm:setup`) and tests; the service shares one budget across processes
+ * through PostgreSQL (rate-budget.ts).
+ */
 export function createRateLimiter (options: { max: number, intervalMs: number, now?: () => number }): RateLimiter {
   const now = options.now ?? Date.now
   const sent: number[] = []
   let pausedUntil = 0
+  let waiting = 0
   let queue = Promise.resolve()
 
   async function waitForSlot (signal?: AbortSignal): Promise<void> {
@@ -36,12 +46,19 @@ export function createRateLimiter (options: { max: number, intervalMs: number, n
   return {
     // Callers are served in arrival order: each waits for the previous one's slot.
     acquire (signal) {
-      const turn = queue.then(() => waitForSlot(signal))
+      waiting += 1
+      const turn = queue.then(() => waitForSlot(signal)).finally(() => { waiting -= 1 })
       queue = turn.catch(() => {})
       return turn
     },
     pause (ms) {
       pausedUntil = Math.max(pausedUntil, now() + ms)
+    },
+    usage () {
+      const t = now()
+      if (pausedUntil > t) return 1
+      const inWindow = sent.filter((at) => at > t - options.intervalMs).length
+      return (inWindow + waiting) / options.max
     }
   }
 }

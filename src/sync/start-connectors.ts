@@ -6,6 +6,7 @@ import type { CrmConnector, SandboxEndpoint } from '../crm/connector.ts'
 import { CrmSetupError } from '../crm/errors.ts'
 import type { CrmDefinition } from '../crm/registry.ts'
 import type { Metrics } from '../metrics.ts'
+import { createRateBudget } from './rate-budget.ts'
 import { createRateLimiter } from './rate-limiter.ts'
 import { resyncAll } from './resync-all.ts'
 
@@ -18,20 +19,21 @@ export interface ConnectorHandle {
 
 export type StartSandbox = (crm: string) => Promise<(SandboxEndpoint & { close: () => Promise<void> }) | undefined>
 
-// A margin under the published limit: the CRM counts arrivals, we count departures.
-const LIMIT_MARGIN = 0.95
-
 /**
  * Builds one CRM's connector (real, or against its sandbox), with its rate limit,
  * timeout and request metrics. Undefined when the CRM is off in this configuration.
  */
-export async function connectCrm (definition: CrmDefinition, deps: { config: Config, metrics: Metrics, startSandbox: StartSandbox }): Promise<ConnectorHandle | undefined> {
+export async function connectCrm (definition: CrmDefinition, deps: { config: Config, metrics: Metrics, startSandbox: StartSandbox, pool?: pg.Pool }): Promise<ConnectorHandle | undefined> {
   const target = definition.target(deps.config)
   if (target === 'off') return undefined
   const crm = definition.name
+  const budget = definition.budget(deps.config)
   const connectorDeps = {
     timeoutMs: deps.config.crmTimeoutMs,
-    limiter: createRateLimiter({ max: Math.max(1, Math.floor(definition.requestsPer10s(deps.config) * LIMIT_MARGIN)), intervalMs: 10_000 }),
+    // The service shares one budget per CRM across its processes; a one-off tool has its own.
+    limiter: deps.pool
+      ? createRateBudget({ pool: deps.pool, crm, settings: budget })
+      : createRateLimiter({ max: Math.max(1, Math.floor(budget.limit * 0.95)), intervalMs: budget.windowMs }),
     onRequest: (status: number | 'timeout' | 'error') => deps.metrics.crmRequests.inc({ crm, status: String(status) })
   }
   if (target === 'real') return { connector: definition.connect(deps.config, connectorDeps), close: async () => {} }

@@ -1,11 +1,26 @@
 import type pg from 'pg'
 import type { CrmConnector, Linked, RecordResult } from '../crm/connector.ts'
-import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
+import { withTransaction } from '../db/pool.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
 import { loadAppointments, loadContacts, loadMessages } from '../mirror/load-state.ts'
 import { callCrm, type Outcome } from './crm-call.ts'
+import { lockVersions } from './entity-versions.ts'
+import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
 
-export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true }
+/** `waitingFor`: a message or appointment that cannot go before its contact (a customer id) is in the CRM. */
+/** `deferred`: a contact-only change held back while the rate budget is the bottleneck (see `deferContactUpdates`). */
+export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true } | { ok: true, deferred: true } | { ok: false, error: string, retryable: true, waitingFor: string, whole?: undefined }
+
+export interface SyncBatchOptions {
+  /**
+   * While the rate budget is the bottleneck: a contact already in the CRM whose copy there is
+   * younger than this (ms) is not written now but `deferred` — most contact changes are
+   * "last message / last contact" from a message that is itself being written, and a later
+   * write of the contact carries them all. The caller queues it again; nothing is marked
+   * synced, so its final state always goes (and never older than this bound while deferred).
+   */
+  deferContactUpdates?: { maxStaleMs: number, now?: number }
+}
 
 /**
  * Syncs a batch of entities to one CRM: contacts first (messages and appointments are
@@ -16,16 +31,23 @@ export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true
  * whose contact has no CRM id yet waits (retries) and its contact is named in
  * `contactsNeeded` so the caller can queue that contact's job.
  */
-export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector }, refs: EntityRef[], signal?: AbortSignal): Promise<{ outcomes: Map<string, EntityOutcome>, contactsNeeded: string[] }> {
-  const { pool, connector } = deps
+export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector }, refs: EntityRef[], signal?: AbortSignal, options: SyncBatchOptions = {}): Promise<{ outcomes: Map<string, EntityOutcome>, contactsNeeded: string[], versions: Map<string, number> }> {
+  const { connector } = deps
   const ids = (type: EntityRef['type']) => refs.filter((ref) => ref.type === type).map((ref) => ref.id)
-  const [messages, appointments] = await Promise.all([loadMessages(pool, ids('message')), loadAppointments(pool, ids('appointment'))])
-  const linkedCustomers = [...messages.values(), ...appointments.values()].map((state) => state.customerId)
-  const contacts = await loadContacts(pool, ids('contact'))
-  const records = await loadRecords(pool, connector.name, [
-    ...[...new Set([...ids('contact'), ...linkedCustomers])].map((id) => ({ type: 'contact' as const, id })),
-    ...refs.filter((ref) => ref.type !== 'contact')
-  ])
+  // One read transaction: the version lock first (it waits for applies in flight), then the
+  // state, each statement with a snapshot taken after the lock (see entity-versions.ts).
+  const { versions, messages, appointments, contacts, records } = await withTransaction(deps.pool, async (client) => {
+    const versions = await lockVersions(client, refs)
+    const messages = await loadMessages(client, ids('message'))
+    const appointments = await loadAppointments(client, ids('appointment'))
+    const contacts = await loadContacts(client, ids('contact'))
+    const linkedCustomers = [...messages.values(), ...appointments.values()].map((state) => state.customerId)
+    const records = await loadRecords(client, connector.name, [
+      ...[...new Set([...ids('contact'), ...linkedCustomers])].map((id) => ({ type: 'contact' as const, id })),
+      ...refs.filter((ref) => ref.type !== 'contact')
+    ])
+    return { versions, messages, appointments, contacts, records }
+  })
   const outcomes = new Map<string, EntityOutcome>()
   const contactsNeeded = new Set<string>()
   const record = (key: string): SyncRecord | undefined => records.get(key)
@@ -37,6 +59,12 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
     const hash = stateHash(state)
     if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
+    const defer = options.deferContactUpdates
+    const syncedAt = record(key)?.syncedAt
+    if (defer && record(key)?.crmId && syncedAt && (defer.now ?? Date.now()) - syncedAt.getTime() < defer.maxStaleMs) {
+      outcomes.set(key, { ok: true, deferred: true })
+      return []
+    }
     return [{ key, state, hash }]
   })
   await write(contactWrites, (states) => connector.upsertContacts(states, signal), (state) => state.customerId)
@@ -48,7 +76,9 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     return record(key)?.crmId ?? null
   }
 
-  // Messages and appointments, each linked to its contact's CRM id.
+  // Messages and appointments, each linked to its contact's CRM id. Those with no CRM id
+  // recorded are new as far as we know: the connector may create them with their link inline.
+  const newKeys = { message: new Set<string>(), appointment: new Set<string>() }
   function linked<T extends { customerId: string }> (type: 'message' | 'appointment', states: Map<string, T>) {
     return ids(type).flatMap((id) => {
       const key = entityKey({ type, id })
@@ -59,18 +89,19 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
         if (!outcomes.has(`contact:${state.customerId}`)) contactsNeeded.add(state.customerId)
         const contactOutcome = outcomes.get(`contact:${state.customerId}`)
         const why = contactOutcome && !contactOutcome.ok ? contactOutcome.error : 'contact not in the CRM yet'
-        outcomes.set(key, { ok: false, error: `waiting for contact ${state.customerId}: ${why}`, retryable: true })
+        outcomes.set(key, { ok: false, error: `waiting for contact ${state.customerId}: ${why}`, retryable: true, waitingFor: state.customerId })
         return []
       }
       const full: Linked<T> = { ...state, contactCrmId: crmId }
       const hash = stateHash(full)
       if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
+      if (!record(key)?.crmId) newKeys[type].add(id)
       return [{ key, state: full, hash }]
     })
   }
-  await write(linked('message', messages), (states) => connector.upsertMessages(states, signal), (state) => state.messageId)
-  await write(linked('appointment', appointments), (states) => connector.upsertAppointments(states, signal), (state) => state.appointmentId)
-  return { outcomes, contactsNeeded: [...contactsNeeded] }
+  await write(linked('message', messages), (states) => connector.upsertMessages(states, signal, { newKeys: newKeys.message }), (state) => state.messageId)
+  await write(linked('appointment', appointments), (states) => connector.upsertAppointments(states, signal, { newKeys: newKeys.appointment }), (state) => state.appointmentId)
+  return { outcomes, contactsNeeded: [...contactsNeeded], versions }
 
   async function write<S> (items: Array<{ key: string, state: S, hash: string }>, upsert: (states: S[]) => Promise<RecordResult[]>, idOf: (state: S) => string) {
     if (items.length === 0) return
@@ -79,7 +110,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     for (const [id, result] of results) {
       const item = keyById.get(id)
       if (!item) continue
-      outcomes.set(item.key, result.ok ? { ok: true, crmId: result.crmId, hash: item.hash } : result)
+      outcomes.set(item.key, result.ok ? { ok: true, crmId: result.crmId, hash: item.hash, skipped: result.skipped } : result)
     }
   }
 }

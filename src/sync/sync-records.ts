@@ -9,6 +9,8 @@ export interface SyncRecord {
   crmId: string | null
   syncedHash: string | null
   attempts: number
+  /** When the CRM copy was last written (null: never). */
+  syncedAt: Date | null
 }
 
 /** Hash of exactly what was written, so an unchanged entity costs no CRM call. */
@@ -19,25 +21,26 @@ export function stateHash (state: unknown): string {
 export async function loadRecords (db: pg.Pool | pg.ClientBase, crm: CrmName, refs: EntityRef[]): Promise<Map<string, SyncRecord>> {
   if (refs.length === 0) return new Map()
   const { rows } = await db.query(`
-    SELECT entity_type, entity_id, crm_id, synced_hash, attempts FROM crm_records
+    SELECT entity_type, entity_id, crm_id, synced_hash, attempts, synced_at FROM crm_records
     WHERE crm = $1 AND (entity_type, entity_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
   [crm, refs.map((ref) => ref.type), refs.map((ref) => ref.id)])
   return new Map(rows.map((row): [string, SyncRecord] => [
     entityKey({ type: row.entity_type, id: row.entity_id }),
-    { crmId: row.crm_id, syncedHash: row.synced_hash, attempts: row.attempts }
+    { crmId: row.crm_id, syncedHash: row.synced_hash, attempts: row.attempts, syncedAt: row.synced_at }
   ]))
 }
 
-export async function markSynced (db: pg.Pool | pg.ClientBase, crm: CrmName, items: Array<{ ref: EntityRef, crmId: string, hash: string }>): Promise<void> {
+/** Records what was written: the CRM id, the hash of the state and the entity version it was read at. */
+export async function markSynced (db: pg.Pool | pg.ClientBase, crm: CrmName, items: Array<{ ref: EntityRef, crmId: string, hash: string, version: number }>): Promise<void> {
   if (items.length === 0) return
   await db.query(`
-    INSERT INTO crm_records (crm, entity_type, entity_id, status, crm_id, synced_hash, synced_at, attempts, last_error, last_attempt_at)
-    SELECT $1, t.type, t.id, 'synced', t.crm_id, t.hash, now(), 0, NULL, now()
-    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(type, id, crm_id, hash)
+    INSERT INTO crm_records (crm, entity_type, entity_id, status, crm_id, synced_hash, synced_version, synced_at, attempts, last_error, last_attempt_at)
+    SELECT $1, t.type, t.id, 'synced', t.crm_id, t.hash, t.version, now(), 0, NULL, now()
+    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS t(type, id, crm_id, hash, version)
     ON CONFLICT (crm, entity_type, entity_id) DO UPDATE SET
-      status = 'synced', crm_id = EXCLUDED.crm_id, synced_hash = EXCLUDED.synced_hash, synced_at = now(),
-      attempts = 0, last_error = NULL, last_attempt_at = now()`,
-  [crm, items.map((item) => item.ref.type), items.map((item) => item.ref.id), items.map((item) => item.crmId), items.map((item) => item.hash)])
+      status = 'synced', crm_id = EXCLUDED.crm_id, synced_hash = EXCLUDED.synced_hash, synced_version = EXCLUDED.synced_version,
+      synced_at = now(), attempts = 0, last_error = NULL, last_attempt_at = now()`,
+  [crm, items.map((item) => item.ref.type), items.map((item) => item.ref.id), items.map((item) => item.crmId), items.map((item) => item.hash), items.map((item) => item.version)])
 }
 
 export async function markFailed (db: pg.Pool | pg.ClientBase, crm: CrmName, items: Array<{ ref: EntityRef, error: string, dead: boolean }>): Promise<void> {
@@ -49,4 +52,40 @@ export async function markFailed (db: pg.Pool | pg.ClientBase, crm: CrmName, ite
     ON CONFLICT (crm, entity_type, entity_id) DO UPDATE SET
       status = EXCLUDED.status, attempts = crm_records.attempts + 1, last_error = EXCLUDED.last_error, last_attempt_at = now()`,
   [crm, items.map((item) => item.ref.type), items.map((item) => item.ref.id), items.map((item) => item.error), items.map((item) => item.dead)])
+}
+
+/**
+ * Parks records while their CRM is unavailable as a whole: `waiting`, with why, and no
+ * attempt counted. They are queued again when the CRM answers (`waitingRecords`).
+ */
+export async function markWaiting (db: pg.Pool | pg.ClientBase, crm: CrmName, refs: EntityRef[], reason: string): Promise<void> {
+  if (refs.length === 0) return
+  await db.query(`
+    INSERT INTO crm_records (crm, entity_type, entity_id, status, last_error, last_attempt_at)
+    SELECT $1, t.type, t.id, 'waiting', $4, now() FROM unnest($2::text[], $3::text[]) AS t(type, id)
+    ON CONFLICT (crm, entity_type, entity_id) DO UPDATE SET status = 'waiting', last_error = EXCLUDED.last_error, last_attempt_at = now()`,
+  [crm, refs.map((ref) => ref.type), refs.map((ref) => ref.id), reason])
+}
+
+/** Every record parked for this CRM. */
+export async function waitingRecords (db: pg.Pool | pg.ClientBase, crm: CrmName): Promise<EntityRef[]> {
+  const { rows } = await db.query<{ entity_type: EntityRef['type'], entity_id: string }>(
+    "SELECT entity_type, entity_id FROM crm_records WHERE crm = $1 AND status = 'waiting'", [crm])
+  return rows.map((row) => ({ type: row.entity_type, id: row.entity_id }))
+}
+
+/**
+ * Messages and appointments of these customers that wait (with backoff) for their contact
+ * to reach the CRM: once it has, they can go at once instead of at their next retry.
+ */
+export async function dependentsWaitingFor (db: pg.Pool | pg.ClientBase, crm: CrmName, customerIds: string[]): Promise<EntityRef[]> {
+  if (customerIds.length === 0) return []
+  const { rows } = await db.query<{ entity_type: EntityRef['type'], entity_id: string }>(`
+    SELECT r.entity_type, r.entity_id FROM crm_records r
+    LEFT JOIN messages m ON r.entity_type = 'message' AND m.id = r.entity_id
+    LEFT JOIN conversations v ON v.id = m.conversation_id
+    LEFT JOIN appointments a ON r.entity_type = 'appointment' AND a.id = r.entity_id
+    WHERE r.crm = $1 AND r.status IN ('retrying', 'waiting') AND r.last_error LIKE 'waiting for contact%'
+      AND coalesce(v.customer_id, a.customer_id) = ANY($2::text[])`, [crm, customerIds])
+  return rows.map((row) => ({ type: row.entity_type, id: row.entity_id }))
 }

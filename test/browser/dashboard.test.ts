@@ -58,7 +58,7 @@ async function deliverSeed (): Promise<void> {
 
 test('when not logged in, then admin pages redirect to the login form and actions are refused', { skip }, async (t) => {
   const page = await newPage(t)
-  for (const path of ['/admin', '/admin/dead-letters', '/admin/customers', '/admin/queues']) {
+  for (const path of ['/admin', '/admin/dead-letters', '/admin/customers', '/admin/queues', '/admin/activity']) {
     await page.goto(`${base}${path}`)
     assert.match(page.url(), /\/admin\/login/, path)
   }
@@ -88,6 +88,23 @@ test('when the seed events arrive, then the list and the detail page show them w
   assert.ok(detail.includes('apt_123'))
   assert.ok(!detail.includes('+15551234567'), 'the phone is masked by default')
   await page.screenshot({ path: 'test/browser/last-dashboard.png', fullPage: true })
+})
+
+test('when the activity page opens, then the browser draws its three SVG charts without a CSP complaint', { skip }, async (t) => {
+  const page = await newPage(t)
+  await logIn(page)
+  await deliverSeed()
+  const complaints: string[] = []
+  page.on('console', (message) => { if (/Content.Security.Policy/i.test(message.text())) complaints.push(message.text()) })
+  await page.goto(`${base}/admin/activity`)
+  const charts = page.locator('svg.chart')
+  assert.equal(await charts.count(), 3)
+  for (const chart of await charts.all()) assert.ok(((await chart.boundingBox())?.width ?? 0) > 200, 'the chart is laid out')
+  const applied = page.locator('svg.chart path.series', { has: page.locator('title', { hasText: /^applied$/ }) })
+  assert.ok(((await applied.boundingBox())?.width ?? 0) > 0, 'the applied deliveries line is drawn')
+  assert.notEqual(await applied.evaluate('(path) => getComputedStyle(path).stroke'), 'none', 'the stylesheet colours it')
+  assert.deepEqual(complaints, [])
+  await page.screenshot({ path: 'test/browser/last-activity.png', fullPage: true })
 })
 
 test('when a dead-lettered record is replayed after the CRM is fixed, then it lands in the CRM', { skip }, async (t) => {

@@ -9,7 +9,6 @@ import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts'
 import { freePort } from '../../src/db/free-port.ts'
 import { runMigrations } from '../../src/db/migrate.ts'
 import { ensureQueues } from '../../src/sync/ensure-queues.ts'
-import { seedDataDir } from './pristine-pgdata.ts'
 import { testLogger } from './test-logger.ts'
 
 export interface TestCluster {
@@ -25,7 +24,6 @@ const TEMPLATE = 'agentclara_template'
 /** A throwaway PostgreSQL cluster (no durability: it is deleted on stop) with the template built. */
 export async function startTestCluster (): Promise<TestCluster> {
   const dataDir = join(tmpdir(), `agentclara-test-${randomUUID()}`)
-  await seedDataDir(dataDir)
   const postgres = await startEmbeddedPostgres({
     dataDir,
     port: await freePort(),

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import request from 'supertest'
 import { createAdminRouter } from '../../src/admin/index.ts'
-import { deriveKeys } from '../../src/admin/keys.ts'
-import { signValue } from '../../src/admin/signed-value.ts'
 import { createApp } from '../../src/http/create-app.ts'
 import { startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
 import { testLogger } from '../helpers/test-logger.ts'
@@ -48,10 +47,10 @@ test('when a POST arrives without a session, then it is refused with 401 and not
   }
 })
 
-test('when the session cookie is forged, expired or signed with another admin token, then it is refused', async () => {
-  const expired = signValue(deriveKeys(ADMIN_TOKEN).session, { sid: 'abc', exp: Date.now() - 1000 })
-  const otherToken = signValue(deriveKeys('previous-admin-token').session, { sid: 'abc', exp: Date.now() + 60_000 })
-  for (const cookie of [`admin_session=${expired}`, `admin_session=${otherToken}`, 'admin_session=eyJzaWQiOiJhIn0.forged']) {
+test('when the session cookie is forged or names no session, then it is refused', async () => {
+  // The cookie carries only a random id: a signed-looking value, an unknown id or junk all fail the lookup.
+  const forged = ['admin_session=eyJzaWQiOiJhYmMiLCJleHAiOjk5OTk5OTk5OTk5OTl9.forged', `admin_session=${randomBytes(32).toString('base64url')}`, `admin_session=${'x'.repeat(3000)}`]
+  for (const cookie of forged) {
     const res = await request(app).get('/admin').set('Cookie', cookie)
     assert.equal(res.status, 302, cookie)
   }

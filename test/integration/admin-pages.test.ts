@@ -205,3 +205,21 @@ test('when jobs wait in the queues, then the queues page shows depth and the age
   assert.equal(row('sync-hubspot')?.[1], '0')
   assert.equal(row('sync-hubspot')?.[4], '—')
 })
+
+test('when stored errors hold PII (rows written before errors were masked), then the dashboard shows them masked', async () => {
+  const { rows: [event] } = await h.pool.query<{ id: string }>(`INSERT INTO webhook_events (dedupe_key, status, raw_body, signature_form, error)
+    VALUES ($1, 'quarantined', $2, 'raw', $3) RETURNING id`, [randomBytes(32), Buffer.from('{'),
+    'body is not valid JSON: Unexpected token \'+\', ..."r_phone": +155598765"... is not valid JSON'])
+  await h.pool.query(`INSERT INTO crm_records (crm, entity_type, entity_id, status, attempts, last_error) VALUES
+    ('salesforce', 'contact', 'cust_pages', 'dead', 3, 'INVALID_EMAIL_ADDRESS: Email: invalid email address: mary.major@example.org; phone 555-987-6543')
+    ON CONFLICT (crm, entity_type, entity_id) DO UPDATE SET last_error = EXCLUDED.last_error, status = 'dead'`)
+
+  const pages = [`/admin/deliveries/${event?.id}`, '/admin/?status=quarantined', '/admin/dead-letters', '/admin/customers/cust_pages']
+  for (const path of pages) {
+    const page = await agent.get(path)
+    assert.equal(page.status, 200, path)
+    for (const pii of ['155598765', 'mary.major', 'example.org', '555-987-6543']) assert.ok(!page.text.includes(pii), `${path} shows ${pii}`)
+  }
+  for (const path of [`/admin/deliveries/${event?.id}`, '/admin/?status=quarantined']) assert.match((await agent.get(path)).text, /\+•••••••65/, path)
+  assert.match((await agent.get('/admin/dead-letters')).text, /invalid email address: \[hidden\]/)
+})

@@ -75,7 +75,7 @@ test('when an engagement has no hs_timestamp, then it is rejected; with one it i
   assert.equal(created.body.archived, false)
 })
 
-test('when a second record takes a unique value, then it is a 409 alone and a per-record error in a batch', async () => {
+test('when a second record takes a unique value, then it is a 409 alone and in a batch create nothing is created', async () => {
   await createUniqueProperty()
   const first = await api.post('/crm/v3/objects/contacts').set(auth).send({ properties: { agentclara_customer_id: 'cust_1' } })
   assert.equal(first.status, 201)
@@ -84,10 +84,15 @@ test('when a second record takes a unique value, then it is a 409 alone and a pe
   const batch = await api.post('/crm/v3/objects/contacts/batch/create').set(auth).send({
     inputs: [{ properties: { agentclara_customer_id: 'cust_1' } }, { properties: { agentclara_customer_id: 'cust_2' } }]
   })
-  assert.equal(batch.status, 207)
-  assert.equal(batch.body.numErrors, 1)
-  assert.equal(batch.body.errors[0].category, 'CONFLICT')
-  assert.equal(batch.body.results.length, 1)
+  assert.equal(batch.status, 409)
+  assert.equal(batch.body.category, 'CONFLICT')
+  assert.match(batch.body.message, /already exists\. Existing ID: \d+/)
+  assert.equal(sandbox.dump().objects.contacts?.length, 1)
+  const twice = await api.post('/crm/v3/objects/contacts/batch/create').set(auth).send({
+    inputs: [{ properties: { agentclara_customer_id: 'cust_3' } }, { properties: { agentclara_customer_id: 'cust_3' } }]
+  })
+  assert.equal(twice.status, 409)
+  assert.equal(sandbox.dump().objects.contacts?.length, 1)
 })
 
 test('when a batch upsert repeats an id, then the whole batch is a 400 and nothing is written', async () => {
@@ -154,6 +159,36 @@ test('when records are associated twice or with an unknown type id, then one ass
   const listed = await api.get(`/crm/v4/objects/contacts/${String(contact.body.id)}/associations/notes`).set(auth)
   assert.equal(listed.status, 200)
   assert.deepEqual(listed.body.results, [{ toObjectId: Number(note.body.id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 201, label: null }] }])
+})
+
+test('when associations are batch read, then associated ids list their targets and the others are 207 NO_ASSOCIATIONS_FOUND errors', async () => {
+  const contact = await api.post('/crm/v3/objects/contacts').set(auth).send({ properties: { lastname: 'Smith' } })
+  const note = await api.post('/crm/v3/objects/notes').set(auth).send({ properties: { hs_note_body: 'x', hs_timestamp: '2024-03-15T10:32:00Z' } })
+  const lonely = await api.post('/crm/v3/objects/notes').set(auth).send({ properties: { hs_note_body: 'y', hs_timestamp: '2024-03-15T10:32:00Z' } })
+  await api.post('/crm/v4/associations/notes/contacts/batch/create').set(auth)
+    .send({ inputs: [{ from: { id: note.body.id }, to: { id: contact.body.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }] })
+  const res = await api.post('/crm/v4/associations/notes/contacts/batch/read').set(auth).send({ inputs: [{ id: note.body.id }, { id: lonely.body.id }] })
+  assert.equal(res.status, 207)
+  assert.deepEqual(res.body.results, [{ from: { id: note.body.id }, to: [{ toObjectId: Number(contact.body.id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 202, label: null }] }] }])
+  assert.equal(res.body.errors[0].subCategory, 'crm.associations.NO_ASSOCIATIONS_FOUND')
+  assert.deepEqual(res.body.errors[0].context.fromObjectId, [lonely.body.id])
+  const tooMany = await api.post('/crm/v4/associations/notes/contacts/batch/read').set(auth).send({ inputs: Array.from({ length: 1001 }, (_, i) => ({ id: String(i) })) })
+  assert.equal(tooMany.status, 400)
+})
+
+test('when a record is archived, then it answers 204, is gone from batch read and its associations go with it', async () => {
+  await createUniqueProperty()
+  const contact = await api.post('/crm/v3/objects/contacts').set(auth).send({ properties: { lastname: 'Smith', agentclara_customer_id: 'cust_1' } })
+  const note = await api.post('/crm/v3/objects/notes').set(auth).send({ properties: { hs_note_body: 'x', hs_timestamp: '2024-03-15T10:32:00Z' } })
+  await api.post('/crm/v4/associations/notes/contacts/batch/create').set(auth)
+    .send({ inputs: [{ from: { id: note.body.id }, to: { id: contact.body.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }] })
+  assert.equal((await api.delete(`/crm/v3/objects/contacts/${String(contact.body.id)}`).set(auth)).status, 204)
+  const read = await api.post('/crm/v3/objects/contacts/batch/read').set(auth)
+    .send({ idProperty: 'agentclara_customer_id', inputs: [{ id: 'cust_1' }], properties: ['lastname'], propertiesWithHistory: [] })
+  assert.equal(read.status, 207)
+  assert.deepEqual(read.body.results, [])
+  assert.equal(read.body.errors[0].category, 'OBJECT_NOT_FOUND')
+  assert.deepEqual(sandbox.dump().associations, [])
 })
 
 test('when records are searched with EQ, then only matches come back, paged with after', async () => {

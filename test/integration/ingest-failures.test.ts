@@ -16,7 +16,6 @@ import { createApp } from '../../src/http/create-app.ts'
 import { createInbox } from '../../src/receiver/inbox.ts'
 import { sign } from '../../src/receiver/signature.ts'
 import { freePort } from '../../src/db/free-port.ts'
-import { seedDataDir } from '../helpers/pristine-pgdata.ts'
 import { countApplyJobs, countInbox } from '../helpers/receiver-harness.ts'
 import { until } from '../helpers/until.ts'
 import { testLogger } from '../helpers/test-logger.ts'
@@ -35,7 +34,6 @@ const startPostgres = async () => startEmbeddedPostgres({ dataDir, port, persist
 
 before(async () => {
   port = await freePort()
-  await seedDataDir(dataDir)
   postgres = await startPostgres()
   await runMigrations(postgres.url)
   pool = createPool({ connectionString: postgres.url, logger })

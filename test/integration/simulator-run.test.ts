@@ -196,7 +196,7 @@ test('when the CLI has no secret and no secrets file, then it explains --secret,
 test('when the CLI has no --secret, then it signs with the dev secret the service keeps in DATA_DIR', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'simulate-'))
   after(() => rm(dir, { recursive: true, force: true }))
-  await writeFile(join(dir, 'secrets.json'), JSON.stringify({ webhookSecret: SECRET, adminToken: 'x' }))
+  await writeFile(join(dir, 'secrets.json'), JSON.stringify({ webhookSecret: SECRET, adminToken: 'x' }), { mode: 0o600 })
   const { code, stdout, stderr } = await runCli(['--generate', '--customers', '3', '--url', url, '--json'], { env: { DATA_DIR: dir } })
   assert.equal(code, 0, stderr)
   assert.equal(JSON.parse(stdout).ok, true)

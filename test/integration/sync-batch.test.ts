@@ -49,7 +49,7 @@ async function record (connector: CrmConnector, outcomes: Map<string, EntityOutc
   const written = [...outcomes].flatMap(([entity, outcome]) => {
     if (!outcome.ok || !('crmId' in outcome)) return []
     const [type, id] = entity.split(/:(.*)/) as [EntityRef['type'], string]
-    return [{ ref: { type, id }, crmId: outcome.crmId, hash: outcome.hash }]
+    return [{ ref: { type, id }, crmId: outcome.crmId, hash: outcome.hash, version: 0 }]
   })
   await markSynced(h.pool, connector.name, written)
 }

@@ -36,14 +36,15 @@ function createNotebookConnector (deps: ConnectorDeps): CrmConnector {
       return contacts.map((contact) => ok(contact.customerId))
     },
     async upsertMessages (messages) { deps.onRequest?.(200); return messages.map((m) => ok(m.messageId)) },
-    async upsertAppointments (appointments) { deps.onRequest?.(200); return appointments.map((a) => ok(a.appointmentId)) }
+    async upsertAppointments (appointments) { deps.onRequest?.(200); return appointments.map((a) => ok(a.appointmentId)) },
+    async eraseCustomer () { return { contact: [], message: [], appointment: [] } }
   }
 }
 
 const notebook: CrmDefinition = {
   name: 'notebook',
   target: () => 'real',
-  requestsPer10s: () => 50,
+  budget: () => ({ limit: 50, windowMs: 10_000, dailyLimit: 10_000, dailyShare: 1 }),
   connect: (_config, deps) => createNotebookConnector(deps)
 }
 

@@ -15,10 +15,10 @@ test('when HubSpot answers 429 with Retry-After, then the error is rate-limited 
   assert.equal(error.status, 429)
 })
 
-test('when a 429 has no Retry-After, then the wait is the rate-limit interval header', () => {
+test('when a 429 has no Retry-After, then the wait is a tenth of the rolling window the headers name (a slot frees as the oldest request ages out)', () => {
   const error = toCrmError('x', apiException(429, {}, { 'x-hubspot-ratelimit-interval-milliseconds': '10000' }))
   assert.ok(error instanceof CrmRateLimitedError)
-  assert.equal(error.retryAfterMs, 10_000)
+  assert.equal(error.retryAfterMs, 1000)
 })
 
 test('when Retry-After is an HTTP date, then the wait runs until that date', () => {

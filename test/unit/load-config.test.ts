@@ -3,11 +3,12 @@ import { test } from 'node:test'
 import { ConfigError, loadConfig } from '../../src/config.ts'
 
 // loadConfig reads only the object it is given, so each test passes exactly the
-// environment it means. Secrets are long and random-looking so that strength rules
-// (planned) do not change what these tests are about.
+// environment it means. Secrets are random enough for production's strength rules
+// (test/unit/config-production.test.ts covers those), so they do not change what these
+// tests are about.
 const SECRET = 'whsec_4f1c9a7e2b6d8035c1e9f7a2b4d6c8e0'
-const ADMIN = 'admin_9d2e7b4c1a8f6053e2d9c7b1a4f8e6d2'
-const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app:pw@db:5432/app', AGENTCLARA_WEBHOOK_SECRET: SECRET, ADMIN_TOKEN: ADMIN }
+const ADMIN = 'Jf3kR9vXq2LmZ7tB1wYc8NdP4sHgUe6aQoVi0rTyKx5'
+const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app:V7qLm2xR9kT4wZ8p@db:5432/app', AGENTCLARA_WEBHOOK_SECRET: SECRET, ADMIN_TOKEN: ADMIN }
 
 function configError (environment: Record<string, string | undefined>): string {
   try {
@@ -31,9 +32,11 @@ test('when nothing is set, then development defaults apply and both CRMs use the
   assert.equal(config.webhookSecrets, undefined)
   assert.equal(config.adminToken, undefined)
   assert.deepEqual(config.hubspot, {
-    mode: 'sandbox', baseUrl: 'https://api.hubapi.com', appointmentObject: 'meetings', portalId: undefined, requestsPer10s: 100
+    mode: 'sandbox', baseUrl: 'https://api.hubapi.com', appointmentObject: 'meetings', portalId: undefined, requestsPer10s: 100, dailyLimit: 250_000, dailyShare: 0.5, mappingFile: undefined
   })
-  assert.deepEqual(config.salesforce, { mode: 'sandbox', apiVersion: '62.0', requestsPer10s: 250 })
+  assert.deepEqual(config.salesforce, {
+    mode: 'sandbox', apiVersion: '62.0', requestsPer10s: 250, dailyLimit: 100_000, dailyShare: 0.5, mappingFile: undefined, personObject: 'Contact'
+  })
 })
 
 test('when variables are set but empty, then they count as unset', () => {
@@ -96,7 +99,7 @@ test('when NODE_ENV=production is complete, then it listens on all interfaces an
 test('when NODE_ENV=production has CRM credentials, then those CRMs are real', () => {
   const config = loadConfig({ ...production, HUBSPOT_ACCESS_TOKEN: 'pat-na1-123', SALESFORCE_INSTANCE_URL: 'https://acme.my.salesforce.com', SALESFORCE_ACCESS_TOKEN: '00D!abc' })
   assert.deepEqual(config.hubspot, {
-    mode: 'real', accessToken: 'pat-na1-123', baseUrl: 'https://api.hubapi.com', appointmentObject: 'meetings', portalId: undefined, requestsPer10s: 100
+    mode: 'real', accessToken: 'pat-na1-123', baseUrl: 'https://api.hubapi.com', appointmentObject: 'meetings', portalId: undefined, requestsPer10s: 100, dailyLimit: 250_000, dailyShare: 0.5, mappingFile: undefined
   })
   assert.deepEqual(config.salesforce?.credentials, { kind: 'access-token', instanceUrl: 'https://acme.my.salesforce.com', accessToken: '00D!abc' })
   assert.equal(config.salesforce?.mode, 'real')
@@ -115,7 +118,11 @@ test('when the Salesforce client-credentials trio is set, then it is used (even 
     mode: 'real',
     credentials: { kind: 'client-credentials', loginUrl: 'https://acme.my.salesforce.com', clientId: 'id', clientSecret: 'secret' },
     apiVersion: '61.0',
-    requestsPer10s: 250
+    requestsPer10s: 250,
+    dailyLimit: 100_000,
+    dailyShare: 0.5,
+    mappingFile: undefined,
+    personObject: 'Contact'
   })
 })
 

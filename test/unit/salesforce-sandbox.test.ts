@@ -199,6 +199,15 @@ describe('Salesforce sandbox: query, limits and control', () => {
     assert.equal(bad.body[0].errorCode, 'INVALID_FIELD')
   })
 
+  it('when a SOQL query filters with IN, then every record whose value is in the list comes back', async () => {
+    for (const id of ['cust_a', 'cust_b', "cust_o'neil", 'cust_c']) await createContact({ LastName: 'X', AgentClara_Customer_Id__c: id })
+    const q = "SELECT Id, AgentClara_Customer_Id__c FROM Contact WHERE AgentClara_Customer_Id__c IN ('cust_a', 'cust_o\\'neil', 'cust_zzz') AND LastName = 'X'"
+    const res = await api().get(`${V}/query`).query({ q }).set(auth).expect(200)
+    assert.deepEqual(res.body.records.map((r: { AgentClara_Customer_Id__c: string }) => r.AgentClara_Customer_Id__c).sort(), ['cust_a', "cust_o'neil"])
+    const empty = await api().get(`${V}/query`).query({ q: 'SELECT Id FROM Contact WHERE LastName IN ()' }).set(auth).expect(400)
+    assert.equal(empty.body[0].errorCode, 'MALFORMED_QUERY')
+  })
+
   it('when API calls are made, then Sforce-Limit-Info counts them; past the limit, then 403 REQUEST_LIMIT_EXCEEDED', async (t) => {
     const limited = createSalesforceSandbox({ staticAccessToken: 't', apiLimit: 2 })
     t.after(() => limited.close())
@@ -220,7 +229,7 @@ describe('Salesforce sandbox: query, limits and control', () => {
     await api().get(`${V}/sobjects/Contact/describe`).set(auth).expect(401)
     const state = await api().get('/__sandbox/state').expect(200)
     assert.deepEqual(state.body.requests.byStatus, { 401: 1, 403: 1, 503: 1 })
-    assert.deepEqual(Object.keys(state.body.records).sort(), ['Contact', 'Event', 'Task'])
+    assert.deepEqual(Object.keys(state.body.records).sort(), ['Contact', 'Event', 'Lead', 'Task'])
     await api().post('/__sandbox/reset').expect(200)
     assert.equal((await api().get('/__sandbox/state').expect(200)).body.requests.total, 0)
   })

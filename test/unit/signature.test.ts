@@ -5,13 +5,16 @@ import { seedEventBody } from '../../src/events/seed-events.ts'
 
 const secret = 'whsec_current'
 const body = Buffer.from(seedEventBody('message.received'))
-const check = (header: string | undefined, options: { rawBody?: Buffer, secrets?: string[], stringified?: string } = {}) =>
-  verifySignature({
+const check = (header: string | undefined, options: { rawBody?: Buffer, secrets?: string[], stringified?: string } = {}) => {
+  const result = verifySignature({
     header,
     rawBody: options.rawBody ?? body,
     secrets: options.secrets ?? [secret],
     jsonStringified: () => options.stringified
   })
+  // What was signed is checked in its own tests below; most tests only care about the verdict.
+  return result.ok ? { ok: result.ok, form: result.form } : result
+}
 
 test('when the signature is the hex HMAC of the raw bytes, then it passes in raw form', () => {
   assert.deepEqual(check(sign(body, secret)), { ok: true, form: 'raw' })
@@ -66,4 +69,21 @@ test('when the body is empty and signed, then it passes (and is quarantined late
 
 test('when the header uses uppercase hex, then it is accepted', () => {
   assert.equal(check(sign(body, secret).toUpperCase()).ok, true)
+})
+
+test('when the raw bytes match, then the stringify form is never computed (no parsing for the common case)', () => {
+  const result = verifySignature({ header: sign(body, secret), rawBody: body, secrets: [secret], jsonStringified: () => assert.fail('parsed') })
+  assert.deepEqual(result, { ok: true, form: 'raw', signedBytes: body })
+})
+
+test('when the compat form matches, then what was signed is the stringified text, not the body that was sent', () => {
+  const stringified = JSON.stringify(JSON.parse(body.toString()))
+  const result = verifySignature({ header: sign(stringified, secret), rawBody: body, secrets: [secret], jsonStringified: () => stringified })
+  assert.ok(result.ok)
+  assert.equal(result.signedBytes.toString(), stringified)
+})
+
+test('when no secret is configured, then nothing verifies and nothing is parsed', () => {
+  const result = verifySignature({ header: sign(body, secret), rawBody: body, secrets: [], jsonStringified: () => assert.fail('parsed') })
+  assert.deepEqual(result, { ok: false, reason: 'mismatch' })
 })

@@ -18,7 +18,8 @@ const SHOWN = 50
 
 export async function deadEvents (db: pg.Pool, filter: DeadEventFilter) {
   const values = [filter.statuses, filter.eventType ?? null]
-  const where = 'status = ANY($1::text[]) AND ($2::text IS NULL OR event_type = $2)'
+  // Emptied rows (retention, erasure) cannot be replayed: they are no longer dead letters.
+  const where = 'status = ANY($1::text[]) AND ($2::text IS NULL OR event_type = $2) AND purged_at IS NULL'
   const [rows, total] = await Promise.all([
     db.query<{ id: string, received_at: Date, status: string, event_type: string | null, error: string | null }>(`
       SELECT id, received_at, status, event_type, left(error, 300) AS error

@@ -3,6 +3,7 @@ import type { PgBoss } from 'pg-boss'
 import { bossDb, withTransaction } from '../../db/pool.ts'
 import { APPLY_QUEUE } from '../../mirror/apply-queue.ts'
 import { parseJson, toInboxRow, type InboxRow } from '../../receiver/inbox-row.ts'
+import { carrierOf } from '../../tracing/carrier.ts'
 
 export type EventSelection =
   | { ids: string[] }
@@ -15,6 +16,8 @@ export interface EventReplayResult {
   stillQuarantined: string[]
   /** Re-parsed into an event type we do not know: stored as ignored, not applied. */
   ignored: string[]
+  /** Emptied by the retention policy or an erasure: no payload or raw body left to replay. */
+  emptied: string[]
 }
 
 // Raw bodies are up to 256 KiB each: re-classify them a few at a time.
@@ -29,15 +32,15 @@ const RAW_CHUNK = 50
 export async function replayEvents (pool: pg.Pool, boss: PgBoss, selection: EventSelection): Promise<EventReplayResult> {
   return withTransaction(pool, async (client) => {
     const selected = await lockEvents(client, selection)
-    const result: EventReplayResult = { requeued: [], stillQuarantined: [], ignored: [] }
+    const result: EventReplayResult = { requeued: [], stillQuarantined: [], ignored: [], emptied: selected.filter((row) => row.purged).map((row) => row.id) }
 
-    const withPayload = selected.filter((row) => row.has_payload).map((row) => row.id)
+    const withPayload = selected.filter((row) => row.has_payload && !row.purged).map((row) => row.id)
     if (withPayload.length > 0) {
       await client.query("UPDATE webhook_events SET status = 'received', error = NULL WHERE id = ANY($1::bigint[])", [withPayload])
       result.requeued.push(...withPayload)
     }
 
-    const raw = selected.filter((row) => !row.has_payload).map((row) => row.id)
+    const raw = selected.filter((row) => !row.has_payload && !row.purged).map((row) => row.id)
     for (let start = 0; start < raw.length; start += RAW_CHUNK) {
       const { rows } = await client.query<{ id: string, raw_body: Buffer, signature_form: InboxRow['signatureForm'] }>(
         'SELECT id, raw_body, signature_form FROM webhook_events WHERE id = ANY($1::bigint[])', [raw.slice(start, start + RAW_CHUNK)])
@@ -50,7 +53,9 @@ export async function replayEvents (pool: pg.Pool, boss: PgBoss, selection: Even
     }
 
     if (result.requeued.length > 0) {
-      await boss.insert(APPLY_QUEUE, result.requeued.map((eventId) => ({ data: { eventId } })), { db: bossDb(client) })
+      // A replay continues the trace of the dashboard request that asked for it.
+      const trace = carrierOf()
+      await boss.insert(APPLY_QUEUE, result.requeued.map((eventId) => ({ data: { eventId, trace } })), { db: bossDb(client) })
     }
     return result
   })
@@ -59,14 +64,15 @@ export async function replayEvents (pool: pg.Pool, boss: PgBoss, selection: Even
 async function lockEvents (client: pg.PoolClient, selection: EventSelection) {
   // SKIP LOCKED: two operators clicking "replay all" at once do not replay a row twice.
   if ('ids' in selection) {
-    const { rows } = await client.query<{ id: string, has_payload: boolean }>(
-      'SELECT id, payload IS NOT NULL AS has_payload FROM webhook_events WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE SKIP LOCKED',
+    const { rows } = await client.query<{ id: string, has_payload: boolean, purged: boolean }>(
+      'SELECT id, payload IS NOT NULL AS has_payload, purged_at IS NOT NULL AS purged FROM webhook_events WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE SKIP LOCKED',
       [selection.ids])
     return rows
   }
-  const { rows } = await client.query<{ id: string, has_payload: boolean }>(`
-    SELECT id, payload IS NOT NULL AS has_payload FROM webhook_events
-    WHERE status = ANY($1::text[]) AND ($2::text IS NULL OR event_type = $2)
+  // Emptied rows have nothing to replay: a bulk replay leaves them out.
+  const { rows } = await client.query<{ id: string, has_payload: boolean, purged: boolean }>(`
+    SELECT id, payload IS NOT NULL AS has_payload, false AS purged FROM webhook_events
+    WHERE status = ANY($1::text[]) AND ($2::text IS NULL OR event_type = $2) AND purged_at IS NULL
     ORDER BY received_at, id LIMIT $3 FOR UPDATE SKIP LOCKED`,
   [selection.filter.statuses, selection.filter.eventType ?? null, selection.cap])
   return rows

@@ -57,10 +57,13 @@ export function replayRoutes (ctx: AdminContext): express.Router {
 }
 
 function counts (result: EventReplayResult) {
-  return { requeued: result.requeued.length, stillQuarantined: result.stillQuarantined.length, ignored: result.ignored.length }
+  return { requeued: result.requeued.length, stillQuarantined: result.stillQuarantined.length, ignored: result.ignored.length, emptied: result.emptied.length }
 }
 
 function describeEvents (result: EventReplayResult, what: string): Flash {
+  if (result.emptied.length > 0 && result.requeued.length + result.stillQuarantined.length + result.ignored.length === 0) {
+    return { kind: 'error', text: `Nothing replayed: ${what} was emptied by the retention policy or an erasure; its payload and raw body are gone (the row stays so that duplicates are still recognised).` }
+  }
   const total = result.requeued.length + result.stillQuarantined.length + result.ignored.length
   if (total === 0) return { kind: 'error', text: `Nothing replayed: no ${what} found (or another replay is running).` }
   const parts = [`Replayed ${what} (${total}): ${result.requeued.length} queued to apply`]

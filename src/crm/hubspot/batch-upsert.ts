@@ -1,6 +1,7 @@
 import type { RecordResult } from '../connector.ts'
 import type { HubspotCall } from './call.ts'
 import type { HubspotApis } from './client.ts'
+import type { CrmValueGuard } from './keep-crm-values.ts'
 import type { UpsertInput } from './mapping.ts'
 import { isPermanentCategory } from './to-crm-error.ts'
 
@@ -27,13 +28,14 @@ function keysOf (error: BatchError): string[] {
 /**
  * Upserts by a unique idProperty in batches of ≤100. A 207 does not throw in the SDK: its
  * `errors` become per-record failures. Results are matched by the idProperty value HubSpot
- * returns in `properties`, never by position.
+ * returns in `properties`, never by position. A `guard` (if_empty fields) sees each batch first.
  */
 export async function batchUpsert (
-  apis: HubspotApis, call: HubspotCall, objectType: string, inputs: UpsertInput[], signal?: AbortSignal
+  apis: HubspotApis, call: HubspotCall, objectType: string, inputs: UpsertInput[], signal?: AbortSignal, guard?: CrmValueGuard
 ): Promise<RecordResult[]> {
   const results: RecordResult[] = []
-  for (const batch of chunk(coalesce(inputs, (input) => input.id), MAX_BATCH)) {
+  for (const coalesced of chunk(coalesce(inputs, (input) => input.id), MAX_BATCH)) {
+    const { inputs: batch, skipped } = guard ? await guard(coalesced) : { inputs: coalesced, skipped: undefined }
     const { data } = await call(`${objectType} batch upsert`, () => apis.objects.upsertWithHttpInfo(objectType, {
       inputs: batch.map((input) => ({ ...input, objectWriteTraceId: input.id }))
     }), signal)
@@ -49,7 +51,7 @@ export async function batchUpsert (
     for (const input of batch) {
       const crmId = crmIds.get(input.id)
       const error = failures.get(input.id)
-      if (crmId !== undefined) results.push({ key: input.id, ok: true, crmId })
+      if (crmId !== undefined) results.push({ key: input.id, ok: true, crmId, ...(skipped ? { skipped: skipped.get(input.id) ?? [] } : {}) })
       else if (error) results.push({ key: input.id, ok: false, error: `${error.category ?? 'ERROR'}: ${error.message ?? 'no message'}`, retryable: !isPermanentCategory(error.category) })
       else results.push({ key: input.id, ok: false, error: 'HubSpot returned neither a result nor an error for this record', retryable: true })
     }

@@ -31,6 +31,7 @@ export function createHubspotCall (deps: ConnectorDeps): HubspotCall {
       // the deadline should anything in the SDK sit between us and the socket.
       const info = await abandonOnAbort(runWithSignal(bounded, send), bounded)
       deps.onRequest?.(info.httpStatusCode)
+      deps.limiter.observe?.(info.headers)
       return info
     } catch (err) {
       if (timeout.aborted && !signal?.aborted) {
@@ -43,8 +44,9 @@ export function createHubspotCall (deps: ConnectorDeps): HubspotCall {
       }
       const failure = asApiFailure(err)
       deps.onRequest?.(failure ? failure.code : 'error')
+      if (failure) deps.limiter.observe?.(failure.headers)
       const mapped = toCrmError(label, err)
-      if (mapped instanceof CrmRateLimitedError && mapped.retryAfterMs !== undefined) deps.limiter.pause(mapped.retryAfterMs)
+      if (mapped instanceof CrmRateLimitedError && mapped.retryAfterMs !== undefined) await deps.limiter.pause(mapped.retryAfterMs)
       throw mapped
     }
   }

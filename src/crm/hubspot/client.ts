@@ -3,12 +3,14 @@ import { createDeadlineAgent } from './request-deadline.ts'
 
 type HubspotClient = InstanceType<typeof Client>
 
-/** The four SDK APIs the connector uses. */
+/** The SDK APIs the connector uses. */
 export interface HubspotApis {
   objects: HubspotClient['crm']['objects']['batchApi']
   associations: HubspotClient['crm']['associations']['v4']['batchApi']
   properties: HubspotClient['crm']['properties']['coreApi']
   groups: HubspotClient['crm']['properties']['groupsApi']
+  /** For the GDPR delete of a contact (erasure). */
+  contacts: HubspotClient['crm']['contacts']['basicApi']
 }
 
 /**
@@ -32,6 +34,7 @@ export function createHubspotApis (options: { accessToken: string, baseUrl: stri
     objects: client.crm.objects.batchApi,
     associations: client.crm.associations.v4.batchApi,
     properties: client.crm.properties.coreApi,
-    groups: client.crm.properties.groupsApi
+    groups: client.crm.properties.groupsApi,
+    contacts: client.crm.contacts.basicApi
   }
 }

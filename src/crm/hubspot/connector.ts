@@ -1,12 +1,18 @@
-import type { ConnectorDeps, CrmConnector, Linked, RecordResult } from '../connector.ts'
+import type { ConnectorDeps, CrmConnector, Linked, RecordResult, WriteHints } from '../connector.ts'
 import type { AppointmentState, MessageState } from '../../mirror/states.ts'
+import { createMappingHolder } from '../mapping/mapping-holder.ts'
 import { associateDefaultWithContacts, associateWithContacts } from './associate.ts'
+import { batchCreateLinked, type NewLinked } from './batch-create.ts'
 import { batchUpsert, coalesce } from './batch-upsert.ts'
 import { createHubspotCall } from './call.ts'
 import { createHubspotApis } from './client.ts'
+import { eraseFromHubspot } from './erase.ts'
+import { crmValueGuard } from './keep-crm-values.ts'
 import { toHubspotAppointment, toHubspotContact, messageObjectFor, toHubspotMeeting, toHubspotMessage, type UpsertInput } from './mapping.ts'
-import { provisionProperties } from './provision.ts'
+import { DEFAULT_HUBSPOT_MAPPING_FILE, HUBSPOT_MAPPING_SPEC, hubspotObjectsInUse, loadHubspotMapping } from './mapping-spec.ts'
+import { createHubspotReadBack } from './read-back.ts'
 import { hubspotRecordUrl } from './record-url.ts'
+import { checkHubspotSetup, prepareHubspot } from './setup.ts'
 
 export interface HubspotConnectorOptions extends ConnectorDeps {
   accessToken: string
@@ -18,6 +24,8 @@ export interface HubspotConnectorOptions extends ConnectorDeps {
   defaultMeetingMinutes?: number
   /** For links to records in HubSpot's UI. */
   portalId?: string | number
+  /** The field mapping (default config/mapping/hubspot.yml; HUBSPOT_MAPPING_FILE). */
+  mappingFile?: string
 }
 
 /** HUBSPOT_DEFINED association types to a contact. */
@@ -44,62 +52,95 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
   const appointmentObject = options.appointmentObject ?? 'meetings'
   const apis = createHubspotApis({ accessToken: options.accessToken, baseUrl, timeoutMs: options.timeoutMs })
   const call = createHubspotCall(options)
+  const readBack = createHubspotReadBack(apis, call, { appointmentObject, defaultMeetingMinutes: options.defaultMeetingMinutes ?? 30 })
+  const file = options.mappingFile ?? DEFAULT_HUBSPOT_MAPPING_FILE
+  const mapping = createMappingHolder(HUBSPOT_MAPPING_SPEC, file, hubspotObjectsInUse(appointmentObject), () => loadHubspotMapping(file, appointmentObject))
 
-  /** Upserts, then links each written record to its contact; results in input order. */
+  /**
+   * Writes records linked to their contact; results in input order. Records the sync knows
+   * are new go in a batch create with the association inline (one call per 100 instead of
+   * two); the others — and any create HubSpot refuses because the record exists after all —
+   * are upserted (honouring if_empty) and then associated in a follow-up call.
+   */
   async function upsertLinked<T> (
+    section: string,
     objectType: string,
     items: Array<Linked<T>>,
     keyOf: (item: Linked<T>) => string,
     toInput: (item: Linked<T>) => UpsertInput,
     associate: (pairs: Array<{ key: string, fromId: string, contactId: string }>) => Promise<RecordResult[]>,
-    signal?: AbortSignal
+    signal?: AbortSignal,
+    inline?: { associationTypeId: number, newKeys?: ReadonlySet<string> }
   ): Promise<RecordResult[]> {
     const { mapped, failures } = mapEach(items, (item) => keyOf(item), toInput)
     if (mapped.length === 0) return failures
     const contactOf = new Map(mapped.map(({ item, input }) => [input.id, item.contactCrmId]))
-    const written = await batchUpsert(apis, call, objectType, mapped.map(({ input }) => input), signal)
+    const guard = crmValueGuard(apis, call, objectType, mapping.get().objects[section], signal)
+    const fresh: NewLinked[] = inline?.newKeys
+      ? mapped.filter(({ input }) => inline.newKeys?.has(input.id)).map(({ item, input }) => ({ input, contactId: item.contactCrmId }))
+      : []
+    const created = fresh.length > 0 && inline
+      ? await batchCreateLinked(apis, call, objectType, inline.associationTypeId, fresh, signal)
+      : { results: [], fallback: [] }
+    // A new record has no CRM value an if_empty field could keep.
+    const createdResults = guard ? created.results.map((r) => r.ok ? { ...r, skipped: [] } : r) : created.results
+    const freshKeys = new Set(fresh.map((item) => item.input.id))
+    const fallbackKeys = new Set(created.fallback.map((item) => item.input.id))
+    const toUpsert = mapped.filter(({ input }) => !freshKeys.has(input.id) || fallbackKeys.has(input.id))
+    const written = toUpsert.length > 0 ? await batchUpsert(apis, call, objectType, toUpsert.map(({ input }) => input), signal, guard) : []
     const pairs = written.flatMap((result) => result.ok ? [{ key: result.key, fromId: result.crmId, contactId: contactOf.get(result.key) ?? '' }] : [])
-    const failed = new Map((await associate(pairs)).map((failure) => [failure.key, failure]))
-    return [...written.map((result) => failed.get(result.key) ?? result), ...failures]
+    const failed = new Map((pairs.length > 0 ? await associate(pairs) : []).map((failure) => [failure.key, failure]))
+    const byKey = new Map([...createdResults, ...written.map((result) => failed.get(result.key) ?? result)].map((result) => [result.key, result]))
+    return [...mapped.flatMap(({ input }) => byKey.get(input.id) ?? []), ...failures]
   }
 
   return {
     name: 'hubspot',
 
-    async prepare (signal) {
-      await provisionProperties(apis, call, appointmentObject, signal)
-    },
+    prepare: (signal) => prepareHubspot(apis, call, mapping, appointmentObject, signal),
+    checkMapping: (signal) => checkHubspotSetup(apis, call, mapping, appointmentObject, signal),
+    describeMapping: () => mapping.describe(),
 
     async upsertContacts (contacts, signal) {
-      const { mapped, failures } = mapEach(contacts, (c) => c.customerId, toHubspotContact)
+      const fields = mapping.get()
+      const { mapped, failures } = mapEach(contacts, (c) => c.customerId, (c) => toHubspotContact(c, fields))
       if (mapped.length === 0) return failures
-      return [...await batchUpsert(apis, call, 'contacts', mapped.map(({ input }) => input), signal), ...failures]
+      const guard = crmValueGuard(apis, call, 'contacts', fields.objects.contacts, signal)
+      return [...await batchUpsert(apis, call, 'contacts', mapped.map(({ input }) => input), signal, guard), ...failures]
     },
 
-    async upsertMessages (messages, signal) {
+    async upsertMessages (messages, signal, hints?: WriteHints) {
+      const fields = mapping.get()
       const latest = coalesce(messages, (m) => m.messageId)
       const byObject = { communications: [] as Array<Linked<MessageState>>, notes: [] as Array<Linked<MessageState>> }
       for (const message of latest) byObject[messageObjectFor(message.channel)].push(message)
       const results = new Map<string, RecordResult>()
       for (const objectType of ['communications', 'notes'] as const) {
-        const written = await upsertLinked(objectType, byObject[objectType], (m) => m.messageId, (m) => toHubspotMessage(m).input,
-          (pairs) => associateWithContacts(apis, call, objectType, TO_CONTACT[objectType], pairs, signal), signal)
+        const written = await upsertLinked(objectType, objectType, byObject[objectType], (m) => m.messageId, (m) => toHubspotMessage(m, fields).input,
+          (pairs) => associateWithContacts(apis, call, objectType, TO_CONTACT[objectType], pairs, signal), signal,
+          { associationTypeId: TO_CONTACT[objectType], newKeys: hints?.newKeys })
         for (const result of written) results.set(result.key, result)
       }
       return latest.flatMap((m) => results.get(m.messageId) ?? [])
     },
 
-    upsertAppointments (appointments, signal) {
+    upsertAppointments (appointments, signal, hints?: WriteHints) {
+      const fields = mapping.get()
       const minutes = options.defaultMeetingMinutes ?? 30
       const latest = coalesce(appointments, (a) => a.appointmentId)
       if (appointmentObject === 'appointments') {
-        return upsertLinked<AppointmentState>(APPOINTMENTS_OBJECT, latest, (a) => a.appointmentId, (a) => toHubspotAppointment(a, minutes),
+        return upsertLinked<AppointmentState>('appointments', APPOINTMENTS_OBJECT, latest, (a) => a.appointmentId, (a) => toHubspotAppointment(a, minutes, fields),
           (pairs) => associateDefaultWithContacts(apis, call, APPOINTMENTS_OBJECT, pairs, signal), signal)
       }
-      return upsertLinked<AppointmentState>('meetings', latest, (a) => a.appointmentId, (a) => toHubspotMeeting(a, minutes),
-        (pairs) => associateWithContacts(apis, call, 'meetings', TO_CONTACT.meetings, pairs, signal), signal)
+      return upsertLinked<AppointmentState>('meetings', 'meetings', latest, (a) => a.appointmentId, (a) => toHubspotMeeting(a, minutes, fields),
+        (pairs) => associateWithContacts(apis, call, 'meetings', TO_CONTACT.meetings, pairs, signal), signal,
+        { associationTypeId: TO_CONTACT.meetings, newKeys: hints?.newKeys })
     },
 
+    eraseCustomer: (target, signal) => eraseFromHubspot(apis, call, appointmentObject, target, signal),
+    ...readBack,
+
+    budgetUsage: async () => await options.limiter.usage?.() ?? 0,
     recordUrl: (entity, crmId) => hubspotRecordUrl(options.portalId, appointmentObject, entity, crmId)
   }
 }

@@ -1,4 +1,4 @@
-import { ID_PROPERTY } from './mapping.ts'
+import { ID_PROPERTY } from './id-properties.ts'
 
 /** The property group our custom properties live in (created when missing). */
 export const PROPERTY_GROUP = { name: 'agentclara', label: 'AgentClara' }

@@ -3,3 +3,4 @@ export {
   ID_PROPERTY, splitName, toHubspotAppointment, toHubspotCommunication, toHubspotContact, toHubspotMeeting,
   toHubspotMessage, toHubspotNote, type UpsertInput
 } from './mapping.ts'
+export { API_OBJECT_TYPE, defaultHubspotMapping, loadHubspotMapping } from './mapping-spec.ts'

@@ -1,14 +1,17 @@
 import type { AppointmentState, ContactState, MessageState } from '../../mirror/states.ts'
+import { splitFullName } from '../mapping/apply-step.ts'
+import { mapRecord, type MappedValue } from '../mapping/map-record.ts'
+import type { FieldMapping } from '../mapping/mapping-types.ts'
+import type { EntityStates, MappedEntity } from '../mapping/source-fields.ts'
+import { ID_PROPERTY } from './id-properties.ts'
+import { defaultHubspotMapping } from './mapping-spec.ts'
 
 /**
- * Pure mapping from AgentClara state to HubSpot batch-upsert inputs. Every write is keyed
- * by an AgentClara id held in a unique custom property, so a repeat write updates in place.
+ * AgentClara state → HubSpot batch-upsert inputs. The configurable part comes from the mapping
+ * file (config/mapping/hubspot.yml by default); the keys, hs_timestamp and where a message goes
+ * are structural and stay here. Pure: the default mapping is read once from the shipped file.
  */
-export const ID_PROPERTY = {
-  contact: 'agentclara_customer_id',
-  message: 'agentclara_message_id',
-  appointment: 'agentclara_appointment_id'
-} as const
+export { ID_PROPERTY }
 
 /** One input of `POST /crm/v3/objects/{type}/batch/upsert`. */
 export interface UpsertInput {
@@ -19,15 +22,13 @@ export interface UpsertInput {
 
 export type MessageObject = 'communications' | 'notes'
 
-/** HubSpot's communication channel enum values are case-sensitive. */
-const CHANNEL_TYPE: Record<string, string> = { sms: 'SMS', whatsapp: 'WHATS_APP' }
+/** Channels HubSpot has a communication channel type for; the rest become notes. */
+const COMMUNICATION_CHANNELS = new Set(['sms', 'whatsapp'])
 
 /** "John Smith" → John / Smith; one word → last name only (HubSpot shows a last name alone fine). */
 export function splitName (name: string | null): { firstname?: string, lastname?: string } {
-  const words = (name ?? '').trim().split(/\s+/).filter(Boolean)
-  if (words.length === 0) return {}
-  if (words.length === 1) return { lastname: words[0] }
-  return { firstname: words[0], lastname: words.slice(1).join(' ') }
+  const { first, last } = splitFullName(name ?? '')
+  return { ...(first !== null ? { firstname: first } : {}), ...(last !== null ? { lastname: last } : {}) }
 }
 
 /** HubSpot datetime properties take ISO 8601; normalise whatever instant we were given. */
@@ -37,99 +38,73 @@ export function toHubspotDatetime (instant: string): string {
   return new Date(time).toISOString()
 }
 
-/** Unknown values are left out rather than sent empty, so we never blank a field a person filled in. */
-function defined (values: Record<string, string | null | undefined>): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [key, value] of Object.entries(values)) if (value !== null && value !== undefined) out[key] = value
-  return out
+/** HubSpot property values are strings; an empty string clears the property. */
+const asProperty = (value: MappedValue): string => value === null ? '' : String(value)
+
+function configured<E extends MappedEntity> (mapping: FieldMapping, object: string, state: EntityStates[E], defaultMeetingMinutes = 30): Record<string, string> {
+  const section = mapping.objects[object]
+  if (!section) throw new Error(`the HubSpot mapping has no "${object}" section`)
+  const values = mapRecord(section, state, { defaultMeetingMinutes })
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, asProperty(value)]))
 }
 
-export function toHubspotContact (contact: ContactState): UpsertInput {
+export function toHubspotContact (contact: ContactState, mapping = defaultHubspotMapping()): UpsertInput {
   return {
     idProperty: ID_PROPERTY.contact,
     id: contact.customerId,
-    properties: defined({
-      ...splitName(contact.name),
-      phone: contact.phone,
-      agentclara_customer_id: contact.customerId,
-      agentclara_conversation_id: contact.conversationId,
-      agentclara_conversation_status: contact.conversationStatus,
-      agentclara_conversation_tags: contact.conversationTags.join(';'),
-      agentclara_last_message: contact.lastMessage,
-      agentclara_last_contact_at: contact.lastContactAt === null ? null : toHubspotDatetime(contact.lastContactAt)
-    })
+    properties: { ...configured(mapping, 'contacts', contact), [ID_PROPERTY.contact]: contact.customerId }
   }
 }
 
 /** SMS and WhatsApp are HubSpot communications; other channels have no channel type, so notes. */
 export function messageObjectFor (channel: string): MessageObject {
-  return CHANNEL_TYPE[channel.toLowerCase()] ? 'communications' : 'notes'
+  return COMMUNICATION_CHANNELS.has(channel.toLowerCase()) ? 'communications' : 'notes'
 }
 
-export function toHubspotCommunication (message: MessageState): UpsertInput {
-  const channelType = CHANNEL_TYPE[message.channel.toLowerCase()]
-  if (!channelType) throw new TypeError(`channel ${message.channel} is not a HubSpot communication channel`)
+export function toHubspotCommunication (message: MessageState, mapping = defaultHubspotMapping()): UpsertInput {
+  if (messageObjectFor(message.channel) !== 'communications') throw new TypeError(`channel ${message.channel} is not a HubSpot communication channel`)
   return {
     idProperty: ID_PROPERTY.message,
     id: message.messageId,
     properties: {
-      hs_communication_channel_type: channelType,
+      ...configured(mapping, 'communications', message),
       hs_communication_logged_from: 'CRM',
-      hs_communication_body: message.content,
       hs_timestamp: toHubspotDatetime(message.sentAt),
-      agentclara_message_id: message.messageId
+      [ID_PROPERTY.message]: message.messageId
     }
   }
 }
 
-export function toHubspotNote (message: MessageState): UpsertInput {
+export function toHubspotNote (message: MessageState, mapping = defaultHubspotMapping()): UpsertInput {
   return {
     idProperty: ID_PROPERTY.message,
     id: message.messageId,
-    properties: {
-      hs_note_body: `[${message.channel}] ${message.sender}: ${message.content}`,
-      hs_timestamp: toHubspotDatetime(message.sentAt),
-      agentclara_message_id: message.messageId
-    }
+    properties: { ...configured(mapping, 'notes', message), hs_timestamp: toHubspotDatetime(message.sentAt), [ID_PROPERTY.message]: message.messageId }
   }
 }
 
-export function toHubspotMessage (message: MessageState): { object: MessageObject, input: UpsertInput } {
+export function toHubspotMessage (message: MessageState, mapping = defaultHubspotMapping()): { object: MessageObject, input: UpsertInput } {
   const object = messageObjectFor(message.channel)
-  return { object, input: object === 'communications' ? toHubspotCommunication(message) : toHubspotNote(message) }
+  return { object, input: object === 'communications' ? toHubspotCommunication(message, mapping) : toHubspotNote(message, mapping) }
 }
 
-function endOf (appointment: AppointmentState, defaultMinutes: number): string {
-  const minutes = appointment.durationMinutes > 0 ? appointment.durationMinutes : defaultMinutes
-  return new Date(Date.parse(appointment.startsAt) + minutes * 60_000).toISOString()
-}
-
-export function toHubspotMeeting (appointment: AppointmentState, defaultMinutes = 30): UpsertInput {
-  const start = toHubspotDatetime(appointment.startsAt)
+export function toHubspotMeeting (appointment: AppointmentState, defaultMinutes = 30, mapping = defaultHubspotMapping()): UpsertInput {
   return {
     idProperty: ID_PROPERTY.appointment,
     id: appointment.appointmentId,
     properties: {
-      hs_meeting_title: appointment.service,
-      hs_meeting_start_time: start,
-      hs_meeting_end_time: endOf(appointment, defaultMinutes),
-      hs_timestamp: start,
-      hs_meeting_outcome: 'SCHEDULED',
-      agentclara_appointment_id: appointment.appointmentId
+      ...configured(mapping, 'meetings', appointment, defaultMinutes),
+      hs_timestamp: toHubspotDatetime(appointment.startsAt),
+      [ID_PROPERTY.appointment]: appointment.appointmentId
     }
   }
 }
 
 /** The Appointments object (0-421), for portals that use it instead of meetings. */
-export function toHubspotAppointment (appointment: AppointmentState, defaultMinutes = 30): UpsertInput {
+export function toHubspotAppointment (appointment: AppointmentState, defaultMinutes = 30, mapping = defaultHubspotMapping()): UpsertInput {
   return {
     idProperty: ID_PROPERTY.appointment,
     id: appointment.appointmentId,
-    properties: {
-      hs_appointment_name: appointment.service,
-      hs_appointment_start: toHubspotDatetime(appointment.startsAt),
-      hs_appointment_end: endOf(appointment, defaultMinutes),
-      agentclara_appointment_id: appointment.appointmentId
-    }
+    properties: { ...configured(mapping, 'appointments', appointment, defaultMinutes), [ID_PROPERTY.appointment]: appointment.appointmentId }
   }
 }

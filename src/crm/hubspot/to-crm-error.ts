@@ -17,7 +17,11 @@ function bodyMessage (body: unknown): string {
   return typeof message === 'string' ? message : 'no error message'
 }
 
-/** How long HubSpot asks us to wait: Retry-After (seconds or date), else the window length. */
+/**
+ * How long HubSpot asks us to wait: Retry-After (seconds or date); without it, a tenth of
+ * the rolling window the headers name — a slot frees as soon as the oldest request in the
+ * window ages out, so waiting the whole window would idle for nothing.
+ */
 export function retryAfterMs (headers: Record<string, string>, now = Date.now()): number {
   const retryAfter = headers['retry-after']
   if (retryAfter !== undefined) {
@@ -27,7 +31,7 @@ export function retryAfterMs (headers: Record<string, string>, now = Date.now())
     if (!Number.isNaN(date)) return Math.max(0, date - now)
   }
   const interval = Number(headers['x-hubspot-ratelimit-interval-milliseconds'])
-  return Number.isFinite(interval) && interval > 0 ? interval : 10_000
+  return Number.isFinite(interval) && interval > 0 ? interval / 10 : 1000
 }
 
 // 401/403 on a write mean the token expired, was revoked or lost a scope: the record is

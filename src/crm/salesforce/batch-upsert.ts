@@ -1,6 +1,7 @@
 import type { RecordResult } from '../connector.ts'
 import { CrmRetryableError } from '../errors.ts'
 import { recordFailure, type SalesforceRecordError } from './errors.ts'
+import type { RecordGuard } from './keep-crm-values.ts'
 import type { SalesforceRecord } from './mapping.ts'
 
 /** sObject Collections take at most 200 records per request. */
@@ -27,12 +28,14 @@ export function chunk<T> (items: T[], size: number): T[][] {
 /**
  * Coalesces, maps, sends in collections of ≤200 (one after another, each through the limiter)
  * and maps the positional results back to the AgentClara keys. A whole-call failure throws.
+ * A `guard` (if_empty fields) sees each collection before it is sent.
  */
 export async function upsertInBatches<T> (
   items: T[],
   keyOf: (item: T) => string,
   toRecord: (item: T) => SalesforceRecord,
-  send: (records: SalesforceRecord[]) => Promise<UpsertResultLike[]>
+  send: (records: SalesforceRecord[]) => Promise<UpsertResultLike[]>,
+  guard?: RecordGuard
 ): Promise<RecordResult[]> {
   const results: RecordResult[] = []
   const ready: Array<{ key: string, record: SalesforceRecord }> = []
@@ -48,7 +51,8 @@ export async function upsertInBatches<T> (
       results.push({ key, ok: false, error: `cannot map to Salesforce: ${(err as Error).message}`, retryable: false })
     }
   }
-  for (const batch of chunk(ready, MAX_COLLECTION_SIZE)) {
+  for (const collection of chunk(ready, MAX_COLLECTION_SIZE)) {
+    const { batch, skipped } = guard ? await guard(collection) : { batch: collection, skipped: undefined }
     const answers = await send(batch.map((entry) => entry.record))
     if (!Array.isArray(answers) || answers.length !== batch.length) {
       throw new CrmRetryableError(`Salesforce returned ${Array.isArray(answers) ? answers.length : 'no'} results for ${batch.length} records`)
@@ -56,7 +60,7 @@ export async function upsertInBatches<T> (
     batch.forEach(({ key }, i) => {
       const answer = answers[i]!
       results.push(answer.success && answer.id
-        ? { key, ok: true, crmId: answer.id }
+        ? { key, ok: true, crmId: answer.id, ...(skipped ? { skipped: skipped.get(key) ?? [] } : {}) }
         : recordFailure(key, answer.errors ?? []))
     })
   }

@@ -1,14 +1,20 @@
 import type { ConnectorDeps, CrmConnector } from '../connector.ts'
 import type { EntityType } from '../../mirror/states.ts'
 import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../errors.ts'
+import { createMappingHolder } from '../mapping/mapping-holder.ts'
 import { upsertInBatches, type UpsertResultLike } from './batch-upsert.ts'
 import { newCallState } from './call-context.ts'
 import { createSalesforceConnection, type SalesforceAuth } from './connection.ts'
-import { findMissingExternalIdFields, missingFieldsMessage } from './describe-check.ts'
+import { eraseFromSalesforce } from './erase.ts'
+import type { DescribedObject } from './describe-check.ts'
 import { toCrmError } from './errors.ts'
+import { salesforceObjects, type PersonObject } from './external-id-fields.ts'
+import { salesforceValueGuard } from './keep-crm-values.ts'
 import { createLimitBackoff } from './limit-backoff.ts'
-import { SALESFORCE_OBJECTS } from './external-id-fields.ts'
 import { toSalesforceContact, toSalesforceEvent, toSalesforceTask, type SalesforceRecord } from './mapping.ts'
+import { createSalesforceReadBack, type SoqlRecord } from './read-back.ts'
+import { DEFAULT_SALESFORCE_MAPPING_FILE, loadSalesforceMapping, SALESFORCE_MAPPING_SPEC, salesforceObjectsInUse } from './mapping-spec.ts'
+import { checkSalesforceSetup, prepareSalesforce } from './setup.ts'
 
 export type SalesforceConnectorOptions = SalesforceAuth & ConnectorDeps & {
   /** REST API version, e.g. '62.0' (composite upsert needs 46.0+). */
@@ -17,12 +23,21 @@ export type SalesforceConnectorOptions = SalesforceAuth & ConnectorDeps & {
   maxTokenRefreshesPerMinute?: number
   /** Longest limiter pause after repeated REQUEST_LIMIT_EXCEEDED, which carries no Retry-After (default 30 s). */
   rateLimitPauseMs?: number
+  /** Customers become Contacts (default) or Leads (SALESFORCE_PERSON_OBJECT). */
+  personObject?: PersonObject
+  /** The field mapping (default config/mapping/salesforce.yml; SALESFORCE_MAPPING_FILE). */
+  mappingFile?: string
 }
 
 export function createSalesforceConnector (options: SalesforceConnectorOptions): CrmConnector {
   const sf = createSalesforceConnection({ ...options, apiVersion: options.apiVersion ?? '62.0' })
   const rateLimitPauseMs = options.rateLimitPauseMs ?? 30_000
   const limitBackoff = createLimitBackoff({ maxMs: rateLimitPauseMs })
+  const personObject = options.personObject ?? 'Contact'
+  const objects = salesforceObjects(personObject)
+  const file = options.mappingFile ?? DEFAULT_SALESFORCE_MAPPING_FILE
+  const mapping = createMappingHolder(SALESFORCE_MAPPING_SPEC, file, salesforceObjectsInUse(personObject), () => loadSalesforceMapping(file, personObject))
+  const describe = (object: string) => sf.conn.describe(object) as Promise<DescribedObject>
 
   /** One connector call: log in if needed, run, map failures to the worker's error types. */
   async function call<T> (signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
@@ -38,46 +53,61 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
       const mapped = toCrmError(err, { call: state, refreshError: sf.lastRefreshError(), rateLimitPauseMs: 0 })
       if (mapped instanceof CrmRateLimitedError) {
         const pauseMs = mapped.retryAfterMs || limitBackoff.nextPauseMs()
-        options.limiter.pause(pauseMs)
+        await options.limiter.pause(pauseMs)
         throw new CrmRateLimitedError(mapped.message, { status: mapped.status, retryAfterMs: pauseMs, cause: mapped.cause })
       }
       throw mapped
     }
   }
 
-  const upsert = (entity: EntityType) => (records: SalesforceRecord[]) => {
-    const { object, externalIdField } = SALESFORCE_OBJECTS[entity]
-    // Collections upsert: the External ID values travel in the body, never in a URL path.
-    return sf.conn.sobject(object).upsert(records, externalIdField, { allOrNone: false }) as Promise<UpsertResultLike[]>
+  /** A session that keeps failing right after login is an account problem, not a blip. */
+  async function setupCall<T> (signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await call(signal, fn)
+    } catch (err) {
+      if (err instanceof CrmRetryableError && err.status === 401) throw new CrmSetupError(err.message, { cause: err })
+      throw err
+    }
   }
+
+  /** Upserts one entity's records by its External ID, honouring the mapping's if_empty fields. */
+  function upsert<T> (entity: EntityType, items: T[], keyOf: (item: T) => string, toRecord: (item: T) => SalesforceRecord) {
+    const { object, externalIdField } = objects[entity]
+    const query = async (soql: string) => (await sf.conn.query<Record<string, unknown>>(soql)).records
+    const guard = salesforceValueGuard(query, object, externalIdField, mapping.get().objects[object])
+    // Collections upsert: the External ID values travel in the body, never in a URL path.
+    const send = (records: SalesforceRecord[]) => sf.conn.sobject(object).upsert(records, externalIdField, { allOrNone: false }) as Promise<UpsertResultLike[]>
+    return upsertInBatches(items, keyOf, toRecord, send, guard)
+  }
+
+  // autoFetch follows nextRecordsUrl: duplicates can make a query return more rows than ids.
+  const readBack = createSalesforceReadBack((soql, signal) => call(signal, async () =>
+    (await sf.conn.query<SoqlRecord>(soql, { autoFetch: true, maxFetch: 10_000 })).records))
 
   return {
     name: 'salesforce',
+    budgetUsage: async () => await options.limiter.usage?.() ?? 0,
 
-    async prepare (signal) {
-      try {
-        const missing = await call(signal, () => findMissingExternalIdFields((object) => sf.conn.describe(object)))
-        if (missing.length > 0) throw new CrmSetupError(missingFieldsMessage(missing))
-      } catch (err) {
-        // A session that keeps failing right after login is an account problem, not a blip.
-        if (err instanceof CrmRetryableError && err.status === 401) throw new CrmSetupError(err.message, { cause: err })
-        throw err
-      }
-    },
+    prepare: (signal) => setupCall(signal, () => prepareSalesforce(describe, mapping, Object.values(objects))),
+    checkMapping: (signal) => setupCall(signal, () => checkSalesforceSetup(describe, mapping, Object.values(objects))),
+    describeMapping: () => mapping.describe(),
 
     upsertContacts: (contacts, signal) => call(signal, () =>
-      upsertInBatches(contacts, (c) => c.customerId, toSalesforceContact, upsert('contact'))),
+      upsert('contact', contacts, (c) => c.customerId, (c) => toSalesforceContact(c, mapping.get(), personObject))),
 
     upsertMessages: (messages, signal) => call(signal, () =>
-      upsertInBatches(messages, (m) => m.messageId, toSalesforceTask, upsert('message'))),
+      upsert('message', messages, (m) => m.messageId, (m) => toSalesforceTask(m, mapping.get()))),
 
     upsertAppointments: (appointments, signal) => call(signal, () =>
-      upsertInBatches(appointments, (a) => a.appointmentId, toSalesforceEvent, upsert('appointment'))),
+      upsert('appointment', appointments, (a) => a.appointmentId, (a) => toSalesforceEvent(a, mapping.get()))),
+
+    eraseCustomer: (target, signal) => call(signal, () => eraseFromSalesforce(sf.conn, target)),
+    ...readBack,
 
     recordUrl (entity, crmId) {
       const instanceUrl = sf.conn.instanceUrl || ('instanceUrl' in options ? options.instanceUrl : '')
       if (!instanceUrl) return undefined
-      return `${instanceUrl.replace(/\/+$/, '')}/lightning/r/${SALESFORCE_OBJECTS[entity].object}/${encodeURIComponent(crmId)}/view`
+      return `${instanceUrl.replace(/\/+$/, '')}/lightning/r/${objects[entity].object}/${encodeURIComponent(crmId)}/view`
     }
   }
 }

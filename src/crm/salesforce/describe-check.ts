@@ -1,19 +1,49 @@
-import { SALESFORCE_OBJECTS } from './external-id-fields.ts'
+import { SALESFORCE_OBJECTS, type SalesforceObject } from './external-id-fields.ts'
 
-export interface DescribedObject { fields: Array<{ name: string, externalId?: boolean }> }
+/** A field as `GET /sobjects/{type}/describe` reports it (the attributes we read). */
+export interface DescribedField {
+  name: string
+  type?: string
+  externalId?: boolean
+  createable?: boolean
+  updateable?: boolean
+  nillable?: boolean
+  defaultedOnCreate?: boolean
+  restrictedPicklist?: boolean
+  picklistValues?: Array<{ value: string, active?: boolean }>
+}
+
+export interface DescribedObject { fields: DescribedField[] }
+
+export const findDescribedField = (described: DescribedObject | undefined, name: string): DescribedField | undefined =>
+  described?.fields.find((f) => f.name.toLowerCase() === name.toLowerCase())
+
+/** One describe call per object, in order. */
+export async function describeObjects (describe: (object: string) => Promise<DescribedObject>, objects: SalesforceObject[]): Promise<Map<string, DescribedObject>> {
+  const described = new Map<string, DescribedObject>()
+  for (const { object } of objects) described.set(object, await describe(object))
+  return described
+}
 
 /**
- * Lists the AgentClara External ID fields the org lacks, as `Object.Field__c`. A field that
- * exists without the External ID attribute counts as missing: upserts cannot key on it.
+ * The AgentClara External ID fields the org lacks, as `Object.Field__c`. A field that exists
+ * without the External ID attribute counts as missing: upserts cannot key on it.
  */
-export async function findMissingExternalIdFields (describe: (object: string) => Promise<DescribedObject>): Promise<string[]> {
-  const missing: string[] = []
-  for (const { object, externalIdField } of Object.values(SALESFORCE_OBJECTS)) {
-    const described = await describe(object)
-    const field = described.fields.find((f) => f.name.toLowerCase() === externalIdField.toLowerCase())
-    if (!field?.externalId) missing.push(`${object}.${externalIdField}`)
-  }
-  return missing
+export function missingExternalIds (described: Map<string, DescribedObject>, objects: SalesforceObject[]): string[] {
+  return objects
+    .filter(({ object, externalIdField }) => !findDescribedField(described.get(object), externalIdField)?.externalId)
+    .map(({ object, externalIdField }) => `${object}.${externalIdField}`)
+}
+
+export async function findMissingExternalIdFields (
+  describe: (object: string) => Promise<DescribedObject>, objects: SalesforceObject[] = Object.values(SALESFORCE_OBJECTS)
+): Promise<string[]> {
+  return missingExternalIds(await describeObjects(describe, objects), objects)
+}
+
+export function externalIdInstructions (object: string): string {
+  return 'Create it as a custom Text field (length 255) with the "External ID" and "Unique" attributes ' +
+    `(Setup → Object Manager → ${object} → Fields & Relationships → New), then restart the sync.`
 }
 
 export function missingFieldsMessage (missing: string[]): string {

@@ -50,6 +50,7 @@ export function createGuardedTransport (options: GuardedTransportOptions): Trans
       try {
         const response = await Promise.race([inner, timedOut, aborted.promise])
         options.onRequest?.(response.statusCode)
+        options.limiter.observe?.(response.headers)
         if (call) { call.lastStatus = response.statusCode; call.lastHeaders = response.headers }
         return response
       } catch (err) {

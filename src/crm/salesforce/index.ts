@@ -1,4 +1,5 @@
 export { createSalesforceConnector, type SalesforceConnectorOptions } from './connector.ts'
 export type { SalesforceAuth } from './connection.ts'
-export { SALESFORCE_OBJECTS } from './external-id-fields.ts'
+export { SALESFORCE_OBJECTS, salesforceObjects, type PersonObject } from './external-id-fields.ts'
 export { splitName, toSalesforceContact, toSalesforceDate, toSalesforceEvent, toSalesforceTask, type SalesforceRecord } from './mapping.ts'
+export { defaultSalesforceMapping, loadSalesforceMapping } from './mapping-spec.ts'

@@ -1,9 +1,11 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import type { FaultInjector } from '../fault-injector.ts'
+import { createAssociationsBatchReadRoute } from './associations-batch-read.ts'
 import { createAssociationsRoutes } from './associations-routes.ts'
 import type { SandboxAuth } from './auth.ts'
 import { createBatchRoutes } from './batch-routes.ts'
 import { createControlRoutes, type ControlTarget } from './control-routes.ts'
+import { createErasureRoutes } from './erasure-routes.ts'
 import { SandboxHttpError, sendError } from './errors.ts'
 import { createObjectsRoutes } from './objects-routes.ts'
 import { createPropertiesRoutes } from './properties-routes.ts'
@@ -34,9 +36,11 @@ export function createHubspotApp (deps: HubspotAppDeps): Express {
   // Search and batch come before the `/{type}/{id}` routes they would otherwise shadow.
   app.use(createSearchRoutes(deps.store))
   app.use(createBatchRoutes(deps.store, deps.faults))
+  app.use(createErasureRoutes(deps.store))
   app.use(createObjectsRoutes(deps.store))
   app.use(createPropertiesRoutes(deps.store))
   app.use(createAssociationsRoutes(deps.store))
+  app.use(createAssociationsBatchReadRoute(deps.store))
   app.use((req: Request, res: Response) => {
     sendError(res, 404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path} in the HubSpot sandbox`)
   })

@@ -49,6 +49,12 @@ function conflictError (type: ObjectType, conflict: UniqueConflict, context: Rec
     context)
 }
 
+function createConflict (type: ObjectType, conflict: UniqueConflict): SandboxHttpError {
+  const singular = type.name.replace(/s$/, '')
+  const label = singular.charAt(0).toUpperCase() + singular.slice(1)
+  return new SandboxHttpError(409, 'CONFLICT', `${label} already exists. Existing ID: ${conflict.existingId}`)
+}
+
 /** 200/201 when every input succeeded, 207 Multi-Status with `errors` when some failed. */
 function sendBatch (res: Response, okStatus: number, startedAt: string, results: unknown[], errors: BatchError[], now: string): void {
   res.status(errors.length > 0 ? 207 : okStatus).json({
@@ -110,6 +116,12 @@ export function createBatchRoutes (store: HubspotStore, faults: FaultInjector): 
     sendBatch(res, 200, startedAt, results, errors, store.now())
   })
 
+  // Batch create takes each input's `associations` inline (`to.id` + `types`), which batch
+  // upsert cannot (https://developers.hubspot.com/docs/api-reference/2026-03/crm/objects/communications/batch/create-communications).
+  // A unique property value that already exists — in the portal or twice in the batch — fails
+  // the WHOLE batch with one 409 CONFLICT naming the first one ("… already exists. Existing
+  // ID: …"), and nothing is created: HubSpot/hubspot-api-python#51 shows exactly that body for
+  // a batch create of existing values. Per-record failures (here: injected ones) are a 207.
   router.post('/crm/v3/objects/:type/batch/create', (req, res) => {
     const startedAt = store.now()
     const type = requireObjectType(req.params.type)
@@ -119,6 +131,16 @@ export function createBatchRoutes (store: HubspotStore, faults: FaultInjector): 
       values: store.normalize(type, input.properties, { creating: true }),
       associate: prepareInlineAssociations(store, type, input.associations)
     }))
+    const claimed = new Map<string, string>()
+    for (const { values } of validated) {
+      const conflict = store.uniqueConflict(type, values)
+      if (conflict) throw createConflict(type, conflict)
+      for (const [name, value] of Object.entries(values)) {
+        if (!store.properties(type).get(name)?.hasUniqueValue || value === '') continue
+        if (claimed.get(name) === value) throw createConflict(type, { name, value, existingId: '(in this batch)' })
+        claimed.set(name, value)
+      }
+    }
     const results: unknown[] = []
     const errors: BatchError[] = []
     for (const { input, values, associate } of validated) {
@@ -126,11 +148,6 @@ export function createBatchRoutes (store: HubspotStore, faults: FaultInjector): 
       const context: Record<string, string[]> = key ? { objectWriteTraceId: [key] } : {}
       if (key && faults.takeRecordFailure(key)) {
         errors.push(recordError('INTERNAL_ERROR', `Injected failure for ${key}`, context))
-        continue
-      }
-      const conflict = store.uniqueConflict(type, values)
-      if (conflict) {
-        errors.push(conflictError(type, conflict, context))
         continue
       }
       const record = store.create(type, values)

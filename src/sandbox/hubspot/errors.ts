@@ -24,7 +24,7 @@ export function sendError (res: Response, status: number, category: string, mess
 export interface PropertyIssue {
   isValid: false
   message: string
-  error: 'PROPERTY_DOESNT_EXIST' | 'INVALID_OPTION' | 'INVALID_DATETIME' | 'INVALID_INTEGER' | 'INVALID_BOOLEAN' | 'REQUIRED_PROPERTY'
+  error: 'PROPERTY_DOESNT_EXIST' | 'READ_ONLY_VALUE' | 'INVALID_OPTION' | 'INVALID_DATETIME' | 'INVALID_INTEGER' | 'INVALID_BOOLEAN' | 'REQUIRED_PROPERTY'
   name: string
 }
 

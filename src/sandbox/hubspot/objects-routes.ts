@@ -5,7 +5,7 @@ import { requireObjectType, type ObjectType } from './object-types.ts'
 import { propertyNamesFrom, toPublicObject } from './public-object.ts'
 import type { HubspotStore, StoredObject } from './store.ts'
 
-/** `POST /crm/v3/objects/{type}`, `GET|PATCH /crm/v3/objects/{type}/{id}` (with `?idProperty=`). */
+/** `POST /crm/v3/objects/{type}`, `GET|PATCH|DELETE /crm/v3/objects/{type}/{id}` (with `?idProperty=`). */
 export function createObjectsRoutes (store: HubspotStore): Router {
   const router = Router()
 
@@ -48,6 +48,15 @@ export function createObjectsRoutes (store: HubspotStore): Router {
     const conflict = store.uniqueConflict(type, values, record.id)
     if (conflict) throw conflictError(type, conflict)
     res.json(toPublicObject(store.update(type, record, values)))
+  })
+
+  // Archive: "Move an Object identified by {objectId} to the recycling bin", answered with no body
+  // (HubSpot API reference, CRM objects → Archive, DELETE /crm/v3/objects/{objectType}/{objectId}).
+  // The sandbox has no recycling bin: the record and its associations are gone.
+  router.delete('/crm/v3/objects/:type/:id', (req, res) => {
+    const type = requireObjectType(req.params.type)
+    store.remove(type, String(req.params.id))
+    res.status(204).end()
   })
 
   return router

@@ -1,7 +1,7 @@
 import { Router } from 'express'
 import { SandboxHttpError } from './errors.ts'
 import { requireObjectType, type ObjectType } from './object-types.ts'
-import type { PropertyDefinition } from './seed-properties.ts'
+import { modificationMetadata, type PropertyDefinition } from './seed-properties.ts'
 import type { HubspotStore } from './store.ts'
 
 const TYPES = ['string', 'number', 'date', 'datetime', 'enumeration', 'bool']
@@ -60,6 +60,7 @@ export function createPropertiesRoutes (store: HubspotStore): Router {
       externalOptions: false,
       displayOrder: Number(body.displayOrder ?? -1),
       archived: false,
+      modificationMetadata: modificationMetadata(false, false),
       createdAt: now,
       updatedAt: now
     }
@@ -112,6 +113,19 @@ export function createPropertiesRoutes (store: HubspotStore): Router {
   router.get('/crm/v3/properties/:type/:name', (req, res) => {
     const definition = store.properties(requireObjectType(req.params.type)).get(String(req.params.name))
     if (!definition) throw new SandboxHttpError(404, 'OBJECT_NOT_FOUND', `Unable to find property ${String(req.params.name)}`)
+    res.json(definition)
+  })
+
+  // PATCH /crm/v3/properties/{objectType}/{propertyName} ("Update a property": label, type,
+  // fieldType, options, … change in place; developers.hubspot.com/docs/api/crm/properties).
+  router.patch('/crm/v3/properties/:type/:name', (req, res) => {
+    const type = requireObjectType(req.params.type)
+    const definition = store.properties(type).get(String(req.params.name))
+    if (!definition) throw new SandboxHttpError(404, 'OBJECT_NOT_FOUND', `Unable to find property ${String(req.params.name)}`)
+    const changes = (req.body ?? {}) as Record<string, unknown>
+    for (const key of ['label', 'type', 'fieldType', 'description', 'groupName', 'options'] as const) {
+      if (changes[key] !== undefined) Object.assign(definition, { [key]: changes[key] })
+    }
     res.json(definition)
   })
 

@@ -5,6 +5,13 @@
  */
 export interface PropertyOption { label: string, value: string, displayOrder: number, hidden: boolean }
 
+/**
+ * Who may change a property, as the properties API reports it on every property
+ * (https://developers.hubspot.com/docs/api-reference/latest/crm/properties/get-properties):
+ * readOnlyValue true means only HubSpot sets its values.
+ */
+export interface ModificationMetadata { archivable: boolean, readOnlyDefinition: boolean, readOnlyValue: boolean, readOnlyOptions: boolean }
+
 export interface PropertyDefinition {
   name: string
   label: string
@@ -21,6 +28,7 @@ export interface PropertyDefinition {
   externalOptions: boolean
   displayOrder: number
   archived: boolean
+  modificationMetadata: ModificationMetadata
   createdAt: string
   updatedAt: string
 }
@@ -38,6 +46,8 @@ const SEEDS: Record<string, { group: string, properties: Seed[] }> = {
       ['firstname', 'string'], ['lastname', 'string'], ['phone', 'string'], ['mobilephone', 'string'],
       ['email', 'string', undefined, true], ['company', 'string'], ['lifecyclestage', 'enumeration',
         enumOf('subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other')],
+      ['hs_lead_status', 'enumeration', enumOf('NEW', 'OPEN', 'IN_PROGRESS', 'OPEN_DEAL', 'UNQUALIFIED', 'ATTEMPTED_TO_CONTACT', 'CONNECTED', 'BAD_TIMING')],
+      ['hubspotscore', 'number'],
       ['hs_object_id', 'number', undefined, true], ['createdate', 'datetime'], ['lastmodifieddate', 'datetime']
     ]
   },
@@ -82,8 +92,16 @@ const FIELD_TYPE: Record<PropertyDefinition['type'], string> = {
   string: 'text', number: 'number', date: 'date', datetime: 'date', enumeration: 'select', bool: 'booleancheckbox'
 }
 
-/** Read-only properties HubSpot maintains itself; writes to them are ignored, as in HubSpot. */
-export const READ_ONLY_PROPERTIES = new Set(['hs_object_id', 'createdate', 'lastmodifieddate', 'hs_createdate', 'hs_lastmodifieddate'])
+/**
+ * Properties only HubSpot sets (modificationMetadata.readOnlyValue). A write to one fails the
+ * request with READ_ONLY_VALUE '"hs_object_id" is a calculated property; its value cannot be
+ * set.' (seen in integrations' logs, e.g. mautic/mautic#8785; HubSpot/ui-extensions-examples#77
+ * for hubspotscore).
+ */
+export const READ_ONLY_PROPERTIES = new Set(['hs_object_id', 'createdate', 'lastmodifieddate', 'hs_createdate', 'hs_lastmodifieddate', 'hubspotscore'])
+
+export const modificationMetadata = (readOnly: boolean, hubspotDefined: boolean): ModificationMetadata =>
+  ({ archivable: !hubspotDefined, readOnlyDefinition: hubspotDefined, readOnlyValue: readOnly, readOnlyOptions: readOnly })
 
 export function seedProperties (objectTypeId: string, now: string): { groups: PropertyGroup[], properties: PropertyDefinition[] } {
   const seed = SEEDS[objectTypeId]
@@ -106,6 +124,7 @@ export function seedProperties (objectTypeId: string, now: string): { groups: Pr
       externalOptions: false,
       displayOrder: index,
       archived: false,
+      modificationMetadata: modificationMetadata(READ_ONLY_PROPERTIES.has(name), true),
       createdAt: now,
       updatedAt: now
     }))

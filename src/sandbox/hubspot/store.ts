@@ -39,6 +39,8 @@ export interface HubspotStore {
   uniqueConflict: (type: ObjectType, properties: Record<string, string>, selfId?: string) => UniqueConflict | undefined
   create: (type: ObjectType, properties: Record<string, string>) => StoredObject
   update: (type: ObjectType, record: StoredObject, properties: Record<string, string>) => StoredObject
+  /** Archives (deletes) a record with its associations; false when there is none with that id. */
+  remove: (type: ObjectType, id: string) => boolean
   associate: (record: AssociationRecord, inverseTypeId: number) => void
   associationsFrom: (fromTypeId: string, fromId: string, toTypeId: string) => AssociationRecord[]
   allAssociations: () => AssociationRecord[]
@@ -120,7 +122,10 @@ export function createHubspotStore (options: { now?: () => Date } = {}): Hubspot
         issues.push({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name })
         continue
       }
-      if (READ_ONLY_PROPERTIES.has(name)) continue
+      if (READ_ONLY_PROPERTIES.has(name)) {
+        issues.push({ isValid: false, message: `"${name}" is a calculated property; its value cannot be set.`, error: 'READ_ONLY_VALUE', name })
+        continue
+      }
       const value = normalizeValue(definition, raw)
       if (typeof value === 'string') out[name] = value
       else issues.push(value)
@@ -179,6 +184,15 @@ export function createHubspotStore (options: { now?: () => Date } = {}): Hubspot
   const keyOf = (a: AssociationRecord) =>
     `${a.fromObjectTypeId}|${a.fromObjectId}|${a.toObjectTypeId}|${a.toObjectId}|${a.associationTypeId}`
 
+  function remove (type: ObjectType, id: string): boolean {
+    if (!mapOf(objects, type).delete(id)) return false
+    // An archived record's associations go with it, in both directions.
+    for (const [key, a] of associations) {
+      if ((a.fromObjectTypeId === type.id && a.fromObjectId === id) || (a.toObjectTypeId === type.id && a.toObjectId === id)) associations.delete(key)
+    }
+    return true
+  }
+
   return {
     now,
     objects: (type) => mapOf(objects, type),
@@ -190,6 +204,7 @@ export function createHubspotStore (options: { now?: () => Date } = {}): Hubspot
     uniqueConflict,
     create,
     update,
+    remove,
     // Idempotent: the key includes the type id, so associating twice keeps one association.
     associate (record, inverseTypeId) {
       associations.set(keyOf(record), record)

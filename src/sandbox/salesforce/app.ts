@@ -4,6 +4,7 @@ import type { ApiContext } from './api-context.ts'
 import { requireSession } from './auth.ts'
 import { createCompositeRoutes } from './composite-routes.ts'
 import { createControlRoutes, type ControlHandlers } from './control-routes.ts'
+import { createDeleteRoutes } from './delete-routes.ts'
 import { createOAuthRoutes } from './oauth-routes.ts'
 import { createQueryRoutes } from './query-routes.ts'
 import { SfRequestError, sendSfError } from './sf-errors.ts'
@@ -86,6 +87,7 @@ export function createSandboxApp (parts: SandboxAppParts): Express {
   })
   api.use(createSObjectRoutes(parts))
   api.use(createCompositeRoutes(parts))
+  api.use(createDeleteRoutes(parts))
   api.use(createQueryRoutes(parts))
   api.use((_req, res) => { sendSfError(res, 404, 'NOT_FOUND', 'The requested resource does not exist') })
   app.use('/services/data/:version', api)

@@ -128,15 +128,5 @@ export function createCompositeRoutes (ctx: ApiContext): Router {
     res.json(retrieve(req.params.type, body.ids, body.fields, apiVersion(req)))
   })
 
-  router.delete('/composite/sobjects', (req, res) => {
-    const ids = typeof req.query.ids === 'string' ? req.query.ids.split(',') : []
-    res.json(ids.map((id) => {
-      for (const def of ctx.schema.values()) {
-        if (ctx.store.remove(def.name, id)) return { id, success: true, errors: [] }
-      }
-      return failed('ENTITY_IS_DELETED', 'entity is deleted')
-    }))
-  })
-
   return router
 }

@@ -32,7 +32,7 @@ export interface SalesforceSandboxOptions {
 
 export interface SandboxState {
   records: Record<string, SfRecord[]>
-  requests: { total: number, byStatus: Record<string, number> }
+  requests: { total: number, byStatus: Record<string, number>, byRoute: Record<string, number> }
   tokenGrants: number
   apiUsage: { used: number, limit: number }
   faults: FaultStats

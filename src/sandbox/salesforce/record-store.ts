@@ -119,7 +119,7 @@ export function createRecordStore (schema: Schema, newId: (keyPrefix: string) =>
       }
     }
     if (errors.length > 0) return errors
-    if (def.name === 'Contact') record.Name = [record.FirstName, record.LastName].filter(Boolean).join(' ')
+    if (def.name === 'Contact' || def.name === 'Lead') record.Name = [record.FirstName, record.LastName].filter(Boolean).join(' ')
     record.LastModifiedDate = now
     record.SystemModstamp = now
     return record

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { enqueueSync } from '../../src/sync/enqueue-sync.ts'
+import { syncBatch } from '../../src/sync/sync-batch.ts'
+import { hubspotDriftFromMirror } from '../helpers/hubspot-equals-mirror.ts'
+import { seedIds, syncSeedCustomer } from '../helpers/seed-customer.ts'
+import { hubspotRecords, startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
+import { until } from '../helpers/until.ts'
+
+// Spending HubSpot's quota well (issue 12): new messages and appointments are created with
+// their contact association inline; a "new" record HubSpot already has falls back to the
+// upsert without a duplicate; contact-only changes wait while the budget is the bottleneck.
+let h: SyncHarness
+before(async () => { h = await startSyncHarness() })
+after(() => h.close())
+
+const calls = (route: string) => h.hubspot.dump().requests.byRoute[route] ?? 0
+const associationCalls = () => Object.entries(h.hubspot.dump().requests.byRoute)
+  .filter(([route]) => route.includes('/crm/v4/associations/') && route.endsWith('/batch/create')).reduce((sum, [, n]) => sum + n, 0)
+const linksFrom = (fromType: string, fromId: string | undefined, toContact: string | undefined, typeId: number) => h.hubspot.dump().associations
+  .filter((a) => a.fromObjectType === fromType && a.fromObjectId === fromId && a.toObjectType === 'contacts' && a.toObjectId === toContact && a.associationTypeId === typeId).length
+const messageRecord = async (id: string) => (await h.pool.query<{ crm_id: string | null, status: string }>(
+  "SELECT crm_id, status FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'message' AND entity_id = $1", [id])).rows[0]
+
+test('when new customers arrive, then messages and meetings are created with their association inline and HubSpot equals the mirror field by field', async () => {
+  const before = associationCalls()
+  const customers = []
+  for (const suffix of ['_a', '_b', '_c']) customers.push(await syncSeedCustomer(h, suffix))
+  assert.equal(associationCalls(), before, 'no separate association call')
+  assert.ok(calls('POST /crm/v3/objects/communications/batch/create') >= 1)
+  assert.equal(calls('POST /crm/v3/objects/communications/batch/upsert'), 0)
+  const ids = customers.map((c) => c.customer)
+  await until(() => hubspotDriftFromMirror(h.pool, h.hubspot, ids), (drift) => drift.length === 0, { what: 'HubSpot equal to the mirror' })
+  for (const c of customers) {
+    const contact = hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', c.customer)[0]
+    const communication = hubspotRecords(h.hubspot, 'communications', 'agentclara_message_id', c.message)[0]
+    const meeting = hubspotRecords(h.hubspot, 'meetings', 'agentclara_appointment_id', c.appointment)[0]
+    assert.equal(linksFrom('communications', communication?.id, contact?.id, 81), 1)
+    assert.equal(linksFrom('meetings', meeting?.id, contact?.id, 200), 1)
+  }
+})
+
+test('when a message HubSpot already has looks new (its CRM id was never recorded), then the create conflicts and the upsert writes it once', async () => {
+  const ids = seedIds('_a')
+  const before = hubspotRecords(h.hubspot, 'communications', 'agentclara_message_id', ids.message)
+  assert.equal(before.length, 1)
+  await h.pool.query("UPDATE crm_records SET crm_id = NULL, synced_hash = NULL, status = 'retrying' WHERE crm = 'hubspot' AND entity_type = 'message' AND entity_id = $1", [ids.message])
+  const conflicts = h.hubspot.dump().requests.byStatus['409'] ?? 0
+  await enqueueSync(h.boss, undefined, ['hubspot'], [{ type: 'message', id: ids.message }])
+  const record = await until(() => messageRecord(ids.message), (r) => r?.status === 'synced' && r.crm_id !== null, { what: 'message synced again' })
+  assert.equal((h.hubspot.dump().requests.byStatus['409'] ?? 0), conflicts + 1, 'the create was refused')
+  const after = hubspotRecords(h.hubspot, 'communications', 'agentclara_message_id', ids.message)
+  assert.equal(after.length, 1, 'no duplicate')
+  assert.equal(record?.crm_id, before[0]?.id)
+  const contact = hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer)[0]
+  assert.equal(linksFrom('communications', after[0]?.id, contact?.id, 81), 1)
+  assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, [ids.customer]), [])
+})
+
+test('when one new record fails inside the create (207), then it retries alone and lands once, linked', async () => {
+  const ids = seedIds('_d')
+  h.hubspot.faults.set({ failRecords: { keys: [ids.message], times: 1 } })
+  await syncSeedCustomer(h, '_d')
+  h.hubspot.faults.set({})
+  assert.ok((h.hubspot.dump().requests.byStatus['207'] ?? 0) >= 1)
+  const found = hubspotRecords(h.hubspot, 'communications', 'agentclara_message_id', ids.message)
+  assert.equal(found.length, 1)
+  const contact = hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer)[0]
+  assert.equal(linksFrom('communications', found[0]?.id, contact?.id, 81), 1)
+  await until(() => hubspotDriftFromMirror(h.pool, h.hubspot, [ids.customer]), (drift) => drift.length === 0, { what: 'HubSpot equal to the mirror' })
+})
+
+test('when every seed event is delivered again, then nothing is created twice', async () => {
+  const counts = () => ['contacts', 'communications', 'meetings'].map((type) => hubspotRecords(h.hubspot, type).length)
+  const before = counts()
+  await syncSeedCustomer(h, '_a')
+  await syncSeedCustomer(h, '_b')
+  assert.deepEqual(counts(), before)
+})
+
+test('when the budget is the bottleneck, then a contact already in HubSpot is deferred (not written, not marked) and written with its final state after', async () => {
+  const ids = seedIds('_c')
+  const hubspot = h.connectors.find((c) => c.name === 'hubspot')
+  assert.ok(hubspot)
+  await h.stopWorkers()
+  try {
+    // The contact changed since its last write (as a message's "last message" would).
+    await h.pool.query("UPDATE crm_records SET synced_hash = 'older' WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1", [ids.customer])
+    const upserts = calls('POST /crm/v3/objects/contacts/batch/upsert')
+    const refs = [{ type: 'contact' as const, id: ids.customer }]
+    const held = await syncBatch({ pool: h.pool, connector: hubspot }, refs, undefined, { deferContactUpdates: { maxStaleMs: 30_000 } })
+    assert.deepEqual(held.outcomes.get(`contact:${ids.customer}`), { ok: true, deferred: true })
+    assert.equal(calls('POST /crm/v3/objects/contacts/batch/upsert'), upserts)
+    // Past the staleness bound it goes even while the budget is busy.
+    const stale = await syncBatch({ pool: h.pool, connector: hubspot }, refs, undefined, { deferContactUpdates: { maxStaleMs: 30_000, now: Date.now() + 31_000 } })
+    assert.equal(stale.outcomes.get(`contact:${ids.customer}`)?.ok, true)
+    assert.ok(stale.outcomes.get(`contact:${ids.customer}`) && 'crmId' in (stale.outcomes.get(`contact:${ids.customer}`) ?? {}))
+    assert.equal(calls('POST /crm/v3/objects/contacts/batch/upsert'), upserts + 1)
+  } finally {
+    await h.startWorkers()
+  }
+  assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, [ids.customer]), [])
+})
