@@ -45,8 +45,9 @@ export async function upsertConversation (db: pg.ClientBase, input: Conversation
       status_at = GREATEST(v.status_at, EXCLUDED.status_at),
       tags = CASE WHEN EXCLUDED.tags_at > coalesce(v.tags_at, '-infinity') THEN EXCLUDED.tags ELSE v.tags END,
       tags_at = GREATEST(v.tags_at, EXCLUDED.tags_at),
-      closed_at = coalesce(EXCLUDED.closed_at, v.closed_at),
-      close_reason = coalesce(EXCLUDED.close_reason, v.close_reason),
+      -- A close carries its status: it wins only when its status does (last writer wins).
+      closed_at = CASE WHEN EXCLUDED.closed_at IS NOT NULL AND EXCLUDED.status_at >= coalesce(v.status_at, '-infinity') THEN EXCLUDED.closed_at ELSE v.closed_at END,
+      close_reason = CASE WHEN EXCLUDED.closed_at IS NOT NULL AND EXCLUDED.status_at >= coalesce(v.status_at, '-infinity') THEN EXCLUDED.close_reason ELSE v.close_reason END,
       last_event_at = GREATEST(v.last_event_at, EXCLUDED.last_event_at),
       updated_at = now()`,
   [input.id, input.customerId, input.channel ?? null, input.status ?? null, input.at, input.tags ?? null, input.closedAt ?? null, input.closeReason ?? null])

@@ -107,7 +107,7 @@ test('when the creation arrives after a newer close, then the conversation stays
   assert.equal((await customer(db, 'c4'))?.name, 'Barbara')
 })
 
-test('when a late close is older than the close already stored, then the stored close time and reason stay', { todo: 'closed_at/close_reason are coalesced, not last-writer-wins (src/mirror/upserts.ts upsertConversation)' }, async (t) => {
+test('when a late close is older than the close already stored, then the stored close time and reason stay', async (t) => {
   const db = await rolledBackClient(t, pool)
   await upsertCustomer(db, { id: 'c9', at: at(0) })
   await upsertConversation(db, { id: 'v9', customerId: 'c9', status: 'closed', closedAt: at(30), closeReason: 'resolved again', at: at(30) })
