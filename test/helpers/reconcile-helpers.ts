@@ -1,8 +1,18 @@
 import type { CrmConnector, CrmName } from '../../src/crm/connector.ts'
 import { reconcileCrm } from '../../src/reconcile/reconcile-crm.ts'
 import type { ReconcileReport } from '../../src/reconcile/report.ts'
-import type { SyncHarness } from './sync-harness.ts'
+import assert from 'node:assert/strict'
+import { seedEventBody, seedEventTypes } from '../../src/events/seed-events.ts'
+import { startSyncHarness, type SyncHarness } from './sync-harness.ts'
 import { until } from './until.ts'
+
+/** The whole pipeline with the seed's five events delivered and synced to both sandboxes. */
+export async function startSeededHarness (options: Parameters<typeof startSyncHarness>[0] = {}): Promise<SyncHarness> {
+  const h = await startSyncHarness(options)
+  for (const type of seedEventTypes) assert.equal((await h.deliver(seedEventBody(type))).status, 200)
+  await syncSettled(h)
+  return h
+}
 
 /** One reconciliation pass over one CRM of the harness, with its real connector. */
 export function reconcile (h: SyncHarness, crm: CrmName, options: { dryRun?: boolean, pageSize?: number, signal?: AbortSignal, connector?: CrmConnector } = {}): Promise<ReconcileReport> {

@@ -3,20 +3,15 @@ import { execFile } from 'node:child_process'
 import { after, before, test } from 'node:test'
 import { promisify } from 'node:util'
 import request from 'supertest'
-import { seedEventBody, seedEventTypes } from '../../src/events/seed-events.ts'
 import type { ReconcileReport } from '../../src/reconcile/report.ts'
 import { logIn } from '../helpers/admin-login.ts'
 import { hubspotUser } from '../helpers/crm-tamper.ts'
-import { syncSettled } from '../helpers/reconcile-helpers.ts'
-import { ADMIN_TOKEN, hubspotRecords, startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
+import { startSeededHarness, syncSettled } from '../helpers/reconcile-helpers.ts'
+import { ADMIN_TOKEN, hubspotRecords, type SyncHarness } from '../helpers/sync-harness.ts'
 
 // `npm run reconcile` asks the workers (here the harness's) for passes and prints their reports.
 let h: SyncHarness
-before(async () => {
-  h = await startSyncHarness()
-  for (const type of seedEventTypes) assert.equal((await h.deliver(seedEventBody(type))).status, 200)
-  await syncSettled(h)
-})
+before(async () => { h = await startSeededHarness() })
 after(() => h.close())
 
 async function cli (...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {

@@ -2,19 +2,14 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sameValue } from '../../src/crm/compare-fields.ts'
 import { toHubspotContact } from '../../src/crm/hubspot/index.ts'
-import { seedEventBody, seedEventTypes } from '../../src/events/seed-events.ts'
 import { loadContacts } from '../../src/mirror/load-state.ts'
 import { hubspotUser } from '../helpers/crm-tamper.ts'
-import { NO_DRIFT, noDrift, reconcile, syncSettled } from '../helpers/reconcile-helpers.ts'
-import { hubspotRecords, startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
+import { NO_DRIFT, noDrift, reconcile, startSeededHarness, syncSettled } from '../helpers/reconcile-helpers.ts'
+import { hubspotRecords, type SyncHarness } from '../helpers/sync-harness.ts'
 import { until } from '../helpers/until.ts'
 
 let h: SyncHarness
-before(async () => {
-  h = await startSyncHarness()
-  for (const type of seedEventTypes) assert.equal((await h.deliver(seedEventBody(type))).status, 200)
-  await syncSettled(h)
-})
+before(async () => { h = await startSeededHarness() })
 after(() => h.close())
 
 const contact = () => hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', 'cust_xyz789')[0]

@@ -2,20 +2,15 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sameValue } from '../../src/crm/compare-fields.ts'
 import { toSalesforceContact } from '../../src/crm/salesforce/index.ts'
-import { seedEventBody, seedEventTypes } from '../../src/events/seed-events.ts'
 import { loadContacts } from '../../src/mirror/load-state.ts'
 import { salesforceUser } from '../helpers/crm-tamper.ts'
-import { NO_DRIFT, noDrift, reconcile, syncSettled } from '../helpers/reconcile-helpers.ts'
-import { salesforceRecords, startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
+import { NO_DRIFT, noDrift, reconcile, startSeededHarness, syncSettled } from '../helpers/reconcile-helpers.ts'
+import { salesforceRecords, type SyncHarness } from '../helpers/sync-harness.ts'
 import { until } from '../helpers/until.ts'
 
 // External IDs without "Unique" (an org set up that way), so a second record can carry our id.
 let h: SyncHarness
-before(async () => {
-  h = await startSyncHarness({ salesforce: { uniqueExternalIds: false } })
-  for (const type of seedEventTypes) assert.equal((await h.deliver(seedEventBody(type))).status, 200)
-  await syncSettled(h)
-})
+before(async () => { h = await startSeededHarness({ salesforce: { uniqueExternalIds: false } }) })
 after(() => h.close())
 
 const contacts = () => salesforceRecords(h.salesforce, 'Contact', 'AgentClara_Customer_Id__c', 'cust_xyz789')

@@ -1,17 +1,13 @@
 import type { CrmCheck, LostField } from './crm-vs-mirror.ts'
 import type { PipelineState } from './queue-drain.ts'
+import type { DeliveryPlan } from './stress-plan.ts'
 
 export interface CrmRequests { total: number, byStatus: Record<string, number> }
 
-export interface StressReport {
+/** The plan's counts (what was sent) and what came of it. */
+export interface StressReport extends Omit<DeliveryPlan, 'groups'> {
   seed: string
   customers: number
-  events: number
-  deliveries: number
-  resends: number
-  outOfOrder: number
-  messageBeforeConversation: number
-  olderUpdateAfterNewer: number
   /** Delivery attempts (a refused or failed attempt is retried) and their outcomes. */
   attempts: number
   outcomes: Record<string, number>
