@@ -1,6 +1,7 @@
 import { OBJECT_TYPES, type ObjectType } from './object-types.ts'
 import { SandboxHttpError, validationError, type PropertyIssue } from './errors.ts'
 import { READ_ONLY_PROPERTIES, seedProperties, type PropertyDefinition, type PropertyGroup } from './seed-properties.ts'
+import { createValueIndex } from '../value-index.ts'
 
 /** A record as HubSpot returns it (SimplePublicObject). */
 export interface StoredObject {
@@ -56,12 +57,14 @@ export function createHubspotStore (options: { now?: () => Date } = {}): Hubspot
   let groups = new Map<string, Map<string, PropertyGroup>>()
   let associations = new Map<string, AssociationRecord>()
   const createdProperties: Array<{ objectType: string, name: string }> = []
+  const byValue = createValueIndex<StoredObject>((record, name) => record.properties[name], (record) => record.id)
 
   function reset (): void {
     objects = new Map()
     properties = new Map()
     groups = new Map()
     associations = new Map()
+    byValue.clear()
     createdProperties.length = 0
     const at = now()
     for (const type of OBJECT_TYPES) {
@@ -144,8 +147,9 @@ export function createHubspotStore (options: { now?: () => Date } = {}): Hubspot
   function findBy (type: ObjectType, propertyName: string, value: string): StoredObject | undefined {
     const records = mapOf(objects, type)
     if (propertyName === 'hs_object_id') return records.get(value)
-    for (const record of records.values()) if (record.properties[propertyName] === value) return record
-    return undefined
+    // The first created wins, as a scan in creation order would find it.
+    const [first] = byValue.ids(type.id, propertyName, value, () => records.values()).sort((a, b) => Number(a) - Number(b))
+    return first === undefined ? undefined : records.get(first)
   }
 
   function uniqueConflict (type: ObjectType, values: Record<string, string>, selfId?: string): UniqueConflict | undefined {
@@ -171,13 +175,16 @@ export function createHubspotStore (options: { now?: () => Date } = {}): Hubspot
     const record: StoredObject = { id: String(nextId++), properties: { ...values }, createdAt: at, updatedAt: at, archived: false }
     stamp(type, record)
     mapOf(objects, type).set(record.id, record)
+    byValue.add(type.id, record)
     return record
   }
 
   function update (type: ObjectType, record: StoredObject, values: Record<string, string>): StoredObject {
+    byValue.remove(type.id, record)
     Object.assign(record.properties, values)
     record.updatedAt = now()
     stamp(type, record)
+    byValue.add(type.id, record)
     return record
   }
 
@@ -185,7 +192,10 @@ export function createHubspotStore (options: { now?: () => Date } = {}): Hubspot
     `${a.fromObjectTypeId}|${a.fromObjectId}|${a.toObjectTypeId}|${a.toObjectId}|${a.associationTypeId}`
 
   function remove (type: ObjectType, id: string): boolean {
-    if (!mapOf(objects, type).delete(id)) return false
+    const record = mapOf(objects, type).get(id)
+    if (!record) return false
+    byValue.remove(type.id, record)
+    mapOf(objects, type).delete(id)
     // An archived record's associations go with it, in both directions.
     for (const [key, a] of associations) {
       if ((a.fromObjectTypeId === type.id && a.fromObjectId === id) || (a.toObjectTypeId === type.id && a.toObjectId === id)) associations.delete(key)

@@ -2,6 +2,7 @@ import { coerceFieldValue, formatSfDateTime } from './field-values.ts'
 import { KEY_PREFIXES, findField, type ObjectDef, type Schema } from './schema.ts'
 import { SfRequestError, type RecordError } from './sf-errors.ts'
 import { normaliseId } from './ids.ts'
+import { createValueIndex } from '../value-index.ts'
 
 export type SfRecord = Record<string, unknown> & { Id: string }
 
@@ -60,8 +61,14 @@ export function createRecordStore (schema: Schema, newId: (keyPrefix: string) =>
     if (!t) { t = new Map(); tables.set(type, t) }
     return t
   }
-  const findBy = (type: string, field: string, value: unknown) =>
-    [...table(type).values()].filter((r) => r[field] === value)
+  const byValue = createValueIndex<SfRecord>((record, field) => record[field], (record) => record.Id)
+  const findBy = (type: string, field: string, value: unknown): SfRecord[] => {
+    const ids = byValue.ids(type, field, value, () => table(type).values())
+    // Several matches (non-unique External IDs) keep the table's order, as a scan gives them.
+    if (ids.length > 1) return [...table(type).values()].filter((r) => r[field] === value)
+    const found = ids[0] === undefined ? undefined : table(type).get(ids[0])
+    return found ? [found] : []
+  }
 
   function check (def: ObjectDef, input: ParsedInput, existing: SfRecord | undefined): RecordError[] | SfRecord {
     if (input.errors.length > 0) return input.errors
@@ -129,7 +136,9 @@ export function createRecordStore (schema: Schema, newId: (keyPrefix: string) =>
     const checked = check(def, input, existing)
     if (Array.isArray(checked)) return { ok: false, errors: checked }
     if (!existing) checked.Id = newId(def.keyPrefix)
+    if (existing) byValue.remove(def.name, existing)
     table(def.name).set(checked.Id, checked)
+    byValue.add(def.name, checked)
     return { ok: true, id: checked.Id, created: !existing }
   }
 
@@ -150,13 +159,14 @@ export function createRecordStore (schema: Schema, newId: (keyPrefix: string) =>
     get: (type, id) => lookup(table(type), id),
     remove (type, id) {
       const found = lookup(table(type), id)
+      if (found) byValue.remove(type, found)
       return found ? table(type).delete(found.Id) : false
     },
     all: (type) => [...table(type).values()],
     findBy,
     snapshot: () => structuredClone(tables),
-    restore: (snapshot) => { tables = structuredClone(snapshot as Tables) },
-    clear: () => { tables = new Map() }
+    restore: (snapshot) => { tables = structuredClone(snapshot as Tables); byValue.clear() },
+    clear: () => { tables = new Map(); byValue.clear() }
   }
 }
 
