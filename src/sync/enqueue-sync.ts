@@ -3,7 +3,7 @@ import type { PgBoss } from 'pg-boss'
 import type { CrmName } from '../crm/connector.ts'
 import { bossDb } from '../db/pool.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
-import { syncQueue } from './sync-queue.ts'
+import { syncPriority, syncQueue } from './sync-queue.ts'
 import { traceSyncEnqueue } from './trace-links.ts'
 
 /**
@@ -19,17 +19,22 @@ export async function enqueueSync (boss: PgBoss, client: pg.PoolClient | undefin
   // Only a caller's own transaction carries a delivery's trace; re-queues outside one do not.
   const trace = client ? await traceSyncEnqueue(client, crms.map(syncQueue), unique.map(entityKey)) : undefined
   for (const crm of crms) {
-    const jobs = unique.map((ref) => ({ data: trace ? { ...ref, trace } : ref, singletonKey: entityKey(ref) }))
+    const jobs = unique.map((ref) => ({ data: trace ? { ...ref, trace } : ref, singletonKey: entityKey(ref), priority: syncPriority(ref) }))
     await boss.insert(syncQueue(crm), jobs, client ? { db: bossDb(client) } : undefined)
   }
 }
 
 /**
  * Queues these entities again to be read after `seconds` (a contact-only change held back
- * while the rate budget is the bottleneck). Stately: if the entity already has a queued job,
- * that one reads the same latest state, so nothing is lost when this insert is dropped.
+ * while the rate budget is the bottleneck). The time is rounded up to the next multiple of
+ * `seconds` on the clock, so everything deferred within one period comes back together and
+ * fills calls instead of trickling back into part-filled ones. Stately: if the entity
+ * already has a queued job, that one reads the same latest state, so nothing is lost when
+ * this insert is dropped.
  */
-export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], seconds: number): Promise<void> {
+export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], seconds: number, now = Date.now()): Promise<void> {
   if (refs.length === 0) return
-  await boss.insert(syncQueue(crm), refs.map((ref) => ({ data: ref, singletonKey: entityKey(ref), startAfter: seconds })))
+  const period = seconds * 1000
+  const startAfter = new Date(period > 0 ? Math.ceil((now + period) / period) * period : now)
+  await boss.insert(syncQueue(crm), refs.map((ref) => ({ data: ref, singletonKey: entityKey(ref), priority: syncPriority(ref), startAfter })))
 }

@@ -11,5 +11,14 @@ export function syncQueue (crm: CrmName): string {
 // collapse into one write of the latest state, and two workers never write it at once.
 export const syncQueueOptions = { policy: 'stately', retryLimit: 16, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 300, heartbeatSeconds: 30 } as const
 
+/**
+ * Contacts first: a fetch takes every queued contact before any message or appointment
+ * (pg-boss orders by priority, then age), so calls are grouped by kind and a message's
+ * contact is in the CRM, or in the same batch, by the time the message goes.
+ */
+export function syncPriority (ref: EntityRef): number {
+  return ref.type === 'contact' ? 1 : 0
+}
+
 /** A sync job's data: the entity, and the trace(s) of the deliveries that changed it. */
 export type SyncJob = EntityRef & TracedJobData
