@@ -13,12 +13,12 @@ import { createCircuit } from '../src/sync/circuit.ts'
 // Batches keep CRM calls full. New jobs wake workers by NOTIFY; the 1 s poll picks up
 // retries whose backoff has run out (they send no NOTIFY).
 const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, burstWhenBatchFull: true } as const
-const applyOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, ...polling } as const
+export const applyOptions = { batchSize: 100, includeMetadata: true, perJobResults: true, ...polling } as const
 // Two batches per CRM in flight: one waits on the CRM while the other reads and records.
-// A backlog's batch mixes contacts, messages and appointments; fetching 400 jobs lets each
-// kind fill its calls (100 per HubSpot call, 200 per Salesforce collection) instead of a
-// 100-job batch splitting into part-filled calls per kind. A quiet queue still hands over
-// whatever is there at once, so this costs no lag.
+// Fetching 400 jobs lets each kind fill its calls (100 per HubSpot call, 200 per Salesforce
+// collection); queued contacts come first (sync-queue.ts). A quiet queue still hands over
+// whatever is there at once; while the rate budget is the bottleneck a worker whose fetch
+// was not full waits a little before the next one (src/sync/batch-pacing.ts).
 const syncOptions = { batchSize: 400, includeMetadata: true, perJobResults: true, localConcurrency: 2, ...polling } as const
 
 /**
@@ -39,7 +39,8 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
       connector: tracedConnector(connector),
       circuit: createCircuit({ pool: deps.pool, crm: connector.name, settings: deps.circuitSettings }),
       logger: deps.logger.child({ worker: `sync-${connector.name}` }),
-      metrics: deps.metrics
+      metrics: deps.metrics,
+      batchSize: syncOptions.batchSize
     }
     const queue = syncQueue(connector.name)
     const handler = tracedSyncHandler({ pool: deps.pool, crm: connector.name, queue }, createSyncHandler(sync))

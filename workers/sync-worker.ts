@@ -9,14 +9,14 @@ import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
 import { deferSync, enqueueSync } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
+import { batchPacing } from '../src/sync/batch-pacing.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
 
-// Coalescing contact-only changes: while the budget is at least this full, a contact already
-// in the CRM and written there less than MAX_STALE_MS ago waits DEFER_SECONDS and is read
-// again (its later changes collapse into that one write).
-const BUSY_USAGE = 0.8
+// Coalescing contact-only changes while the budget is the bottleneck (batch-pacing.ts): a
+// contact already in the CRM and written there less than MAX_STALE_MS ago waits
+// DEFER_SECONDS and is read again (its later changes collapse into that one write).
 const MAX_STALE_MS = 30_000
 const DEFER_SECONDS = 5
 
@@ -27,6 +27,8 @@ export interface SyncHandlerDeps {
   circuit: Circuit
   logger: Logger
   metrics: Metrics
+  /** The most jobs one fetch hands over: a full fetch means more is queued (see batch-pacing.ts). */
+  batchSize?: number
 }
 
 /**
@@ -50,9 +52,11 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       return jobs.map((job) => ({ id: job.id, status: 'completed' }))
     }
 
-    const busy = (await deps.connector.budgetUsage?.().catch(() => 0) ?? 0) >= BUSY_USAGE
-    const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, AbortSignal.any(jobs.map((job) => job.signal)),
-      busy ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {})
+    const fetchWasFull = deps.batchSize !== undefined && jobs.length >= deps.batchSize
+    const signal = AbortSignal.any(jobs.map((job) => job.signal))
+    const pacing = batchPacing(await usage(), fetchWasFull)
+    const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal,
+      pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {})
     // A CRM's error text can echo what we sent (phone, email): masked before it is stored
     // in crm_records and the job's output, or logged.
     for (const [key, outcome] of outcomes) {
@@ -108,6 +112,10 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     await queueFollowUps(synced, contactsNeeded)
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')
+    // pg-boss fetches this worker's next batch when we return: while the budget is the
+    // bottleneck, give the queue time to fill that batch's calls.
+    const { lingerMs } = batchPacing(await usage(), fetchWasFull)
+    if (lingerMs > 0) await sleep(lingerMs, signal)
 
     return jobs.map((job): JobResult => {
       const outcome: EntityOutcome | undefined = outcomes.get(entityKey(job.data))
@@ -115,6 +123,10 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       if (!outcome || outcome.ok || settled) return { id: job.id, status: 'completed' }
       return { id: job.id, status: outcome.retryable ? 'failed' : 'deadletter', output: { error: outcome.error } }
     })
+  }
+
+  async function usage (): Promise<number> {
+    return await deps.connector.budgetUsage?.().catch(() => 0) ?? 0
   }
 
   async function park (refs: EntityRef[], reason: string | null): Promise<void> {
@@ -138,4 +150,13 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
 function parseKey (key: string): EntityRef {
   const separator = key.indexOf(':')
   return { type: key.slice(0, separator) as EntityRef['type'], id: key.slice(separator + 1) }
+}
+
+/** Resolves after `ms`, or at once when the jobs are aborted (shutdown, expiry). */
+function sleep (ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+    function done () { clearTimeout(timer); signal.removeEventListener('abort', done); resolve() }
+  })
 }

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { CrmName } from '../crm/connector.ts'
 import { CrmQuotaSpentError, CrmRateLimitedError } from '../crm/errors.ts'
 import { readLimitHeaders } from './limit-headers.ts'
-import type { RateLimiter } from './rate-limiter.ts'
+import { RECENT_MS, spendRate, type RateLimiter } from './rate-limiter.ts'
 
 export interface BudgetSettings {
   /** Requests the CRM allows this app per `windowMs` (its published short-window limit). */
@@ -69,12 +69,15 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
     // What every process spent in the current window (shared), plus this process's waiters.
     async usage () {
       if (pausedUntil > now()) return 1
-      const { rows } = await pool.query<{ used: string, paused: boolean }>(`
+      const { rows } = await pool.query<{ used: string, recent: string, paused: boolean }>(`
         SELECT (SELECT coalesce(sum(used), 0) FROM crm_rate_slots WHERE crm = $1
                   AND slot > floor(extract(epoch FROM clock_timestamp()) * 10) - $2::bigint / 100) AS used,
-               coalesce((SELECT paused_until > clock_timestamp() FROM crm_rate_state WHERE crm = $1), false) AS paused`, [crm, settings.windowMs])
+               (SELECT coalesce(sum(used), 0) FROM crm_rate_slots WHERE crm = $1
+                  AND slot > floor(extract(epoch FROM clock_timestamp()) * 10) - $3::bigint / 100) AS recent,
+               coalesce((SELECT paused_until > clock_timestamp() FROM crm_rate_state WHERE crm = $1), false) AS paused`, [crm, settings.windowMs, RECENT_MS])
       if (rows[0]?.paused) return 1
-      return (Number(rows[0]?.used ?? 0) + waiting) / Math.max(1, Math.floor(settings.limit * MARGIN))
+      const max = Math.max(1, Math.floor(settings.limit * MARGIN))
+      return Math.max((Number(rows[0]?.used ?? 0) + waiting) / max, spendRate(Number(rows[0]?.recent ?? 0), max, settings.windowMs))
     },
     async observe (headers) {
       const seen = readLimitHeaders(headers)

@@ -6,10 +6,19 @@ export interface RateLimiter {
   /** Learns from the CRM's rate-limit headers (limits, what is left); resolves once shared. */
   observe?: (headers: Record<string, string | string[] | undefined>) => void | Promise<void>
   /**
-   * How full the budget is right now: requests in the current window plus callers waiting,
-   * over what the window allows (≥ 1: the budget, not the work, is the bottleneck).
+   * How hard the budget is being spent: the larger of the window's fill (requests in it plus
+   * callers waiting, over what it allows; ≥ 1: the budget, not the work, is the bottleneck)
+   * and the last RECENT_MS's spend rate over the rate the window sustains — a burst that will
+   * use up the window shows within a second or two, long before the window is full.
    */
   usage?: () => number | Promise<number>
+}
+
+export const RECENT_MS = 2000
+
+/** `recent` calls in the last RECENT_MS, over what `max` per `intervalMs` sustains for that long. */
+export function spendRate (recent: number, max: number, intervalMs: number): number {
+  return recent / (max * RECENT_MS / intervalMs)
 }
 
 /**
@@ -58,7 +67,8 @@ export function createRateLimiter (options: { max: number, intervalMs: number, n
       const t = now()
       if (pausedUntil > t) return 1
       const inWindow = sent.filter((at) => at > t - options.intervalMs).length
-      return (inWindow + waiting) / options.max
+      const recent = sent.filter((at) => at > t - RECENT_MS).length
+      return Math.max((inWindow + waiting) / options.max, spendRate(recent, options.max, options.intervalMs))
     }
   }
 }

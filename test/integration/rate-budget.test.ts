@@ -70,3 +70,14 @@ test('when the daily budget is spent, then acquiring fails with CrmQuotaSpentErr
   await budget.acquire()
   await assert.rejects(budget.acquire(), CrmQuotaSpentError)
 })
+
+test('when another process bursts, then this process sees the pressure from the spend rate before the window is full', async () => {
+  const own = settings({ limit: 1000, windowMs: 60_000 })
+  const [bursting, watching] = [0, 1].map(() => createRateBudget({ pool, crm: 'shared-recent', settings: own }))
+  assert.equal(await watching?.usage?.(), 0)
+  // 40 calls at once: 4 % of the minute's 950, but 2 s of this pace is 40 of the 31.7 the
+  // window sustains (over 1 even if granting them took a whole second).
+  for (let i = 0; i < 40; i++) await bursting?.acquire()
+  const usage = Number(await watching?.usage?.())
+  assert.ok(usage >= 0.5, `usage ${usage}`)
+})
