@@ -9,7 +9,8 @@ import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
 import { deferSync, enqueueSync } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
-import { batchPacing } from '../src/sync/batch-pacing.ts'
+import { batchPacing, demandShare } from '../src/sync/batch-pacing.ts'
+import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
@@ -43,6 +44,7 @@ export interface SyncHandlerDeps {
 export function createSyncHandler (deps: SyncHandlerDeps) {
   const crm = deps.connector.name
   const { circuit } = deps
+  const demand = createDemandMeter()
 
   return async function syncJobs (jobs: Array<JobWithMetadata<EntityRef>>): Promise<JobResult[]> {
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
@@ -54,7 +56,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
 
     const fetchWasFull = deps.batchSize !== undefined && jobs.length >= deps.batchSize
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
-    const pacing = batchPacing(await usage(), fetchWasFull)
+    demand.record(refs.length)
+    const pacing = batchPacing(await pressure(fetchWasFull))
     const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal,
       pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {})
     // A CRM's error text can echo what we sent (phone, email): masked before it is stored
@@ -114,7 +117,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')
     // pg-boss fetches this worker's next batch when we return: while the budget is the
     // bottleneck, give the queue time to fill that batch's calls.
-    const { lingerMs } = batchPacing(await usage(), fetchWasFull)
+    const { lingerMs } = batchPacing(await pressure(fetchWasFull))
     if (lingerMs > 0) await sleep(lingerMs, signal)
 
     return jobs.map((job): JobResult => {
@@ -125,8 +128,9 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     })
   }
 
-  async function usage (): Promise<number> {
-    return await deps.connector.budgetUsage?.().catch(() => 0) ?? 0
+  async function pressure (fetchWasFull: boolean) {
+    const usage = await deps.connector.budgetUsage?.().catch(() => 0) ?? 0
+    return { usage, demand: demandShare(demand.perSecond(), deps.connector.capacity?.()), fetchWasFull }
   }
 
   async function park (refs: EntityRef[], reason: string | null): Promise<void> {

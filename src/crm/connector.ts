@@ -91,6 +91,12 @@ export interface CrmConnector {
   readAppointments?: (appointments: Array<Linked<AppointmentState>>, signal?: AbortSignal) => Promise<ReadBack[]>
   /** How full this CRM's rate budget is right now (≥ 1: the budget is the bottleneck). */
   budgetUsage?: () => Promise<number>
+  /**
+   * Records one write call carries and calls a second the budget allows: with the rate at which
+   * records change, the sync sees whether writing every change as it comes would make the
+   * budget the bottleneck (see src/sync/batch-pacing.ts).
+   */
+  capacity?: () => { recordsPerCall: number, callsPerSecond: number }
   /** Link to the record in the CRM's UI, when the connector knows one. */
   recordUrl?: (entity: EntityType, crmId: string) => string | undefined
 }
@@ -116,6 +122,8 @@ export interface ConnectorDeps {
     observe?: (headers: Record<string, string | string[] | undefined>) => void | Promise<void>
     /** How full the rate budget is (≥ 1: it is the bottleneck); see rate-limiter.ts. */
     usage?: () => number | Promise<number>
+    /** The calls a second the budget sustains all day (see rate-limiter.ts). */
+    readonly callsPerSecond?: number
   }
   /** Called once per HTTP response (status code) or failure ('timeout' | 'error'). */
   onRequest?: (status: number | 'timeout' | 'error') => void

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { CrmName } from '../crm/connector.ts'
 import { CrmQuotaSpentError, CrmRateLimitedError } from '../crm/errors.ts'
 import { readLimitHeaders } from './limit-headers.ts'
-import { RECENT_MS, spendRate, type RateLimiter } from './rate-limiter.ts'
+import type { RateLimiter } from './rate-limiter.ts'
 
 export interface BudgetSettings {
   /** Requests the CRM allows this app per `windowMs` (its published short-window limit). */
@@ -66,18 +66,18 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
       return turn
     },
     pause,
+    // What the budget sustains: the window's allowance, but no faster than this app's share of
+    // the daily quota spread over the day — spending faster empties the day's quota early.
+    callsPerSecond: Math.min(Math.max(1, Math.floor(settings.limit * MARGIN)) / (settings.windowMs / 1000), settings.dailyLimit * settings.dailyShare / 86_400),
     // What every process spent in the current window (shared), plus this process's waiters.
     async usage () {
       if (pausedUntil > now()) return 1
-      const { rows } = await pool.query<{ used: string, recent: string, paused: boolean }>(`
+      const { rows } = await pool.query<{ used: string, paused: boolean }>(`
         SELECT (SELECT coalesce(sum(used), 0) FROM crm_rate_slots WHERE crm = $1
                   AND slot > floor(extract(epoch FROM clock_timestamp()) * 10) - $2::bigint / 100) AS used,
-               (SELECT coalesce(sum(used), 0) FROM crm_rate_slots WHERE crm = $1
-                  AND slot > floor(extract(epoch FROM clock_timestamp()) * 10) - $3::bigint / 100) AS recent,
-               coalesce((SELECT paused_until > clock_timestamp() FROM crm_rate_state WHERE crm = $1), false) AS paused`, [crm, settings.windowMs, RECENT_MS])
+               coalesce((SELECT paused_until > clock_timestamp() FROM crm_rate_state WHERE crm = $1), false) AS paused`, [crm, settings.windowMs])
       if (rows[0]?.paused) return 1
-      const max = Math.max(1, Math.floor(settings.limit * MARGIN))
-      return Math.max((Number(rows[0]?.used ?? 0) + waiting) / max, spendRate(Number(rows[0]?.recent ?? 0), max, settings.windowMs))
+      return (Number(rows[0]?.used ?? 0) + waiting) / Math.max(1, Math.floor(settings.limit * MARGIN))
     },
     async observe (headers) {
       const seen = readLimitHeaders(headers)

@@ -6,19 +6,12 @@ export interface RateLimiter {
   /** Learns from the CRM's rate-limit headers (limits, what is left); resolves once shared. */
   observe?: (headers: Record<string, string | string[] | undefined>) => void | Promise<void>
   /**
-   * How hard the budget is being spent: the larger of the window's fill (requests in it plus
-   * callers waiting, over what it allows; ≥ 1: the budget, not the work, is the bottleneck)
-   * and the last RECENT_MS's spend rate over the rate the window sustains — a burst that will
-   * use up the window shows within a second or two, long before the window is full.
+   * How full the budget is right now: requests in the current window plus callers waiting,
+   * over what the window allows (≥ 1: the budget, not the work, is the bottleneck).
    */
   usage?: () => number | Promise<number>
-}
-
-export const RECENT_MS = 2000
-
-/** `recent` calls in the last RECENT_MS, over what `max` per `intervalMs` sustains for that long. */
-export function spendRate (recent: number, max: number, intervalMs: number): number {
-  return recent / (max * RECENT_MS / intervalMs)
+  /** The calls a second the budget sustains all day: its window's allowance, and no more than its daily one spread over the day. */
+  readonly callsPerSecond?: number
 }
 
 /**
@@ -63,12 +56,12 @@ export function createRateLimiter (options: { max: number, intervalMs: number, n
     pause (ms) {
       pausedUntil = Math.max(pausedUntil, now() + ms)
     },
+    callsPerSecond: options.max / (options.intervalMs / 1000),
     usage () {
       const t = now()
       if (pausedUntil > t) return 1
       const inWindow = sent.filter((at) => at > t - options.intervalMs).length
-      const recent = sent.filter((at) => at > t - RECENT_MS).length
-      return Math.max((inWindow + waiting) / options.max, spendRate(recent, options.max, options.intervalMs))
+      return (inWindow + waiting) / options.max
     }
   }
 }

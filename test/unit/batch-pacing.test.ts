@@ -1,21 +1,48 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { batchPacing, MAX_LINGER_MS, PRESSURE } from '../../src/sync/batch-pacing.ts'
+import { batchPacing, demandShare, MAX_LINGER_MS, PRESSURE } from '../../src/sync/batch-pacing.ts'
+import { createDemandMeter } from '../../src/sync/demand-meter.ts'
+
+const quiet = { usage: 0, demand: 0, fetchWasFull: false }
 
 test('when the budget is quiet, then a batch goes at once and contacts are written with every change', () => {
-  assert.deepEqual(batchPacing(0, false), { deferContactUpdates: false, lingerMs: 0 })
-  assert.deepEqual(batchPacing(PRESSURE - 0.01, false), { deferContactUpdates: false, lingerMs: 0 })
+  assert.deepEqual(batchPacing(quiet), { deferContactUpdates: false, lingerMs: 0 })
+  assert.deepEqual(batchPacing({ ...quiet, usage: PRESSURE - 0.01, demand: PRESSURE - 0.01 }), { deferContactUpdates: false, lingerMs: 0 })
 })
 
-test('when the budget is under pressure, then the linger before the next fetch grows with it, up to the bound', () => {
-  assert.deepEqual(batchPacing(PRESSURE, false), { deferContactUpdates: true, lingerMs: 0 })
-  const half = batchPacing(PRESSURE + (1 - PRESSURE) / 2, false)
-  assert.equal(half.lingerMs, MAX_LINGER_MS / 2)
-  assert.equal(batchPacing(1, false).lingerMs, MAX_LINGER_MS)
-  assert.equal(batchPacing(3, false).lingerMs, MAX_LINGER_MS)
+test('when the window fills or demand grows, then the linger before the next fetch grows with it, up to the bound', () => {
+  assert.deepEqual(batchPacing({ ...quiet, usage: PRESSURE }), { deferContactUpdates: true, lingerMs: 0 })
+  assert.equal(batchPacing({ ...quiet, usage: PRESSURE + (1 - PRESSURE) / 2 }).lingerMs, MAX_LINGER_MS / 2)
+  assert.equal(batchPacing({ ...quiet, usage: 1 }).lingerMs, MAX_LINGER_MS)
+  assert.equal(batchPacing({ ...quiet, usage: 3 }).lingerMs, MAX_LINGER_MS)
+  assert.equal(batchPacing({ ...quiet, usage: 0.2, demand: PRESSURE + (1 - PRESSURE) / 4 }).lingerMs, MAX_LINGER_MS / 4)
+})
+
+test('when changes arrive faster than the budget could write them one by one, then contact updates wait though nothing is spent yet', () => {
+  assert.deepEqual(batchPacing({ ...quiet, demand: PRESSURE }), { deferContactUpdates: true, lingerMs: 0 })
+  assert.equal(batchPacing({ ...quiet, demand: 5 }).lingerMs, MAX_LINGER_MS)
 })
 
 test('when a fetch came back full, then more is queued: contacts are deferred but nothing lingers (the next fetch is full too)', () => {
-  assert.deepEqual(batchPacing(0, true), { deferContactUpdates: true, lingerMs: 0 })
-  assert.deepEqual(batchPacing(1, true), { deferContactUpdates: true, lingerMs: 0 })
+  assert.deepEqual(batchPacing({ ...quiet, fetchWasFull: true }), { deferContactUpdates: true, lingerMs: 0 })
+  assert.deepEqual(batchPacing({ usage: 1, demand: 1, fetchWasFull: true }), { deferContactUpdates: true, lingerMs: 0 })
+})
+
+test('when 700 records change a second, then writing each as it comes would take 7 HubSpot calls a second: 74 % of 9.5', () => {
+  assert.equal(demandShare(700, { recordsPerCall: 100, callsPerSecond: 9.5 }).toFixed(2), '0.74')
+  assert.equal(demandShare(700, undefined), 0, 'a connector that does not say what a call carries is never under demand')
+  assert.equal(demandShare(700, { recordsPerCall: 100, callsPerSecond: Infinity }), 0)
+})
+
+test('when fetches are recorded, then the demand is the jobs of the last window per second, and older ones drop out', () => {
+  let clock = 0
+  const meter = createDemandMeter({ windowMs: 2000, now: () => clock })
+  meter.record(100)
+  clock = 1000
+  meter.record(300)
+  assert.equal(meter.perSecond(), 200)
+  clock = 2500
+  assert.equal(meter.perSecond(), 150)
+  clock = 5000
+  assert.equal(meter.perSecond(), 0)
 })

@@ -3,7 +3,7 @@ import type { AppointmentState, MessageState } from '../../mirror/states.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
 import { associateDefaultWithContacts, associateWithContacts } from './associate.ts'
 import { batchCreateLinked, type NewLinked } from './batch-create.ts'
-import { batchUpsert, coalesce } from './batch-upsert.ts'
+import { batchUpsert, coalesce, MAX_BATCH } from './batch-upsert.ts'
 import { createHubspotCall } from './call.ts'
 import { createHubspotApis } from './client.ts'
 import { eraseFromHubspot } from './erase.ts'
@@ -141,6 +141,7 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
     ...readBack,
 
     budgetUsage: async () => await options.limiter.usage?.() ?? 0,
+    capacity: () => ({ recordsPerCall: MAX_BATCH, callsPerSecond: options.limiter.callsPerSecond ?? Infinity }),
     recordUrl: (entity, crmId) => hubspotRecordUrl(options.portalId, appointmentObject, entity, crmId)
   }
 }

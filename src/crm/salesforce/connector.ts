@@ -2,7 +2,7 @@ import type { ConnectorDeps, CrmConnector } from '../connector.ts'
 import type { EntityType } from '../../mirror/states.ts'
 import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../errors.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
-import { upsertInBatches, type UpsertResultLike } from './batch-upsert.ts'
+import { MAX_COLLECTION_SIZE, upsertInBatches, type UpsertResultLike } from './batch-upsert.ts'
 import { newCallState } from './call-context.ts'
 import { createSalesforceConnection, type SalesforceAuth } from './connection.ts'
 import { eraseFromSalesforce } from './erase.ts'
@@ -87,6 +87,7 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
   return {
     name: 'salesforce',
     budgetUsage: async () => await options.limiter.usage?.() ?? 0,
+    capacity: () => ({ recordsPerCall: MAX_COLLECTION_SIZE, callsPerSecond: options.limiter.callsPerSecond ?? Infinity }),
 
     prepare: (signal) => setupCall(signal, () => prepareSalesforce(describe, mapping, Object.values(objects))),
     checkMapping: (signal) => setupCall(signal, () => checkSalesforceSetup(describe, mapping, Object.values(objects))),
