@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 
 const NODE = process.execPath
@@ -45,6 +45,27 @@ export async function cpuSeconds (pid: number): Promise<number | null> {
     // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name.
     const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? []
     return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return null
+  }
+}
+
+/**
+ * CPU seconds the PostgreSQL cluster has used so far: the postmaster (its own and its reaped
+ * children's) plus every live child (backends, WAL writer, checkpointer), from /proc (Linux).
+ */
+export async function clusterCpuSeconds (databaseDir: string): Promise<number | null> {
+  try {
+    const postmaster = Number((await readFile(`${databaseDir}/postmaster.pid`, 'utf8')).split('\n')[0])
+    const stat = async (pid: string) => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? []
+    const own = await stat(String(postmaster))
+    let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])
+    for (const pid of await readdir('/proc')) {
+      if (!/^\d+$/.test(pid) || Number(pid) === postmaster) continue
+      const fields = await stat(pid).catch(() => [])
+      if (Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12])
+    }
+    return ticks / 100
   } catch {
     return null
   }

@@ -1,8 +1,8 @@
 import pg from 'pg'
 import { runMigrations } from '../src/db/migrate.ts'
-import { cpuSeconds, peakRssMiB, resetPeakRss, spawnJson, stopChild } from './child.ts'
+import { clusterCpuSeconds, cpuSeconds, peakRssMiB, resetPeakRss, spawnJson, stopChild } from './child.ts'
 
-export type Variant = 'ceiling' | 'naive' | 'ours'
+export type Variant = 'ceiling' | 'naive' | 'ours' | 'ours+apply' | 'ours+sync'
 
 export interface LoadResult {
   concurrency: number
@@ -22,6 +22,8 @@ export interface IngestPoint extends LoadResult {
   peakRssMiB: number | null
   /** Server CPU per request (µs), warm-up included: robust where other load shares the CPUs. */
   cpuMicrosPerRequest: number | null
+  /** PostgreSQL's CPU per request (µs): every backend and background process of the cluster. */
+  postgresCpuMicrosPerRequest: number | null
 }
 
 const SERVER = new URL('./ingest-server.ts', import.meta.url).pathname
@@ -44,6 +46,8 @@ export async function freshDatabase (clusterUrl: string, name: string): Promise<
 export async function benchVariant (options: {
   variant: Variant
   clusterUrl: string
+  /** The cluster's data directory, to read its processes' CPU time. */
+  databaseDir?: string
   secret: string
   poolSize: number
   concurrencies: number[]
@@ -53,7 +57,7 @@ export async function benchVariant (options: {
   /** Another entry for the server process (bench/traced-ingest-server.ts) and its extra env. */
   server?: { script: string, env: Record<string, string>, label: string }
 }): Promise<IngestPoint[]> {
-  const databaseUrl = await freshDatabase(options.clusterUrl, `bench_ingest_${options.variant}`)
+  const databaseUrl = await freshDatabase(options.clusterUrl, `bench_ingest_${options.variant.replace('+', '_')}`)
   const server = spawnJson<{ url: string, pid: number }>(options.server?.script ?? SERVER, [options.variant, databaseUrl, options.secret, String(options.poolSize)], options.server?.env)
   const { url, pid } = await server.first
   const points: IngestPoint[] = []
@@ -61,14 +65,17 @@ export async function benchVariant (options: {
     for (const concurrency of options.concurrencies) {
       await resetPeakRss(pid)
       const cpuBefore = await cpuSeconds(pid)
+      const postgresBefore = options.databaseDir ? await clusterCpuSeconds(options.databaseDir) : null
       const load = spawnJson<LoadResult>(LOAD, [url, options.secret, String(concurrency), String(options.warmupMs), String(options.durationMs)])
       const result = await load.first
       const cpuAfter = await cpuSeconds(pid)
+      const postgresAfter = options.databaseDir ? await clusterCpuSeconds(options.databaseDir) : null
       // Requests over warm-up + measurement, estimated from the measured rate.
       const served = result.rps * (options.warmupMs + options.durationMs) / 1000
       const cpuMicrosPerRequest = cpuBefore !== null && cpuAfter !== null && served > 0 ? (cpuAfter - cpuBefore) / served * 1e6 : null
-      const point = { variant: options.variant, ...result, peakRssMiB: await peakRssMiB(pid), cpuMicrosPerRequest }
-      options.log(`ingest ${options.server?.label ?? options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB cpu ${point.cpuMicrosPerRequest?.toFixed(0)} µs/req`)
+      const postgresCpuMicrosPerRequest = postgresBefore !== null && postgresAfter !== null && served > 0 ? (postgresAfter - postgresBefore) / served * 1e6 : null
+      const point = { variant: options.variant, ...result, peakRssMiB: await peakRssMiB(pid), cpuMicrosPerRequest, postgresCpuMicrosPerRequest }
+      options.log(`ingest ${options.server?.label ?? options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB cpu ${point.cpuMicrosPerRequest?.toFixed(0)} µs/req, postgres ${point.postgresCpuMicrosPerRequest?.toFixed(0)} µs/req`)
       points.push(point)
     }
   } finally {

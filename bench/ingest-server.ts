@@ -14,14 +14,16 @@ import { parseJson, toInboxRow, type InboxRow } from '../src/receiver/inbox-row.
 import { jsonStringifyForm } from '../src/receiver/json-stringify-form.ts'
 import { verifySignature } from '../src/receiver/signature.ts'
 import { MAX_BODY_BYTES, WEBHOOK_PATH } from '../src/receiver/webhook-route.ts'
+import { startIngestWorkers } from './ingest-workers.ts'
 
 /**
  * One ingestion variant in its own process, so its RSS and event loop are its own:
- * `node bench/ingest-server.ts <ceiling|naive|ours> <databaseUrl> <secret> <poolSize>`.
- * Prints `{"url": …}` on stdout once listening. No workers run here: nothing consumes
- * the apply queue during the ingestion benchmark.
+ * `node bench/ingest-server.ts <variant> <databaseUrl> <secret> <poolSize>`.
+ * Prints `{"url": …}` on stdout once listening. `ours+apply` and `ours+sync` run the
+ * workers in the same process, sharing its pool, as `npm start` does (ingest-workers.ts);
+ * the other variants run no workers.
  */
-type Variant = 'ceiling' | 'naive' | 'ours'
+type Variant = 'ceiling' | 'naive' | 'ours' | 'ours+apply' | 'ours+sync'
 
 const [variant, databaseUrl, secret, poolSizeArg] = process.argv.slice(2) as [Variant, string, string, string]
 const poolSize = Number(poolSizeArg ?? 10)
@@ -69,9 +71,12 @@ async function buildApp (): Promise<express.Express> {
   await boss.start()
   await ensureQueues(boss, crmRegistry.map((crm) => crm.name))
 
-  if (variant === 'ours') {
+  if (variant.startsWith('ours')) {
+    const metrics = createMetrics({ defaultMetrics: false })
+    if (variant === 'ours+apply') await startIngestWorkers('apply', { pool, boss, logger, metrics })
+    if (variant === 'ours+sync') await startIngestWorkers('sync', { pool, boss, logger, metrics })
     const inbox = createInbox({ pool, boss })
-    return createApp({ pool, webhook: { inbox, secrets: [secret] }, logger, metrics: createMetrics({ defaultMetrics: false }) })
+    return createApp({ pool, webhook: { inbox, secrets: [secret] }, logger, metrics })
   }
 
   // Naive durable: one transaction per request (row + its apply job), then 200 — with

@@ -20,13 +20,16 @@ const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
 const recent: Array<{ body: string, signature: string }> = []
 let sequence = 0
 
+// Half the events open a conversation for a new customer, half are a message in the last one
+// opened, so a variant whose workers apply events finds their conversations.
+let conversation = `conv_${randomUUID()}`
+
 function uniqueEvent (): { body: string, signature: string } {
   sequence++
-  const customer = `cust_${randomUUID()}`
-  const conversation = `conv_${randomUUID()}`
   const timestamp = new Date().toISOString()
-  const body = sequence % 2 === 0
-    ? JSON.stringify({ event: 'conversation.created', timestamp, data: { conversation_id: conversation, customer_id: customer, customer_name: 'Bench Customer', channel: 'sms', status: 'open' } })
+  if (sequence % 2 === 1) conversation = `conv_${randomUUID()}`
+  const body = sequence % 2 === 1
+    ? JSON.stringify({ event: 'conversation.created', timestamp, data: { conversation_id: conversation, customer_id: `cust_${randomUUID()}`, customer_name: 'Bench Customer', channel: 'sms', status: 'open' } })
     : JSON.stringify({ event: 'message.received', timestamp, data: { conversation_id: conversation, message_id: `msg_${randomUUID()}`, sender: 'customer', content: 'Can I reschedule my appointment?', channel: 'sms' } })
   return { body, signature: sign(body, secret) }
 }

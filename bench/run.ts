@@ -16,11 +16,12 @@ import { benchSync, type SyncResult } from './sync-bench.ts'
  */
 const quick = process.env.BENCH_QUICK === '1'
 const skipSync = process.env.BENCH_SKIP_SYNC === '1'
+const skipIngest = process.env.BENCH_SKIP_INGEST === '1'
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`)
 const SECRET = 'bench-secret'
 const POOL_SIZE = 10
 const CONCURRENCIES = [10, 50, 200]
-const VARIANTS: Variant[] = ['ceiling', 'naive', 'ours']
+const VARIANTS: Variant[] = ['ceiling', 'naive', 'ours', 'ours+apply', 'ours+sync']
 const WARMUP_MS = quick ? 500 : 2000
 const DURATION_MS = quick ? 2000 : 8000
 
@@ -33,9 +34,9 @@ const startedAt = new Date()
 let ingest: IngestPoint[] = []
 let sync: SyncResult | undefined
 try {
-  for (const variant of VARIANTS) {
+  for (const variant of skipIngest ? [] : VARIANTS) {
     ingest = ingest.concat(await benchVariant({
-      variant, clusterUrl: postgres.url, secret: SECRET, poolSize: POOL_SIZE, concurrencies: CONCURRENCIES, warmupMs: WARMUP_MS, durationMs: DURATION_MS, log
+      variant, clusterUrl: postgres.url, databaseDir: postgres.databaseDir, secret: SECRET, poolSize: POOL_SIZE, concurrencies: CONCURRENCIES, warmupMs: WARMUP_MS, durationMs: DURATION_MS, log
     }))
   }
   if (!skipSync) sync = await benchSync({ clusterUrl: postgres.url, quick, log })

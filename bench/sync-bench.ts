@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHubspotConnector } from '../src/crm/hubspot/index.ts'
-import { createRateLimiter } from '../src/sync/rate-limiter.ts'
+import { createRateBudget } from '../src/sync/rate-budget.ts'
+import { defaultBudget } from './default-budget.ts'
+import { hubspotDefinition } from '../src/crm/hubspot/definition.ts'
+import { salesforceDefinition } from '../src/crm/salesforce/definition.ts'
 import { createSalesforceConnector } from '../src/crm/salesforce/index.ts'
 import type { CrmConnector } from '../src/crm/connector.ts'
 import { createBoss } from '../src/db/boss.ts'
@@ -15,72 +18,42 @@ import { createInbox } from '../src/receiver/inbox.ts'
 import { sign } from '../src/receiver/signature.ts'
 import { createHubspotSandbox } from '../src/sandbox/hubspot/index.ts'
 import { createSalesforceSandbox } from '../src/sandbox/salesforce/index.ts'
-import { startWorkers } from '../workers/start-workers.ts'
+import { createApplyHandler } from '../workers/apply-worker.ts'
+import { applyOptions, startWorkers } from '../workers/start-workers.ts'
+import { APPLY_QUEUE } from '../src/mirror/apply-queue.ts'
+import { startCallMeter, type CallTimeline } from './call-meter.ts'
+import { customerBursts, MESSAGES_PER_CUSTOMER, minimumCalls, type MinimumCalls } from './sync-workload.ts'
 import { freshDatabase } from './ingest-bench.ts'
+
+/** What one burst of the phase-1 workload cost in CRM calls. */
+export interface BurstCalls {
+  hubspotCalls: number
+  salesforceCalls: number
+  hubspotByRoute: Record<string, number>
+  /** From the first call of the phase until every record is in HubSpot and no HubSpot job is left. */
+  drainSeconds: number
+  /** Every record of the burst reached HubSpot before the cap. */
+  complete: boolean
+}
 
 export interface SyncResult {
   events: number
   customers: number
-  accepted: number
   latencyMs: number
   hubspotLimit: { max: number, intervalMs: number }
-  drainSeconds: number
-  hubspotRecordsPerSecond: number
-  hubspotCeilingRecordsPerSecond: number
-  hubspotRequestsPerSecond: number
-  hubspotCallsPer1000Events: number
-  /** Every event changes its customer's contact state (status, last message, last contact). */
-  hubspotContactUpsertCallsPer1000ContactUpdates: number
-  salesforceCallsPer1000Events: number
-  hubspotRequestsByRoute: Record<string, number>
+  minimum: MinimumCalls
+  /** Phase 1: the burst sent while the workers sync (as a new user's first day looks). */
+  live: BurstCalls & { accepted: number, sendSeconds: number }
+  /** Phase 2: the same burst already in the mirror when the sync workers start: the backlog drain. */
+  backlog: BurstCalls & { hubspot: CallTimeline, salesforce: CallTimeline }
   hubspot429: number
   failedSyncJobs: number
-  hubspotContacts: number
-  hubspotCommunications: number
   lag: { rate: number, seconds: number, samples: number, p50: number | null, p99: number | null }
-  /** The fewest calls the CRMs' APIs allow for the phase-1 workload, and how they are counted. */
-  minimum: MinimumCalls
-  hubspotCalls: number
-  salesforceCalls: number
-  /** Share of HubSpot's window limit the drain used, over its whole duration. */
-  hubspotLimitUsed: number
-  /** HubSpot calls / s during the steady 100 events/s phase, and what a day of it costs. */
+  /** HubSpot calls / s during the steady phase, and what a day of it costs. */
   steady: { hubspotCallsPerSecond: number, hubspotCallsPerDay: number, dailyQuota: number, dailyQuotaShare: number }
 }
 
-export interface MinimumCalls {
-  hubspot: number
-  hubspotWithoutInlineAssociations: number
-  salesforce: number
-  how: string[]
-}
-
-const HUBSPOT_BATCH = 100
-const SALESFORCE_COLLECTION = 200
 const HUBSPOT_DAILY_QUOTA = 250_000
-
-/**
- * The fewest calls the APIs allow for `contacts` customers with `messages` SMS messages: each
- * record written once (the final state of a contact is all the CRM needs), 100 per HubSpot
- * batch call, the communication's contact association inline on its create (batch upsert
- * cannot carry one: without inline associations every 100 messages cost one more call);
- * Salesforce sObject Collections take 200 records per call (Contacts, then Tasks by WhoId).
- */
-export function minimumCalls (contacts: number, messages: number): MinimumCalls {
-  const up = (n: number, per: number) => Math.ceil(n / per)
-  const hubspot = up(contacts, HUBSPOT_BATCH) + up(messages, HUBSPOT_BATCH)
-  return {
-    hubspot,
-    hubspotWithoutInlineAssociations: hubspot + up(messages, HUBSPOT_BATCH),
-    salesforce: up(contacts, SALESFORCE_COLLECTION) + up(messages, SALESFORCE_COLLECTION),
-    how: [
-      `HubSpot: ⌈${contacts} contacts / ${HUBSPOT_BATCH}⌉ batch upserts + ⌈${messages} communications / ${HUBSPOT_BATCH}⌉ batch creates with the contact association inline = ${hubspot}` +
-        ` (${hubspot + up(messages, HUBSPOT_BATCH)} without inline associations: + ⌈${messages} / ${HUBSPOT_BATCH}⌉ association batches)`,
-      `Salesforce: ⌈${contacts} Contacts / ${SALESFORCE_COLLECTION}⌉ + ⌈${messages} Tasks / ${SALESFORCE_COLLECTION}⌉ sObject Collections upserts = ${up(contacts, SALESFORCE_COLLECTION) + up(messages, SALESFORCE_COLLECTION)}`
-    ]
-  }
-}
-
 const SECRET = 'bench-sync-secret'
 const HUBSPOT_LIMIT = { max: 100, intervalMs: 10_000 }
 const LATENCY_MS = 50
@@ -89,16 +62,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /**
  * The whole pipeline in this process (wiring copied from test/helpers/sync-harness.ts):
  * receiver over HTTP on loopback, apply + sync workers, both CRM sandboxes over HTTP
- * driven by the real client libraries. Phase 1 pushes a backlog of `events` webhooks over
- * `customers` and times the drain into HubSpot; phase 2 sends new customers at a steady
- * rate and measures receive → HubSpot-contact-synced lag from SQL.
+ * driven by the real client libraries.
+ * - Phase 1 (live): `customers` × (1 conversation + 4 messages) sent with 20 concurrent
+ *   requests while everything runs; time until every record is in HubSpot.
+ * - Phase 2 (backlog): the same burst for new customers, applied to the mirror with the
+ *   sync workers stopped (as after an outage or a deploy); then the workers start and we
+ *   time the drain and sample HubSpot's request counter to see the limit used throughout.
+ * - Phase 3 (steady): 100 new customers a second; receive → HubSpot-contact-synced lag.
  */
 export async function benchSync (options: { clusterUrl: string, quick: boolean, log: (line: string) => void }): Promise<SyncResult> {
   const customers = options.quick ? 400 : 2000
-  const messagesPerCustomer = 4
-  const events = customers * (1 + messagesPerCustomer)
+  const events = customers * (1 + MESSAGES_PER_CUSTOMER)
   const lagRate = 100
   const lagSeconds = options.quick ? 5 : 30
+  const capMs = options.quick ? 120_000 : 240_000
 
   const databaseUrl = await freshDatabase(options.clusterUrl, 'bench_sync')
   const logger = createLogger({ level: 'silent' })
@@ -118,8 +95,7 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
       baseUrl: hubspotUrl,
       appointmentObject: 'meetings',
       timeoutMs: 10_000,
-      // The production default budget (95 of HubSpot's 100 per 10 s), as src/main wires it.
-      limiter: createRateLimiter({ max: 95, intervalMs: 10_000 })
+      limiter: createRateBudget({ pool, crm: 'hubspot', settings: defaultBudget(hubspotDefinition) })
     }),
     createSalesforceConnector({
       loginUrl: salesforceUrl,
@@ -127,13 +103,12 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
       clientSecret: salesforce.clientSecret,
       apiVersion: '62.0',
       timeoutMs: 10_000,
-      limiter: createRateLimiter({ max: 1000, intervalMs: 10_000 })
+      limiter: createRateBudget({ pool, crm: 'salesforce', settings: defaultBudget(salesforceDefinition) })
     })
   ]
   for (const connector of connectors) await connector.prepare()
-  // Property set-up calls are not part of the measurement.
-  const setupHubspot = hubspot.dump().requests.total
-  const setupSalesforce = salesforce.dump().requests.total
+  const hubspotCount = () => hubspot.requestStats().total
+  const salesforceCount = () => salesforce.requestStats().total
 
   const inbox = createInbox({ pool, boss })
   const app = createApp({ pool, webhook: { inbox, secrets: [SECRET] }, logger, metrics })
@@ -144,54 +119,81 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     await response.arrayBuffer()
     return response.status
   }
-
-  const workers = await startWorkers({ pool, boss, connectors, logger, metrics })
-  try {
-    // Phase 1: backlog. One conversation per customer, then its messages.
-    const bodies: string[] = []
-    const base = Date.UTC(2025, 0, 1)
-    for (let c = 0; c < customers; c++) {
-      bodies.push(JSON.stringify({ event: 'conversation.created', timestamp: new Date(base + c * 1000).toISOString(), data: { conversation_id: `conv_b${c}`, customer_id: `cust_b${c}`, customer_name: `Customer ${c}`, channel: 'sms', status: 'open' } }))
-    }
-    for (let m = 0; m < messagesPerCustomer; m++) {
-      for (let c = 0; c < customers; c++) {
-        bodies.push(JSON.stringify({ event: 'message.received', timestamp: new Date(base + c * 1000 + (m + 1) * 10).toISOString(), data: { conversation_id: `conv_b${c}`, message_id: `msg_b${c}_${m}`, sender: 'customer', content: `Message ${m} from customer ${c}`, channel: 'sms' } }))
-      }
-    }
-    options.log(`sync: sending ${events} events over ${customers} customers`)
-    const started = performance.now()
+  const sendAll = async (bodies: string[]) => {
     let accepted = 0
     let next = 0
     await Promise.all(Array.from({ length: 20 }, async () => {
       while (next < bodies.length) {
-        const body = bodies[next++] as string
-        if (await deliver(body) === 200) accepted++
+        if (await deliver(bodies[next++] as string) === 200) accepted++
       }
     }))
-    options.log(`sync: ${accepted} accepted in ${((performance.now() - started) / 1000).toFixed(1)} s; waiting for HubSpot`)
-
-    const expected = customers * (1 + messagesPerCustomer)
-    const deadline = performance.now() + (options.quick ? 120_000 : 240_000)
-    let synced = 0
-    while (performance.now() < deadline) {
-      const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM crm_records WHERE crm = \'hubspot\' AND status = \'synced\' AND entity_type IN (\'contact\', \'message\')')
-      synced = rows[0]?.n ?? 0
-      // Done when every record is synced AND no HubSpot sync job is left (a contact's final
-      // state may be queued, deferred while the budget was the bottleneck): every call counts.
-      const { rows: [left] } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sync-hubspot' AND state IN ('created', 'retry', 'active')")
-      if (synced >= expected && left?.n === 0) break
-      await sleep(250)
+    return accepted
+  }
+  /** Until every contact and message of `tag` is synced to HubSpot and no HubSpot job is left. */
+  const waitForHubspot = async (tag: string, from: number) => {
+    const deadline = performance.now() + capMs
+    for (;;) {
+      const { rows: [row] } = await pool.query<{ synced: number, left: number }>(`
+        SELECT (SELECT count(*)::int FROM crm_records WHERE crm = 'hubspot' AND status = 'synced'
+                  AND ((entity_type = 'contact' AND entity_id LIKE $1) OR (entity_type = 'message' AND entity_id LIKE $2))) AS synced,
+               (SELECT count(*)::int FROM pgboss.job WHERE name = 'sync-hubspot' AND state IN ('created', 'retry', 'active')) AS left`,
+      [`cust_${tag}%`, `msg_${tag}%`])
+      // Every call counts: a contact's final state may still be queued (deferred while the budget was the bottleneck).
+      const complete = (row?.synced ?? 0) >= events && row?.left === 0
+      if (complete || performance.now() > deadline) return { complete, drainSeconds: (performance.now() - from) / 1000 }
+      await sleep(100)
     }
-    const drainSeconds = (performance.now() - started) / 1000
-    options.log(`sync: ${synced}/${expected} HubSpot records synced after ${drainSeconds.toFixed(1)} s`)
-    const hubspotState = hubspot.dump()
-    const hubspotCalls = hubspotState.requests.total - setupHubspot
-    const salesforceCalls = salesforce.dump().requests.total - setupSalesforce
+  }
+  const callsSince = (before: { hubspot: ReturnType<typeof hubspot.requestStats>, salesforce: number }) => {
+    const after = hubspot.requestStats()
+    return {
+      hubspotCalls: after.total - before.hubspot.total,
+      salesforceCalls: salesforceCount() - before.salesforce,
+      hubspotByRoute: Object.fromEntries(Object.entries(after.byRoute).map(([route, n]) => [route, n - (before.hubspot.byRoute[route] ?? 0)]).filter(([, n]) => Number(n) > 0))
+    }
+  }
 
-    // Phase 2: steady rate, a new customer per event, lag from SQL timestamps.
-    const hubspotBeforeSteady = hubspot.dump().requests.total
+  let workers = await startWorkers({ pool, boss, connectors, logger, metrics })
+  try {
+    // Phase 1: live burst.
+    options.log(`sync live: sending ${events} events over ${customers} customers`)
+    const liveBefore = { hubspot: hubspot.requestStats(), salesforce: salesforceCount() }
+    const liveStarted = performance.now()
+    const accepted = await sendAll(customerBursts('b', customers))
+    const sendSeconds = (performance.now() - liveStarted) / 1000
+    options.log(`sync live: ${accepted} accepted in ${sendSeconds.toFixed(1)} s; waiting for HubSpot`)
+    const liveDrain = await waitForHubspot('b', liveStarted)
+    const live = { accepted, sendSeconds, ...liveDrain, ...callsSince(liveBefore) }
+    options.log(`sync live: drained in ${live.drainSeconds.toFixed(1)} s, ${live.hubspotCalls} HubSpot / ${live.salesforceCalls} Salesforce calls`)
+    await waitForSalesforceIdle()
+
+    // Phase 2: backlog. Sync workers stopped; only the apply worker runs while it arrives.
+    await workers.stop()
+    await boss.work(APPLY_QUEUE, applyOptions,
+      createApplyHandler({ pool, boss, crms: connectors.map((c) => c.name), logger }))
+    options.log(`sync backlog: ${await sendAll(customerBursts('k', customers))} events accepted with the sync stopped; applying`)
+    for (;;) {
+      const { rows } = await pool.query<{ state: string, n: number }>('SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = $1 GROUP BY state', [APPLY_QUEUE])
+      if (!rows.some((row) => ['created', 'retry', 'active'].includes(row.state))) break
+      await sleep(200)
+    }
+    await boss.offWork(APPLY_QUEUE, { wait: true })
+    // Both budgets start the drain empty: HubSpot's window forgets phase 1 after 10 s.
+    await sleep(HUBSPOT_LIMIT.intervalMs + 500)
+    const backlogBefore = { hubspot: hubspot.requestStats(), salesforce: salesforceCount() }
+    const hubspotMeter = startCallMeter({ count: hubspotCount, limit: HUBSPOT_LIMIT })
+    const salesforceMeter = startCallMeter({ count: salesforceCount, limit: HUBSPOT_LIMIT })
+    const backlogStarted = performance.now()
+    workers = await startWorkers({ pool, boss, connectors, logger, metrics })
+    const backlogDrain = await waitForHubspot('k', backlogStarted)
+    const backlog = { ...backlogDrain, ...callsSince(backlogBefore), hubspot: hubspotMeter.stop(), salesforce: salesforceMeter.stop() }
+    options.log(`sync backlog: drained in ${backlog.drainSeconds.toFixed(1)} s, ${backlog.hubspotCalls} HubSpot calls (${(backlog.hubspot.used * 100).toFixed(0)} % of the limit), ${backlog.salesforceCalls} Salesforce`)
+    await waitForSalesforceIdle()
+
+    // Phase 3: steady rate, a new customer per event, lag from SQL timestamps.
     const { rows: [mark] } = await pool.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM webhook_events')
-    options.log(`sync: lag phase, ${lagRate} events/s for ${lagSeconds} s`)
+    options.log(`sync steady: ${lagRate} events/s for ${lagSeconds} s`)
+    const hubspotBeforeSteady = hubspotCount()
     const sends: Array<Promise<number>> = []
     const lagStarted = performance.now()
     for (let i = 0; i < lagRate * lagSeconds; i++) {
@@ -215,35 +217,22 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
       await sleep(500)
     }
     const steadySeconds = (performance.now() - lagStarted) / 1000
-    const steadyCalls = hubspot.dump().requests.total - hubspotBeforeSteady
+    const steadyCalls = hubspotCount() - hubspotBeforeSteady
     lags.sort((a, b) => a - b)
     const quantile = (q: number) => lags.length === 0 ? null : lags[Math.min(lags.length - 1, Math.ceil(q * lags.length) - 1)] as number
 
     const { rows: [failed] } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM crm_records WHERE status IN (\'dead\', \'retrying\')')
-    const finalState = hubspot.dump()
     return {
       events,
       customers,
-      accepted,
       latencyMs: LATENCY_MS,
       hubspotLimit: HUBSPOT_LIMIT,
-      drainSeconds,
-      hubspotRecordsPerSecond: synced / drainSeconds,
-      hubspotCeilingRecordsPerSecond: (HUBSPOT_LIMIT.max / (HUBSPOT_LIMIT.intervalMs / 1000)) * 100,
-      hubspotRequestsPerSecond: hubspotCalls / drainSeconds,
-      hubspotCallsPer1000Events: (hubspotCalls / events) * 1000,
-      hubspotContactUpsertCallsPer1000ContactUpdates: ((hubspotState.requests.byRoute['POST /crm/v3/objects/contacts/batch/upsert'] ?? 0) / events) * 1000,
-      salesforceCallsPer1000Events: (salesforceCalls / events) * 1000,
-      hubspotRequestsByRoute: hubspotState.requests.byRoute,
-      hubspot429: finalState.requests.rateLimited,
+      minimum: minimumCalls(customers, customers * MESSAGES_PER_CUSTOMER),
+      live,
+      backlog,
+      hubspot429: hubspot.requestStats().rateLimited,
       failedSyncJobs: failed?.n ?? 0,
-      hubspotContacts: hubspotState.objects.contacts?.length ?? 0,
-      hubspotCommunications: hubspotState.objects.communications?.length ?? 0,
       lag: { rate: lagRate, seconds: lagSeconds, samples: lags.length, p50: quantile(0.5), p99: quantile(0.99) },
-      minimum: minimumCalls(customers, customers * messagesPerCustomer),
-      hubspotCalls,
-      salesforceCalls,
-      hubspotLimitUsed: (hubspotCalls / drainSeconds) / (HUBSPOT_LIMIT.max / (HUBSPOT_LIMIT.intervalMs / 1000)),
       steady: {
         hubspotCallsPerSecond: steadyCalls / steadySeconds,
         hubspotCallsPerDay: (steadyCalls / steadySeconds) * 86_400,
@@ -258,5 +247,15 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     await boss.stop({ graceful: false })
     await pool.end()
     await Promise.all([hubspot.close(), salesforce.close()])
+  }
+
+  /** Phases start clean: Salesforce may still be writing the previous phase's last records. */
+  async function waitForSalesforceIdle (): Promise<void> {
+    const deadline = performance.now() + capMs
+    while (performance.now() < deadline) {
+      const { rows: [row] } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sync-salesforce' AND state IN ('created', 'retry', 'active')")
+      if (row?.n === 0) return
+      await sleep(200)
+    }
   }
 }

@@ -46,6 +46,8 @@ export interface HubspotSandbox {
   /** In-process fault injection: `sandbox.faults.set({ failNext: { count: 1, status: 502 } })`. */
   faults: FaultInjector
   dump: () => SandboxState
+  /** The request counters alone: cheap enough to sample while a benchmark runs. */
+  requestStats: () => RequestStats
   /** Back to a fresh portal: records, custom properties, faults, counters, token, limits. */
   reset: () => void
   setRateLimit: (settings: RateLimitSettings) => void
@@ -108,6 +110,7 @@ export function createHubspotSandbox (options: HubspotSandboxOptions = {}): Hubs
     get accessToken () { return auth.token() },
     faults,
     dump,
+    requestStats: stats.snapshot,
     reset,
     setRateLimit: rateLimit.set,
     expireToken: auth.expire,

@@ -50,6 +50,8 @@ export interface SalesforceSandbox {
   /** Applies a FaultPlan plus `expireTokens` / `rejectTokens`, exactly like `POST /__sandbox/faults`. */
   setFaults: (request: SalesforceFaultRequest) => void
   dump: () => SandboxState
+  /** The request counters alone: cheap enough to sample while a benchmark runs. */
+  requestStats: () => SandboxState['requests']
   /** Clears records, counters, API usage and faults; issued tokens stay valid and the static one is valid again. */
   reset: () => void
   /** Invalidates every issued token, so clients must re-authorise. */
@@ -125,6 +127,7 @@ export function createSalesforceSandbox (options: SalesforceSandboxOptions = {})
     faults,
     setFaults,
     dump,
+    requestStats: stats.snapshot,
     reset,
     expireTokens: () => tokens.expireAll(),
     rejectTokens: (on) => tokens.rejectAll(on),
