@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { enqueueSync } from '../../src/sync/enqueue-sync.ts'
+import type { JobWithMetadata } from 'pg-boss'
+import { createLogger } from '../../src/logger.ts'
+import type { EntityRef } from '../../src/mirror/entity-ref.ts'
+import { createCircuit } from '../../src/sync/circuit.ts'
 import { syncBatch } from '../../src/sync/sync-batch.ts'
+import { syncQueue } from '../../src/sync/sync-queue.ts'
+import { createSyncHandler } from '../../workers/sync-worker.ts'
 import { hubspotDriftFromMirror } from '../helpers/hubspot-equals-mirror.ts'
 import { seedIds, syncSeedCustomer } from '../helpers/seed-customer.ts'
 import { hubspotRecords, startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
@@ -99,5 +105,39 @@ test('when the budget is the bottleneck, then a contact already in HubSpot is de
   } finally {
     await h.startWorkers()
   }
+  assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, [ids.customer]), [])
+})
+
+test('when a fetch comes back full (more is queued than one batch holds), then the worker defers a contact-only change to the next 5 s boundary and writes nothing now', async () => {
+  const ids = await syncSeedCustomer(h, '_d')
+  const hubspot = h.connectors.find((c) => c.name === 'hubspot')
+  assert.ok(hubspot)
+  await h.stopWorkers()
+  try {
+    await h.pool.query("UPDATE crm_records SET synced_hash = 'older' WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1", [ids.customer])
+    await enqueueSync(h.boss, undefined, ['hubspot'], [{ type: 'contact', id: ids.customer }])
+    // A worker hands its handler jobs with a signal; fetched by hand they get one here.
+    const jobs = (await h.boss.fetch<EntityRef>(syncQueue('hubspot'), { batchSize: 1, includeMetadata: true }) as Array<JobWithMetadata<EntityRef>>)
+      .map((job) => ({ ...job, signal: new AbortController().signal }))
+    assert.deepEqual(jobs.map((job) => job.data.id), [ids.customer])
+    const upserts = calls('POST /crm/v3/objects/contacts/batch/upsert')
+    const handler = createSyncHandler({
+      pool: h.pool, boss: h.boss, connector: hubspot, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 1
+    })
+    const before = Date.now()
+    assert.deepEqual((await handler(jobs)).map((result) => result.status), ['completed'])
+    // As the worker would after the handler (the stately queue runs the next job of this contact only then).
+    await h.boss.complete(syncQueue('hubspot'), jobs.map((job) => job.id))
+    assert.equal(calls('POST /crm/v3/objects/contacts/batch/upsert'), upserts, 'nothing written while the budget is the bottleneck')
+    const { rows } = await h.pool.query<{ start_after: Date }>("SELECT start_after FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), `contact:${ids.customer}`])
+    const at = rows[0]?.start_after.getTime() ?? 0
+    assert.equal(at % 5000, 0, 'on a 5 s boundary')
+    assert.ok(at >= before + 5000 && at <= Date.now() + 10_000, 'between 5 and 10 s from now')
+  } finally {
+    await h.startWorkers()
+  }
+  // Nothing was marked synced, so the deferred job writes the state when it comes back.
+  await until(async () => (await h.pool.query("SELECT synced_hash FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1", [ids.customer])).rows[0]?.synced_hash,
+    (hash) => hash !== 'older', { what: 'the deferred contact written', timeoutMs: 20_000 })
   assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, [ids.customer]), [])
 })
