@@ -7,11 +7,12 @@ import { recordFieldOwnership } from '../src/sync/field-ownership.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
-import { deferSync, enqueueSync } from '../src/sync/enqueue-sync.ts'
+import { deferSync, enqueueSync, requeueHeld } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { batchPacing, demandShare } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
+import type { SyncJob } from '../src/sync/sync-queue.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
 
@@ -58,8 +59,13 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
     demand.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
-    const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal,
-      pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {})
+    const recordsPerCall = deps.connector.capacity?.().recordsPerCall
+    const heldBefore = new Set(jobs.filter((job) => (job.data as SyncJob).held === true).map((job) => entityKey(job.data)))
+    const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal, {
+      ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {}),
+      // More is queued than this batch holds: the next fetch fills what this one would part-fill.
+      ...(fetchWasFull && recordsPerCall ? { fillCalls: { recordsPerCall, heldBefore } } : {})
+    })
     // A CRM's error text can echo what we sent (phone, email): masked before it is stored
     // in crm_records and the job's output, or logged.
     for (const [key, outcome] of outcomes) {
@@ -78,10 +84,11 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const waitingForContact: EntityRef[] = []
     const ownership: Parameters<typeof recordFieldOwnership>[2] = []
     const deferred: EntityRef[] = []
+    const held: EntityRef[] = []
     for (const [key, outcome] of outcomes) {
       const ref = parseKey(key)
-      if (outcome.ok && 'deferred' in outcome) {
-        deferred.push(ref)
+      if (outcome.ok && ('deferred' in outcome || 'held' in outcome)) {
+        ('held' in outcome ? held : deferred).push(ref)
         deps.metrics.crmSync.inc({ crm, outcome: 'deferred' })
       } else if (outcome.ok) {
         if ('crmId' in outcome) {
@@ -112,6 +119,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     await markWaiting(deps.pool, crm, waitingForContact, 'waiting for contact: it goes as soon as its contact is in the CRM')
     // Before this job completes: the entity's next job exists before this one is gone.
     await deferSync(deps.boss, crm, deferred, DEFER_SECONDS)
+    await requeueHeld(deps.boss, crm, held)
     await queueFollowUps(synced, contactsNeeded)
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')

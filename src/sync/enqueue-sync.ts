@@ -38,3 +38,12 @@ export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], 
   const startAfter = new Date(period > 0 ? Math.ceil((now + period) / period) * period : now)
   await boss.insert(syncQueue(crm), refs.map((ref) => ({ data: ref, singletonKey: entityKey(ref), priority: syncPriority(ref), startAfter })))
 }
+
+/**
+ * Queues these entities again at once, marked `held` (the part-filled rest of a call, see
+ * sync-batch.ts `fillCalls`): their next sync writes them whatever the batch looks like.
+ */
+export async function requeueHeld (boss: PgBoss, crm: CrmName, refs: EntityRef[]): Promise<void> {
+  if (refs.length === 0) return
+  await boss.insert(syncQueue(crm), refs.map((ref) => ({ data: { ...ref, held: true }, singletonKey: entityKey(ref), priority: syncPriority(ref) })))
+}

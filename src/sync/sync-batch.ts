@@ -9,7 +9,8 @@ import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
 
 /** `waitingFor`: a message or appointment that cannot go before its contact (a customer id) is in the CRM. */
 /** `deferred`: a contact-only change held back while the rate budget is the bottleneck (see `deferContactUpdates`). */
-export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true } | { ok: true, deferred: true } | { ok: false, error: string, retryable: true, waitingFor: string, whole?: undefined }
+/** `held`: the part-filled rest of a kind, left for a later, fuller call (see `fillCalls`). */
+export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true } | { ok: true, deferred: true } | { ok: true, held: true } | { ok: false, error: string, retryable: true, waitingFor: string, whole?: undefined }
 
 export interface SyncBatchOptions {
   /**
@@ -20,6 +21,13 @@ export interface SyncBatchOptions {
    * synced, so its final state always goes (and never older than this bound while deferred).
    */
   deferContactUpdates?: { maxStaleMs: number, now?: number }
+  /**
+   * While more is queued than this batch holds: write each kind in full calls only
+   * (`recordsPerCall`); the part-filled rest is `held` — queued again at once, so it fills a
+   * later call. New contacts are never held (their messages need them), and neither is a
+   * record held before (`heldBefore`, entity keys): nothing waits twice.
+   */
+  fillCalls?: { recordsPerCall: number, heldBefore: ReadonlySet<string> }
 }
 
 /**
@@ -67,7 +75,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     }
     return [{ key, state, hash }]
   })
-  await write(contactWrites, (states) => connector.upsertContacts(states, signal), (state) => state.customerId)
+  await write(fullCallsOnly(contactWrites, (item) => Boolean(record(item.key)?.crmId)), (states) => connector.upsertContacts(states, signal), (state) => state.customerId)
 
   const contactCrmId = (customerId: string): string | null => {
     const key = `contact:${customerId}`
@@ -99,9 +107,21 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       return [{ key, state: full, hash }]
     })
   }
-  await write(linked('message', messages), (states) => connector.upsertMessages(states, signal, { newKeys: newKeys.message }), (state) => state.messageId)
-  await write(linked('appointment', appointments), (states) => connector.upsertAppointments(states, signal, { newKeys: newKeys.appointment }), (state) => state.appointmentId)
+  await write(fullCallsOnly(linked('message', messages), () => true), (states) => connector.upsertMessages(states, signal, { newKeys: newKeys.message }), (state) => state.messageId)
+  await write(fullCallsOnly(linked('appointment', appointments), () => true), (states) => connector.upsertAppointments(states, signal, { newKeys: newKeys.appointment }), (state) => state.appointmentId)
   return { outcomes, contactsNeeded: [...contactsNeeded], versions }
+
+  /** With `fillCalls`: the items that make full calls; the rest of the last call is held, if all of it may be. */
+  function fullCallsOnly<T extends { key: string }> (items: T[], mayHold: (item: T) => boolean): T[] {
+    const fill = options.fillCalls
+    const rest = fill ? items.length % fill.recordsPerCall : 0
+    if (!fill || rest === 0) return items
+    const holdable = items.filter((item) => mayHold(item) && !fill.heldBefore.has(item.key))
+    if (holdable.length < rest) return items
+    const held = new Set(holdable.slice(-rest).map((item) => item.key))
+    for (const key of held) outcomes.set(key, { ok: true, held: true })
+    return items.filter((item) => !held.has(item.key))
+  }
 
   async function write<S> (items: Array<{ key: string, state: S, hash: string }>, upsert: (states: S[]) => Promise<RecordResult[]>, idOf: (state: S) => string) {
     if (items.length === 0) return

@@ -20,5 +20,8 @@ export function syncPriority (ref: EntityRef): number {
   return ref.type === 'contact' ? 1 : 0
 }
 
-/** A sync job's data: the entity, and the trace(s) of the deliveries that changed it. */
-export type SyncJob = EntityRef & TracedJobData
+/**
+ * A sync job's data: the entity, the trace(s) of the deliveries that changed it, and `held`
+ * when an earlier batch left it for a fuller call (it is then written whatever its batch holds).
+ */
+export type SyncJob = EntityRef & TracedJobData & { held?: boolean }

@@ -141,3 +141,39 @@ test('when a fetch comes back full (more is queued than one batch holds), then t
     (hash) => hash !== 'older', { what: 'the deferred contact written', timeoutMs: 20_000 })
   assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, [ids.customer]), [])
 })
+
+test('when more is queued than a batch holds, then a kind goes in full calls only: the part-filled rest is held once, and goes with the next batch whatever it holds', async () => {
+  const hubspot = h.connectors.find((c) => c.name === 'hubspot')
+  assert.ok(hubspot)
+  const conversation = { event: 'conversation.created', timestamp: '2025-03-01T10:00:00Z', data: { conversation_id: 'conv_fill', customer_id: 'cust_fill', customer_name: 'Fill Calls', channel: 'sms', status: 'open' } }
+  assert.equal((await h.deliver(JSON.stringify(conversation))).status, 200)
+  const ids = Array.from({ length: 150 }, (_, i) => `msg_fill_${i}`)
+  for (const [i, id] of ids.entries()) {
+    const message = { event: 'message.received', timestamp: `2025-03-01T10:01:${String(i % 60).padStart(2, '0')}Z`, data: { conversation_id: 'conv_fill', message_id: id, sender: 'customer', content: `Message ${i}`, channel: 'sms' } }
+    assert.equal((await h.deliver(JSON.stringify(message))).status, 200)
+  }
+  await until(async () => (await h.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM crm_records WHERE crm = 'hubspot' AND status = 'synced' AND entity_id LIKE 'msg_fill_%'")).rows[0]?.n,
+    (n) => n === 150, { what: '150 messages synced' })
+  await h.stopWorkers()
+  try {
+    // All 150 changed since their last write (as after a mapping change).
+    await h.pool.query("UPDATE crm_records SET synced_hash = 'older' WHERE crm = 'hubspot' AND entity_id LIKE 'msg_fill_%'")
+    const refs = ids.map((id) => ({ type: 'message' as const, id }))
+    const writes = () => calls('POST /crm/v3/objects/communications/batch/upsert')
+    const before = writes()
+    const first = await syncBatch({ pool: h.pool, connector: hubspot }, refs, undefined, { fillCalls: { recordsPerCall: 100, heldBefore: new Set() } })
+    const held = [...first.outcomes].filter(([, outcome]) => outcome.ok && 'held' in outcome).map(([key]) => key)
+    assert.equal(held.length, 50)
+    assert.equal(writes(), before + 1, 'one full call of 100')
+    // Held before: written now, though the call is part-filled.
+    const heldRefs = held.map((key) => ({ type: 'message' as const, id: key.slice('message:'.length) }))
+    const second = await syncBatch({ pool: h.pool, connector: hubspot }, heldRefs, undefined, { fillCalls: { recordsPerCall: 100, heldBefore: new Set(held) } })
+    assert.ok([...second.outcomes.values()].every((outcome) => outcome.ok && 'crmId' in outcome))
+    assert.equal(writes(), before + 2)
+  } finally {
+    await h.startWorkers()
+  }
+  // Nothing duplicated: still one communication per message.
+  const communications = h.hubspot.dump().objects.communications ?? []
+  assert.equal(communications.filter((c) => String(c.properties.agentclara_message_id ?? '').startsWith('msg_fill_')).length, 150)
+})
