@@ -28,20 +28,22 @@ export function renderMarkdown (input: { environment: Record<string, unknown>, i
     const perSecond = s.hubspotLimit.max / (s.hubspotLimit.intervalMs / 1000)
     const floorSeconds = s.minimum.hubspot / perSecond
     const pct = (share: number | null) => share === null ? '–' : `${(share * 100).toFixed(0)} %`
-    const per1000 = (calls: number) => (calls / s.events * 1000).toFixed(1)
-    const row = (crm: string, minimum: number, phase: string, calls: number) =>
-      `| ${crm} | ${phase} | ${minimum} | ${calls} | ${per1000(minimum)} | ${per1000(calls)} | ${(calls / minimum).toFixed(2)}× |`
+    const row = (crm: string, minimum: number, phase: string, calls: number, events = s.events) =>
+      `| ${crm} | ${phase} | ${minimum} | ${calls} | ${(minimum / events * 1000).toFixed(1)} | ${(calls / events * 1000).toFixed(1)} | ${(calls / minimum).toFixed(2)}× |`
+    const firstDay = `first day (${s.firstDay.events} events${s.firstDay.complete ? '' : ', CAP HIT'})`
     const routes = (byRoute: Record<string, number>) => Object.entries(byRoute).filter(([route]) => !route.includes('/properties'))
       .map(([route, n]) => `${route.replace('POST /crm/', '')} ${n}`).join(', ')
     lines.push('', `## Sync (${s.events} events over ${s.customers} customers, HubSpot limit ${s.hubspotLimit.max} req / ${s.hubspotLimit.intervalMs / 1000} s, CRM latency ${s.latencyMs} ms)`, '',
       '### CRM calls against the minimum the APIs allow', '',
       '| CRM | phase | minimum calls | our calls | minimum / 1 000 events | ours / 1 000 events | ours ÷ minimum |', '|---|---|---:|---:|---:|---:|---:|',
+      row('HubSpot', s.firstDay.minimum.hubspot, firstDay, s.firstDay.hubspotCalls, s.firstDay.events),
       row('HubSpot', s.minimum.hubspot, 'backlog drain', s.backlog.hubspotCalls),
       row('HubSpot', s.minimum.hubspot, 'live burst', s.live.hubspotCalls),
+      row('Salesforce', s.firstDay.minimum.salesforce, firstDay, s.firstDay.salesforceCalls, s.firstDay.events),
       row('Salesforce', s.minimum.salesforce, 'backlog drain', s.backlog.salesforceCalls),
       row('Salesforce', s.minimum.salesforce, 'live burst', s.live.salesforceCalls),
-      '', ...s.minimum.how.map((line) => `- ${line}`),
-      `- HubSpot calls by route, backlog: ${routes(s.backlog.hubspotByRoute)}; live: ${routes(s.live.hubspotByRoute)}`,
+      '', `Minimum, first day: ${s.firstDay.minimum.how.join('; ')}`, '', `Minimum, backlog drain and live burst: ${s.minimum.how.join('; ')}`, '',
+      `- HubSpot calls by route, first day: ${routes(s.firstDay.hubspotByRoute)}; backlog: ${routes(s.backlog.hubspotByRoute)}; live: ${routes(s.live.hubspotByRoute)}`,
       '', '### Drain, lag, quota', '',
       '| metric | value |', '|---|---:|',
       `| backlog drain: sync start → every record in HubSpot, no HubSpot job left${s.backlog.complete ? '' : ' (CAP HIT)'} | ${s.backlog.drainSeconds.toFixed(1)} s |`,
@@ -50,6 +52,7 @@ export function renderMarkdown (input: { environment: Record<string, unknown>, i
       `| least-used ${s.hubspotLimit.intervalMs / 1000} s window of the backlog drain | ${pct(s.backlog.hubspot.lowestWindowUsed)} |`,
       `| live burst: first send → every record in HubSpot${s.live.complete ? '' : ' (CAP HIT)'} (sending took ${s.live.sendSeconds.toFixed(1)} s) | ${s.live.drainSeconds.toFixed(1)} s |`,
       `| live events accepted (200) | ${s.live.accepted} / ${s.events} |`,
+      `| first day: first send → every record in HubSpot (sending took ${s.firstDay.sendSeconds.toFixed(1)} s; accepted ${s.firstDay.accepted} / ${s.firstDay.events}) | ${s.firstDay.drainSeconds.toFixed(1)} s |`,
       `| e2e lag receive → HubSpot contact synced, p50 / p99 (${s.lag.rate} events/s for ${s.lag.seconds} s, ${s.lag.samples} samples) | ${ms(s.lag.p50)} / ${ms(s.lag.p99)} ms |`,
       `| HubSpot calls / s at ${s.lag.rate} events/s → a day of it | ${s.steady.hubspotCallsPerSecond.toFixed(2)} → ${Math.round(s.steady.hubspotCallsPerDay).toLocaleString('en')} |`,
       `| share of a Free/Starter daily quota (${s.steady.dailyQuota.toLocaleString('en')}, shared with the account's other integrations) | ${pct(s.steady.dailyQuotaShare)} |`,

@@ -22,7 +22,7 @@ import { createApplyHandler } from '../workers/apply-worker.ts'
 import { applyOptions, startWorkers } from '../workers/start-workers.ts'
 import { APPLY_QUEUE } from '../src/mirror/apply-queue.ts'
 import { startCallMeter, type CallTimeline } from './call-meter.ts'
-import { customerBursts, MESSAGES_PER_CUSTOMER, minimumCalls, type MinimumCalls } from './sync-workload.ts'
+import { customerBursts, eventCount, minimumCalls, recordCount, type MinimumCalls, type Workload } from './sync-workload.ts'
 import { freshDatabase } from './ingest-bench.ts'
 
 /** What one burst of the phase-1 workload cost in CRM calls. */
@@ -42,7 +42,9 @@ export interface SyncResult {
   latencyMs: number
   hubspotLimit: { max: number, intervalMs: number }
   minimum: MinimumCalls
-  /** Phase 1: the burst sent while the workers sync (as a new user's first day looks). */
+  /** Phase 0, issue 12's "new user": 600 customers, each a conversation, 3 messages and an appointment, sent at once. */
+  firstDay: BurstCalls & { accepted: number, sendSeconds: number, events: number, minimum: MinimumCalls }
+  /** Phase 1: the burst sent while the workers sync. */
   live: BurstCalls & { accepted: number, sendSeconds: number }
   /** Phase 2: the same burst already in the mirror when the sync workers start: the backlog drain. */
   backlog: BurstCalls & { hubspot: CallTimeline, salesforce: CallTimeline }
@@ -63,6 +65,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * The whole pipeline in this process (wiring copied from test/helpers/sync-harness.ts):
  * receiver over HTTP on loopback, apply + sync workers, both CRM sandboxes over HTTP
  * driven by the real client libraries.
+ * - Phase 0 (first day, issue 12's new user): 600 customers, each a conversation, 3 messages
+ *   and an appointment, sent at once while everything runs; its calls against its minimum.
  * - Phase 1 (live): `customers` × (1 conversation + 4 messages) sent with 20 concurrent
  *   requests while everything runs; time until every record is in HubSpot.
  * - Phase 2 (backlog): the same burst for new customers, applied to the mirror with the
@@ -72,7 +76,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  */
 export async function benchSync (options: { clusterUrl: string, quick: boolean, log: (line: string) => void }): Promise<SyncResult> {
   const customers = options.quick ? 400 : 2000
-  const events = customers * (1 + MESSAGES_PER_CUSTOMER)
+  const burst: Workload = { customers, messages: 4, appointment: false }
+  const firstDayLoad: Workload = { customers: options.quick ? 200 : 600, messages: 3, appointment: true }
+  const events = eventCount(burst)
   const lagRate = 100
   const lagSeconds = options.quick ? 5 : 30
   const capMs = options.quick ? 120_000 : 240_000
@@ -129,20 +135,36 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     }))
     return accepted
   }
-  /** Until every contact and message of `tag` is synced to HubSpot and no HubSpot job is left. */
-  const waitForHubspot = async (tag: string, from: number) => {
+  /** Until every record of `tag` is synced to HubSpot and no HubSpot job is left. */
+  const waitForHubspot = async (tag: string, load: Workload, from: number) => {
     const deadline = performance.now() + capMs
     for (;;) {
       const { rows: [row] } = await pool.query<{ synced: number, left: number }>(`
         SELECT (SELECT count(*)::int FROM crm_records WHERE crm = 'hubspot' AND status = 'synced'
-                  AND ((entity_type = 'contact' AND entity_id LIKE $1) OR (entity_type = 'message' AND entity_id LIKE $2))) AS synced,
+                  AND ((entity_type = 'contact' AND entity_id LIKE $1) OR (entity_type = 'message' AND entity_id LIKE $2)
+                    OR (entity_type = 'appointment' AND entity_id LIKE $3))) AS synced,
                (SELECT count(*)::int FROM pgboss.job WHERE name = 'sync-hubspot' AND state IN ('created', 'retry', 'active')) AS left`,
-      [`cust_${tag}%`, `msg_${tag}%`])
+      [`cust_${tag}%`, `msg_${tag}%`, `appt_${tag}%`])
       // Every call counts: a contact's final state may still be queued (deferred while the budget was the bottleneck).
-      const complete = (row?.synced ?? 0) >= events && row?.left === 0
+      const complete = (row?.synced ?? 0) >= load.customers + recordCount(load) && row?.left === 0
       if (complete || performance.now() > deadline) return { complete, drainSeconds: (performance.now() - from) / 1000 }
       await sleep(100)
     }
+  }
+  /** A burst sent while every worker runs: its calls, and how long until HubSpot has all of it. */
+  const liveBurst = async (tag: string, load: Workload, label: string) => {
+    options.log(`sync ${label}: sending ${eventCount(load)} events over ${load.customers} customers`)
+    const before = { hubspot: hubspot.requestStats(), salesforce: salesforceCount() }
+    const started = performance.now()
+    const accepted = await sendAll(customerBursts(tag, load))
+    const sendSeconds = (performance.now() - started) / 1000
+    const drain = await waitForHubspot(tag, load, started)
+    const result = { accepted, sendSeconds, ...drain, ...callsSince(before) }
+    options.log(`sync ${label}: ${accepted} accepted in ${sendSeconds.toFixed(1)} s, drained in ${result.drainSeconds.toFixed(1)} s, ${result.hubspotCalls} HubSpot / ${result.salesforceCalls} Salesforce calls`)
+    await waitForSalesforceIdle()
+    // The next phase starts with an empty window: HubSpot's forgets this one after 10 s.
+    await sleep(HUBSPOT_LIMIT.intervalMs + 500)
+    return result
   }
   const callsSince = (before: { hubspot: ReturnType<typeof hubspot.requestStats>, salesforce: number }) => {
     const after = hubspot.requestStats()
@@ -155,37 +177,27 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
 
   let workers = await startWorkers({ pool, boss, connectors, logger, metrics })
   try {
-    // Phase 1: live burst.
-    options.log(`sync live: sending ${events} events over ${customers} customers`)
-    const liveBefore = { hubspot: hubspot.requestStats(), salesforce: salesforceCount() }
-    const liveStarted = performance.now()
-    const accepted = await sendAll(customerBursts('b', customers))
-    const sendSeconds = (performance.now() - liveStarted) / 1000
-    options.log(`sync live: ${accepted} accepted in ${sendSeconds.toFixed(1)} s; waiting for HubSpot`)
-    const liveDrain = await waitForHubspot('b', liveStarted)
-    const live = { accepted, sendSeconds, ...liveDrain, ...callsSince(liveBefore) }
-    options.log(`sync live: drained in ${live.drainSeconds.toFixed(1)} s, ${live.hubspotCalls} HubSpot / ${live.salesforceCalls} Salesforce calls`)
-    await waitForSalesforceIdle()
+    // Phase 0: the issue's new user; phase 1: the larger burst, both while everything runs.
+    const firstDay = { ...await liveBurst('f', firstDayLoad, 'first day'), events: eventCount(firstDayLoad), minimum: minimumCalls(firstDayLoad) }
+    const live = await liveBurst('b', burst, 'live')
 
     // Phase 2: backlog. Sync workers stopped; only the apply worker runs while it arrives.
     await workers.stop()
     await boss.work(APPLY_QUEUE, applyOptions,
       createApplyHandler({ pool, boss, crms: connectors.map((c) => c.name), logger }))
-    options.log(`sync backlog: ${await sendAll(customerBursts('k', customers))} events accepted with the sync stopped; applying`)
+    options.log(`sync backlog: ${await sendAll(customerBursts('k', burst))} events accepted with the sync stopped; applying`)
     for (;;) {
       const { rows } = await pool.query<{ state: string, n: number }>('SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = $1 GROUP BY state', [APPLY_QUEUE])
       if (!rows.some((row) => ['created', 'retry', 'active'].includes(row.state))) break
       await sleep(200)
     }
     await boss.offWork(APPLY_QUEUE, { wait: true })
-    // Both budgets start the drain empty: HubSpot's window forgets phase 1 after 10 s.
-    await sleep(HUBSPOT_LIMIT.intervalMs + 500)
     const backlogBefore = { hubspot: hubspot.requestStats(), salesforce: salesforceCount() }
     const hubspotMeter = startCallMeter({ count: hubspotCount, limit: HUBSPOT_LIMIT })
     const salesforceMeter = startCallMeter({ count: salesforceCount, limit: HUBSPOT_LIMIT })
     const backlogStarted = performance.now()
     workers = await startWorkers({ pool, boss, connectors, logger, metrics })
-    const backlogDrain = await waitForHubspot('k', backlogStarted)
+    const backlogDrain = await waitForHubspot('k', burst, backlogStarted)
     const backlog = { ...backlogDrain, ...callsSince(backlogBefore), hubspot: hubspotMeter.stop(), salesforce: salesforceMeter.stop() }
     options.log(`sync backlog: drained in ${backlog.drainSeconds.toFixed(1)} s, ${backlog.hubspotCalls} HubSpot calls (${(backlog.hubspot.used * 100).toFixed(0)} % of the limit), ${backlog.salesforceCalls} Salesforce`)
     await waitForSalesforceIdle()
@@ -227,7 +239,8 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
       customers,
       latencyMs: LATENCY_MS,
       hubspotLimit: HUBSPOT_LIMIT,
-      minimum: minimumCalls(customers, customers * MESSAGES_PER_CUSTOMER),
+      minimum: minimumCalls(burst),
+      firstDay,
       live,
       backlog,
       hubspot429: hubspot.requestStats().rateLimited,

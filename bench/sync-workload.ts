@@ -1,8 +1,14 @@
-/** The sync benchmark's workload: webhook bodies, and the fewest CRM calls the APIs allow for it. */
+/** The sync benchmark's workloads: webhook bodies, and the fewest CRM calls the APIs allow for them. */
 
 export const HUBSPOT_BATCH = 100
 export const SALESFORCE_COLLECTION = 200
-export const MESSAGES_PER_CUSTOMER = 4
+
+/** `customers` new customers, each one conversation, `messages` SMS messages and maybe one appointment. */
+export interface Workload {
+  customers: number
+  messages: number
+  appointment: boolean
+}
 
 export interface MinimumCalls {
   hubspot: number
@@ -11,43 +17,63 @@ export interface MinimumCalls {
   how: string[]
 }
 
+/** Every event of the workload: one conversation, the messages, the appointment. */
+export function eventCount (w: Workload): number {
+  return w.customers * (1 + w.messages + (w.appointment ? 1 : 0))
+}
+
+/** The CRM records it makes: a contact per customer, a message record per message, a meeting per appointment. */
+export function recordCount (w: Workload): number {
+  return eventCount(w) - w.customers
+}
+
 /**
- * The fewest calls the APIs allow for `contacts` customers with `messages` SMS messages: each
- * record written once (the final state of a contact is all the CRM needs), 100 per HubSpot
- * batch call, the communication's contact association inline on its create (batch upsert
- * cannot carry one: without inline associations every 100 messages cost one more call);
- * Salesforce sObject Collections take 200 records per call (Contacts, then Tasks by WhoId).
+ * The fewest calls the APIs allow: each record written once (a contact's final state is all
+ * the CRM needs), 100 per HubSpot batch call, each communication's and meeting's contact
+ * association inline on its create (batch upsert cannot carry one: without inline associations
+ * every 100 of them cost one more call); Salesforce sObject Collections take 200 records per
+ * call (Contacts, then Tasks and Events by WhoId).
  */
-export function minimumCalls (contacts: number, messages: number): MinimumCalls {
+export function minimumCalls (w: Workload): MinimumCalls {
   const up = (n: number, per: number) => Math.ceil(n / per)
-  const hubspot = up(contacts, HUBSPOT_BATCH) + up(messages, HUBSPOT_BATCH)
-  const salesforce = up(contacts, SALESFORCE_COLLECTION) + up(messages, SALESFORCE_COLLECTION)
+  const contacts = w.customers
+  const messages = w.customers * w.messages
+  const meetings = w.appointment ? w.customers : 0
+  const linked = up(messages, HUBSPOT_BATCH) + up(meetings, HUBSPOT_BATCH)
+  const hubspot = up(contacts, HUBSPOT_BATCH) + linked
+  const salesforce = up(contacts, SALESFORCE_COLLECTION) + up(messages, SALESFORCE_COLLECTION) + up(meetings, SALESFORCE_COLLECTION)
+  const meetingsPart = meetings > 0 ? ` + ⌈${meetings} meetings / ${HUBSPOT_BATCH}⌉` : ''
   return {
     hubspot,
-    hubspotWithoutInlineAssociations: hubspot + up(messages, HUBSPOT_BATCH),
+    hubspotWithoutInlineAssociations: hubspot + linked,
     salesforce,
     how: [
-      `HubSpot: ⌈${contacts} contacts / ${HUBSPOT_BATCH}⌉ batch upserts + ⌈${messages} communications / ${HUBSPOT_BATCH}⌉ batch creates with the contact association inline = ${hubspot}` +
-        ` (${hubspot + up(messages, HUBSPOT_BATCH)} without inline associations: + ⌈${messages} / ${HUBSPOT_BATCH}⌉ association batches)`,
-      `Salesforce: ⌈${contacts} Contacts / ${SALESFORCE_COLLECTION}⌉ + ⌈${messages} Tasks / ${SALESFORCE_COLLECTION}⌉ sObject Collections upserts = ${salesforce}`
+      `HubSpot: ⌈${contacts} contacts / ${HUBSPOT_BATCH}⌉ batch upserts + ⌈${messages} communications / ${HUBSPOT_BATCH}⌉${meetingsPart} batch creates with the contact association inline = ${hubspot}` +
+        ` (${hubspot + linked} without inline associations: one association batch per create)`,
+      `Salesforce: ⌈${contacts} Contacts / ${SALESFORCE_COLLECTION}⌉ + ⌈${messages} Tasks / ${SALESFORCE_COLLECTION}⌉${meetings > 0 ? ` + ⌈${meetings} Events / ${SALESFORCE_COLLECTION}⌉` : ''} sObject Collections upserts = ${salesforce}`
     ]
   }
 }
 
 /**
  * One `conversation.created` per customer, then each customer's messages round by round
- * (every message also changes its customer's contact: last message, last contact).
- * `tag` keeps the phases' customers apart (`cust_<tag><n>`, `msg_<tag><n>_<m>`).
+ * (every message also changes its customer's contact: last message, last contact), then
+ * their appointments. `tag` keeps phases apart (`cust_<tag><n>`, `msg_<tag><n>_<m>`, `appt_<tag><n>`).
  */
-export function customerBursts (tag: string, customers: number): string[] {
+export function customerBursts (tag: string, w: Workload): string[] {
   const bodies: string[] = []
   const base = Date.UTC(2025, 0, 1)
-  for (let c = 0; c < customers; c++) {
+  for (let c = 0; c < w.customers; c++) {
     bodies.push(JSON.stringify({ event: 'conversation.created', timestamp: new Date(base + c * 1000).toISOString(), data: { conversation_id: `conv_${tag}${c}`, customer_id: `cust_${tag}${c}`, customer_name: `Customer ${c}`, channel: 'sms', status: 'open' } }))
   }
-  for (let m = 0; m < MESSAGES_PER_CUSTOMER; m++) {
-    for (let c = 0; c < customers; c++) {
+  for (let m = 0; m < w.messages; m++) {
+    for (let c = 0; c < w.customers; c++) {
       bodies.push(JSON.stringify({ event: 'message.received', timestamp: new Date(base + c * 1000 + (m + 1) * 10).toISOString(), data: { conversation_id: `conv_${tag}${c}`, message_id: `msg_${tag}${c}_${m}`, sender: 'customer', content: `Message ${m} from customer ${c}`, channel: 'sms' } }))
+    }
+  }
+  if (w.appointment) {
+    for (let c = 0; c < w.customers; c++) {
+      bodies.push(JSON.stringify({ event: 'appointment.booked', timestamp: new Date(base + c * 1000 + 500).toISOString(), data: { conversation_id: `conv_${tag}${c}`, customer_id: `cust_${tag}${c}`, appointment_id: `appt_${tag}${c}`, appointment_time: '2025-02-01T15:00:00Z', service: 'Consultation', duration_minutes: 30 } }))
     }
   }
   return bodies
