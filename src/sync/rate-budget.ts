@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { CrmName } from '../crm/connector.ts'
 import { CrmQuotaSpentError, CrmRateLimitedError } from '../crm/errors.ts'
 import { readLimitHeaders } from './limit-headers.ts'
+import { createArrivalOrder } from './arrival-order.ts'
 import type { RateLimiter } from './rate-limiter.ts'
 
 export interface BudgetSettings {
@@ -30,8 +31,7 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
   // Known at once in this process; shared through the database for the others.
   let pausedUntil = 0
   let observedAt = 0
-  let waiting = 0
-  let queue = Promise.resolve()
+  const line = createArrivalOrder()
 
   async function take (signal?: AbortSignal): Promise<void> {
     const started = now()
@@ -59,12 +59,7 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
 
   return {
     // Callers in this process are served in arrival order.
-    acquire (signal) {
-      waiting += 1
-      const turn = queue.then(() => take(signal)).finally(() => { waiting -= 1 })
-      queue = turn.catch(() => {})
-      return turn
-    },
+    acquire: (signal) => line.run(() => take(signal)),
     pause,
     // What the budget sustains: the window's allowance, but no faster than this app's share of
     // the daily quota spread over the day — spending faster empties the day's quota early.
@@ -77,7 +72,7 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
                   AND slot > floor(extract(epoch FROM clock_timestamp()) * 10) - $2::bigint / 100) AS used,
                coalesce((SELECT paused_until > clock_timestamp() FROM crm_rate_state WHERE crm = $1), false) AS paused`, [crm, settings.windowMs])
       if (rows[0]?.paused) return 1
-      return (Number(rows[0]?.used ?? 0) + waiting) / Math.max(1, Math.floor(settings.limit * MARGIN))
+      return (Number(rows[0]?.used ?? 0) + line.waiting()) / Math.max(1, Math.floor(settings.limit * MARGIN))
     },
     async observe (headers) {
       const seen = readLimitHeaders(headers)

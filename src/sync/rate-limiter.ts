@@ -1,3 +1,5 @@
+import { createArrivalOrder } from './arrival-order.ts'
+
 /** What every CRM call waits on before it goes out. */
 export interface RateLimiter {
   acquire: (signal?: AbortSignal) => Promise<void>
@@ -23,8 +25,7 @@ export function createRateLimiter (options: { max: number, intervalMs: number, n
   const now = options.now ?? Date.now
   const sent: number[] = []
   let pausedUntil = 0
-  let waiting = 0
-  let queue = Promise.resolve()
+  const line = createArrivalOrder()
 
   async function waitForSlot (signal?: AbortSignal): Promise<void> {
     for (;;) {
@@ -47,12 +48,7 @@ export function createRateLimiter (options: { max: number, intervalMs: number, n
 
   return {
     // Callers are served in arrival order: each waits for the previous one's slot.
-    acquire (signal) {
-      waiting += 1
-      const turn = queue.then(() => waitForSlot(signal)).finally(() => { waiting -= 1 })
-      queue = turn.catch(() => {})
-      return turn
-    },
+    acquire: (signal) => line.run(() => waitForSlot(signal)),
     pause (ms) {
       pausedUntil = Math.max(pausedUntil, now() + ms)
     },
@@ -61,7 +57,7 @@ export function createRateLimiter (options: { max: number, intervalMs: number, n
       const t = now()
       if (pausedUntil > t) return 1
       const inWindow = sent.filter((at) => at > t - options.intervalMs).length
-      return (inWindow + waiting) / options.max
+      return (inWindow + line.waiting()) / options.max
     }
   }
 }
