@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import type pg from 'pg'
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
@@ -47,7 +48,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
   const { circuit } = deps
   const demand = createDemandMeter()
 
-  return async function syncJobs (jobs: Array<JobWithMetadata<EntityRef>>): Promise<JobResult[]> {
+  return async function syncJobs (jobs: Array<JobWithMetadata<SyncJob>>): Promise<JobResult[]> {
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
     const status = await circuit.status()
     if (status.open && !(await circuit.claimProbe())) {
@@ -60,7 +61,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     demand.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
     const recordsPerCall = deps.connector.capacity?.().recordsPerCall
-    const heldBefore = new Set(jobs.filter((job) => (job.data as SyncJob).held === true).map((job) => entityKey(job.data)))
+    const heldBefore = new Set(jobs.filter((job) => job.data.held === true).map((job) => entityKey(job.data)))
     const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal, {
       ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {}),
       // More is queued than this batch holds: the next fetch fills what this one would part-fill.
@@ -126,7 +127,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // pg-boss fetches this worker's next batch when we return: while the budget is the
     // bottleneck, give the queue time to fill that batch's calls.
     const { lingerMs } = batchPacing(await pressure(fetchWasFull))
-    if (lingerMs > 0) await sleep(lingerMs, signal)
+    // Cut short when the jobs are aborted (shutdown, expiry).
+    if (lingerMs > 0) await delay(lingerMs, undefined, { signal }).catch(() => {})
 
     return jobs.map((job): JobResult => {
       const outcome: EntityOutcome | undefined = outcomes.get(entityKey(job.data))
@@ -162,13 +164,4 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
 function parseKey (key: string): EntityRef {
   const separator = key.indexOf(':')
   return { type: key.slice(0, separator) as EntityRef['type'], id: key.slice(separator + 1) }
-}
-
-/** Resolves after `ms`, or at once when the jobs are aborted (shutdown, expiry). */
-function sleep (ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-    function done () { clearTimeout(timer); signal.removeEventListener('abort', done); resolve() }
-  })
 }
