@@ -24,8 +24,12 @@ export async function syncSeedCustomer (h: SyncHarness, suffix = '') {
     SELECT count(*)::int AS n FROM crm_records WHERE status = 'synced' AND crm_id IS NOT NULL
       AND ((entity_type = 'contact' AND entity_id = $1) OR (entity_type = 'message' AND entity_id = $2) OR (entity_type = 'appointment' AND entity_id = $3))`,
   [ids.customer, ids.message, ids.appointment])).rows[0]?.n, (n) => n === 6, { what: 'the seed customer synced to both CRMs' })
-  // The contact's last write (closed conversation) must have landed too before we compare.
-  await until(async () => (await h.pool.query("SELECT count(*)::int AS n FROM webhook_events WHERE status IN ('received', 'waiting')")).rows[0]?.n, (n) => n === 0)
+  // The contact's last write (closed conversation) must have landed too before we compare,
+  // and no sync may still be running: one finishing later records its write again.
+  await until(async () => (await h.pool.query<{ n: number }>(`
+    SELECT (SELECT count(*) FROM webhook_events WHERE status IN ('received', 'waiting'))
+         + (SELECT count(*) FROM pgboss.job WHERE (name LIKE 'sync-%' OR name = 'apply-event') AND state IN ('created', 'retry', 'active')) AS n`)).rows[0]?.n,
+  (n) => Number(n) === 0, { what: 'the seed customer\'s deliveries applied and its syncs finished' })
   return ids
 }
 
