@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { preparedIfFew } from './prepared.ts'
 import type { Logger } from 'pino'
 
 /**
@@ -47,7 +48,11 @@ export async function withTransaction<T> (pool: pg.Pool, work: (client: pg.PoolC
   }
 }
 
-/** Lets pg-boss join our transaction: pass `{ db: bossDb(client) }` to send/insert. */
+/**
+ * Lets pg-boss join our transaction: pass `{ db: bossDb(client) }` to send/insert. Its
+ * statements run prepared (src/db/prepared.ts): its job insert is large and runs for
+ * every group commit and every apply batch.
+ */
 export function bossDb (client: pg.PoolClient) {
-  return { executeSql: (text: string, values?: unknown[]) => client.query(text, values) }
+  return { executeSql: (text: string, values?: unknown[]) => client.query(preparedIfFew(text, values)) }
 }

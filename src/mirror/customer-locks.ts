@@ -1,5 +1,14 @@
 import type pg from 'pg'
 import type { AgentClaraEvent } from '../events/schemas.ts'
+import { prepared } from '../db/prepared.ts'
+
+const LOCK_CUSTOMERS = prepared(`
+    SELECT pg_advisory_xact_lock(s.key) FROM (
+      SELECT DISTINCT hashtextextended('apply-customer:' || c.id, 0) AS key FROM (
+        SELECT unnest($1::text[]) AS id
+        UNION SELECT customer_id FROM conversations WHERE id = ANY($2::text[])
+      ) c ORDER BY key
+    ) s`)
 
 /**
  * Serialises apply batches per customer, so several workers never deadlock on the mirror.
@@ -19,11 +28,5 @@ export async function lockCustomersOf (client: pg.ClientBase, events: AgentClara
     else if (data.conversation_id) conversations.add(data.conversation_id)
   }
   if (customers.size === 0 && conversations.size === 0) return
-  await client.query(`
-    SELECT pg_advisory_xact_lock(s.key) FROM (
-      SELECT DISTINCT hashtextextended('apply-customer:' || c.id, 0) AS key FROM (
-        SELECT unnest($1::text[]) AS id
-        UNION SELECT customer_id FROM conversations WHERE id = ANY($2::text[])
-      ) c ORDER BY key
-    ) s`, [[...customers], [...conversations]])
+  await client.query(LOCK_CUSTOMERS([[...customers], [...conversations]]))
 }

@@ -2,6 +2,7 @@ import type { Span } from '@opentelemetry/api'
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import { bossDb, withTransaction } from '../db/pool.ts'
+import { prepared } from '../db/prepared.ts'
 import { APPLY_QUEUE } from '../mirror/apply-queue.ts'
 import { recordFailure } from '../tracing/tracer.ts'
 import type { InboxRow, InboxStatus } from './inbox-row.ts'
@@ -23,11 +24,11 @@ interface Pending {
   reject: (error: unknown) => void
 }
 
-const INSERT_ROWS = `
+const INSERT_ROWS = prepared(`
   INSERT INTO webhook_events (dedupe_key, status, event_type, event_timestamp, payload, raw_body, signature_form, error, trace_id)
   SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::bytea[], $7::text[], $8::text[], $9::text[])
   ON CONFLICT (dedupe_key) DO NOTHING
-  RETURNING id, dedupe_key, status`
+  RETURNING id, dedupe_key, status`)
 
 /**
  * Group commit: concurrent deliveries share one transaction — one multi-row insert with
@@ -58,7 +59,7 @@ export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: num
       .sort((a, b) => Buffer.compare(a.dedupeKey, b.dedupeKey))
 
     const inserted = await withTransaction(deps.pool, async (client) => {
-      const { rows: insertedRows } = await client.query<{ id: string, dedupe_key: Buffer, status: InboxStatus }>(INSERT_ROWS, [
+      const { rows: insertedRows } = await client.query<{ id: string, dedupe_key: Buffer, status: InboxStatus }>(INSERT_ROWS([
         candidates.map((row) => row.dedupeKey),
         candidates.map((row) => row.status),
         candidates.map((row) => row.eventType),
@@ -68,7 +69,7 @@ export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: num
         candidates.map((row) => row.signatureForm),
         candidates.map((row) => row.error),
         candidates.map((row) => traces.get(row)?.traceId ?? null)
-      ])
+      ]))
       const toApply = insertedRows.filter((row) => row.status === 'received')
       if (toApply.length > 0) {
         // Each apply job continues its own delivery's trace.

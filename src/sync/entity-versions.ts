@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { prepared } from '../db/prepared.ts'
 import type { PgBoss } from 'pg-boss'
 import type { CrmName } from '../crm/connector.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
@@ -22,6 +23,10 @@ import { enqueueSync } from './enqueue-sync.ts'
 
 const SORTED_REFS = 'SELECT t.type, t.id FROM unnest($1::text[], $2::text[]) AS t(type, id) GROUP BY t.type, t.id ORDER BY t.type, t.id'
 
+const BUMP_VERSIONS = prepared(`
+  INSERT INTO entity_versions (entity_type, entity_id) ${SORTED_REFS}
+  ON CONFLICT (entity_type, entity_id) DO UPDATE SET version = entity_versions.version + 1`)
+
 /** In the apply's transaction: bump the changed entities' versions, then queue their syncs. */
 export async function recordChanges (boss: PgBoss, client: pg.PoolClient, crms: readonly CrmName[], refs: EntityRef[]): Promise<void> {
   await bumpVersions(client, refs)
@@ -31,10 +36,7 @@ export async function recordChanges (boss: PgBoss, client: pg.PoolClient, crms: 
 /** The first half of `recordChanges`, for a caller that enqueues in several steps after it. */
 export async function bumpVersions (client: pg.PoolClient, refs: EntityRef[]): Promise<void> {
   if (refs.length === 0) return
-  await client.query(`
-    INSERT INTO entity_versions (entity_type, entity_id) ${SORTED_REFS}
-    ON CONFLICT (entity_type, entity_id) DO UPDATE SET version = entity_versions.version + 1`,
-  [refs.map((ref) => ref.type), refs.map((ref) => ref.id)])
+  await client.query(BUMP_VERSIONS([refs.map((ref) => ref.type), refs.map((ref) => ref.id)]))
 }
 
 /**
