@@ -1,5 +1,30 @@
 import type pg from 'pg'
+import { prepared } from '../db/prepared.ts'
 import type { AgentClaraEvent } from '../events/schemas.ts'
+
+/** The erasure subjects an event names: its customer and its conversation. */
+function subjectsOf (event: AgentClaraEvent): string[] {
+  const data = event.data as { customer_id?: string | null, conversation_id?: string | null }
+  return [
+    ...(data.customer_id ? [`customer:${data.customer_id}`] : []),
+    ...(data.conversation_id ? [`conversation:${data.conversation_id}`] : [])
+  ]
+}
+
+const ERASURE_HOLDING = prepared('SELECT erasure_holding($1::text[]) AS erasure_id')
+
+/**
+ * Whether any of these events' subjects is erased, in one call: the apply worker asks this
+ * once per batch and checks event by event (`holdIfErased`) only when the answer is yes.
+ * Takes the same shared advisory locks the per-event check does, so an erasure waits for
+ * this transaction either way.
+ */
+export async function anyErased (db: pg.ClientBase, events: AgentClaraEvent[]): Promise<boolean> {
+  const subjects = [...new Set(events.flatMap(subjectsOf))]
+  if (subjects.length === 0) return false
+  const { rows } = await db.query<{ erasure_id: string | null }>(ERASURE_HOLDING([subjects]))
+  return rows[0]?.erasure_id != null
+}
 
 /**
  * Holds an event whose customer or conversation was erased, instead of applying it, so an
@@ -9,12 +34,9 @@ import type { AgentClaraEvent } from '../events/schemas.ts'
  */
 export async function holdIfErased (db: pg.ClientBase, eventId: string, event: AgentClaraEvent): Promise<string | undefined> {
   const data = event.data as { customer_id?: string | null, conversation_id?: string | null }
-  const subjects = [
-    ...(data.customer_id ? [`customer:${data.customer_id}`] : []),
-    ...(data.conversation_id ? [`conversation:${data.conversation_id}`] : [])
-  ]
+  const subjects = subjectsOf(event)
   if (subjects.length === 0) return undefined
-  const { rows } = await db.query<{ erasure_id: string | null }>('SELECT erasure_holding($1::text[]) AS erasure_id', [subjects])
+  const { rows } = await db.query<{ erasure_id: string | null }>(ERASURE_HOLDING([subjects]))
   const erasureId = rows[0]?.erasure_id
   if (!erasureId) return undefined
   if (data.conversation_id) {
