@@ -2,7 +2,7 @@ import pg from 'pg'
 import { runMigrations } from '../src/db/migrate.ts'
 import { clusterCpuSeconds, cpuSeconds, peakRssMiB, resetPeakRss, spawnJson, stopChild } from './child.ts'
 
-export type Variant = 'ceiling' | 'naive' | 'ours' | 'ours+apply' | 'ours+sync'
+export type Variant = 'ceiling' | 'naive' | 'naive+prepared' | 'ours' | 'ours+apply' | 'ours+sync'
 
 export interface LoadResult {
   concurrency: number

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { createBoss } from '../src/db/boss.ts'
 import { ensureQueues } from '../src/sync/ensure-queues.ts'
 import { crmRegistry } from '../src/crm/registry.ts'
+import type pg from 'pg'
 import { bossDb, createPool, withTransaction } from '../src/db/pool.ts'
+import { prepared } from '../src/db/prepared.ts'
 import { createLogger } from '../src/logger.ts'
 import { createMetrics } from '../src/metrics.ts'
 import { APPLY_QUEUE } from '../src/mirror/apply-queue.ts'
@@ -23,7 +25,7 @@ import { startIngestWorkers } from './ingest-workers.ts'
  * workers in the same process, sharing its pool, as `npm start` does (ingest-workers.ts);
  * the other variants run no workers.
  */
-type Variant = 'ceiling' | 'naive' | 'ours' | 'ours+apply' | 'ours+sync'
+type Variant = 'ceiling' | 'naive' | 'naive+prepared' | 'ours' | 'ours+apply' | 'ours+sync'
 
 const [variant, databaseUrl, secret, poolSizeArg] = process.argv.slice(2) as [Variant, string, string, string]
 const poolSize = Number(poolSizeArg ?? 10)
@@ -34,6 +36,10 @@ const INSERT_ONE = `
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
   ON CONFLICT (dedupe_key) DO NOTHING
   RETURNING id, status`
+const INSERT_ONE_PREPARED = prepared(INSERT_ONE)
+
+/** pg-boss in the caller's transaction the way its docs show it: each statement sent as text. */
+const plainDb = (client: pg.PoolClient) => ({ executeSql: (text: string, values?: unknown[]) => client.query(text, values) })
 
 /** The validation every variant shares, exactly as the real route does it. */
 function validate (req: Request, res: Response): InboxRow | undefined {
@@ -86,6 +92,9 @@ async function buildApp (): Promise<express.Express> {
   // serialises every commit behind the previous one's fsync (no group commit in PostgreSQL),
   // which held this baseline at ~560 req/s. Ours NOTIFYs once per group-committed batch.
   await boss.updateQueue(APPLY_QUEUE, { notify: false })
+  // naive+prepared: the same with its statements prepared as ours are (src/db/prepared.ts),
+  // to show what that alone is worth.
+  const prepare = variant === 'naive+prepared'
   const app = express()
   app.disable('x-powered-by')
   app.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: MAX_BODY_BYTES }), async (req, res) => {
@@ -93,12 +102,11 @@ async function buildApp (): Promise<express.Express> {
     if (!row) return
     try {
       const outcome = await withTransaction(pool, async (client) => {
-        const { rows } = await client.query<{ id: string, status: string }>(INSERT_ONE, [
-          row.dedupeKey, row.status, row.eventType, row.eventTimestamp, row.payload, row.rawBody, row.signatureForm, row.error
-        ])
+        const values = [row.dedupeKey, row.status, row.eventType, row.eventTimestamp, row.payload, row.rawBody, row.signatureForm, row.error]
+        const { rows } = await client.query<{ id: string, status: string }>(prepare ? INSERT_ONE_PREPARED(values) : { text: INSERT_ONE, values })
         const stored = rows[0]
         if (!stored) return 'duplicate'
-        if (stored.status === 'received') await boss.send(APPLY_QUEUE, { eventId: stored.id }, { db: bossDb(client) })
+        if (stored.status === 'received') await boss.send(APPLY_QUEUE, { eventId: stored.id }, { db: prepare ? bossDb(client) : plainDb(client) })
         return stored.status
       })
       res.status(200).json({ success: true, outcome })

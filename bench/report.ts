@@ -17,11 +17,11 @@ export function renderMarkdown (input: { environment: Record<string, unknown>, i
   for (const p of input.ingest) {
     lines.push(`| ${p.variant} | ${p.concurrency} | ${p.rps.toFixed(0)} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.p999)} | ${p.errors} | ${us(p.cpuMicrosPerRequest)} | ${us(p.postgresCpuMicrosPerRequest)} | ${p.peakRssMiB ?? '–'} |`)
   }
-  lines.push('', '| concurrency | ours ÷ naive | ours + apply worker ÷ naive | ours + all workers syncing ÷ naive | ours ÷ ceiling |', '|---:|---:|---:|---:|---:|')
+  lines.push('', '| concurrency | ours ÷ naive | ours + apply worker ÷ naive | ours + all workers syncing ÷ naive | ours + apply worker ÷ naive+prepared | ours ÷ ceiling |', '|---:|---:|---:|---:|---:|---:|')
   const at = (variant: string, concurrency: number) => input.ingest.find((p) => p.variant === variant && p.concurrency === concurrency)?.rps
   for (const concurrency of [...new Set(input.ingest.map((p) => p.concurrency))]) {
     const naive = at('naive', concurrency)
-    lines.push(`| ${concurrency} | ${ratio(at('ours', concurrency), naive)} | ${ratio(at('ours+apply', concurrency), naive)} | ${ratio(at('ours+sync', concurrency), naive)} | ${ratio(at('ours', concurrency), at('ceiling', concurrency))} |`)
+    lines.push(`| ${concurrency} | ${ratio(at('ours', concurrency), naive)} | ${ratio(at('ours+apply', concurrency), naive)} | ${ratio(at('ours+sync', concurrency), naive)} | ${ratio(at('ours+apply', concurrency), at('naive+prepared', concurrency))} | ${ratio(at('ours', concurrency), at('ceiling', concurrency))} |`)
   }
   const s = input.sync
   if (s) {

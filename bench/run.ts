@@ -21,7 +21,7 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`)
 const SECRET = 'bench-secret'
 const POOL_SIZE = 10
 const CONCURRENCIES = [10, 50, 200]
-const VARIANTS: Variant[] = ['ceiling', 'naive', 'ours', 'ours+apply', 'ours+sync']
+const VARIANTS: Variant[] = ['ceiling', 'naive', 'naive+prepared', 'ours', 'ours+apply', 'ours+sync']
 const WARMUP_MS = quick ? 500 : 2000
 const DURATION_MS = quick ? 2000 : 8000
 
