@@ -2,8 +2,9 @@ import type pg from 'pg'
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmName } from '../src/crm/connector.ts'
+import { bossDb, withTransaction } from '../src/db/pool.ts'
 import { prepared } from '../src/db/prepared.ts'
-import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
+import { APPLY_QUEUE, applyQueueOptions, eventsOf, type ApplyEventRef, type ApplyJob } from '../src/mirror/apply-queue.ts'
 import { enqueueSync } from '../src/sync/enqueue-sync.ts'
 import type { AgentClaraEvent } from '../src/events/schemas.ts'
 import { anyErased, holdIfErased } from '../src/lifecycle/erasure-hold.ts'
@@ -24,73 +25,70 @@ class EventFailed extends Error {}
 
 type Mode = 'together' | 'one by one'
 
+/** One event of a job. */
+interface Unit { job: JobWithMetadata<ApplyJob>, event: ApplyEventRef }
+
 const compareIds = (a: string, b: string) => {
   const difference = BigInt(a) - BigInt(b)
   return difference < 0n ? -1 : difference > 0n ? 1 : 0
 }
 
 /**
- * Applies inbox events to the mirror and enqueues CRM syncs for what changed, a batch in
- * one transaction. First in one go: no savepoints, one status update for the batch. If an
- * event fails or must wait (its conversation is unknown) the transaction is rolled back
- * and the batch is redone event by event, each behind a savepoint, so that event rolls
- * back alone and retries with backoff while the rest commit. Both passes run the same
- * per-event steps; the first only saves the savepoints' round trips, which were most of
- * the worker's cost (docs/benchmarks.md). After the last attempt an event is marked
- * `failed` (dead letter, visible on the dashboard, replayable).
+ * Applies inbox events to the mirror and enqueues CRM syncs for what changed: a batch of
+ * jobs, each naming one or many events, in one transaction. First in one go: no
+ * savepoints, one status update and one erasure check for the batch. If an event fails
+ * or must wait (its conversation is unknown) the transaction is rolled back and the batch
+ * is redone event by event, each behind a savepoint, so that event rolls back alone and
+ * retries with backoff in a job of its own while the rest commit. Both passes run the
+ * same per-event steps; the first only saves the savepoints' round trips, which were
+ * most of the worker's cost (docs/benchmarks.md). After the last attempt an event is
+ * marked `failed` (dead letter, visible on the dashboard, replayable).
  */
 export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: readonly CrmName[], logger: Logger }) {
   return async function applyBatch (jobs: Array<JobWithMetadata<ApplyJob>>): Promise<JobResult[]> {
     try {
-      return await inTransaction((client) => applyAll(client, jobs, 'together'))
+      return await withTransaction(deps.pool, (client) => applyAll(client, jobs, 'together'))
     } catch (error) {
       if (!(error instanceof EventFailed)) throw error
       deps.logger.debug({ jobs: jobs.length, reason: error.message }, 'apply batch redone event by event')
     }
-    return await inTransaction((client) => applyAll(client, jobs, 'one by one'))
-  }
-
-  async function inTransaction<T> (work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await deps.pool.connect()
-    let broken = false
-    try {
-      await client.query('BEGIN')
-      const result = await work(client)
-      await client.query('COMMIT')
-      return result
-    } catch (error) {
-      broken = !(await client.query('ROLLBACK').then(() => true, () => false))
-      throw error
-    } finally {
-      client.release(broken)
-    }
+    return await withTransaction(deps.pool, (client) => applyAll(client, jobs, 'one by one'))
   }
 
   async function applyAll (client: pg.PoolClient, jobs: Array<JobWithMetadata<ApplyJob>>, mode: Mode): Promise<JobResult[]> {
-    const { rows } = await client.query<{ id: string, payload: AgentClaraEvent | null }>(LOAD_PAYLOADS([jobs.map((job) => job.data.eventId)]))
+    // In inbox order (the order of arrival): pg-boss hands a batch over in no particular
+    // order, and a message applied before its conversation in the same batch would wait.
+    const units: Unit[] = jobs.flatMap((job) => eventsOf(job.data).map((event) => ({ job, event })))
+      .sort((a, b) => compareIds(a.event.id, b.event.id))
+    const { rows } = await client.query<{ id: string, payload: AgentClaraEvent | null }>(LOAD_PAYLOADS([units.map((unit) => unit.event.id)]))
     const payloads = new Map(rows.map((row) => [row.id, row.payload]))
     const events = rows.flatMap((row) => row.payload ? [row.payload] : [])
     await lockCustomersOf(client, events)
     // One check for the batch; event by event only when some subject is erased.
     const checkErasure = await anyErased(client, events)
-    const results: JobResult[] = []
+    const failedJobs = new Map<string, JobResult>()
+    const retries: ApplyEventRef[] = []
     const applied: string[] = []
     const changed: Array<{ refs: EntityRef[], trace: ReturnType<typeof activeContext> }> = []
-    // In inbox order (the order of arrival): pg-boss hands a batch over in no particular
-    // order, and a message applied before its conversation in the same batch would wait.
-    const inArrivalOrder = [...jobs].sort((a, b) => compareIds(a.data.eventId, b.data.eventId))
-    for (const job of inArrivalOrder) {
+    for (const unit of units) {
       // Each event in its own span, in the trace of the delivery it came from.
-      results.push(await inJobSpan(APPLY_QUEUE, job, async (span) => {
-        const payload = payloads.get(String(job.data.eventId))
-        const outcome = await applyOne(client, job, payload, { mode, checkErasure })
+      await inJobSpan(APPLY_QUEUE, { id: unit.job.id, retryCount: unit.job.retryCount, data: { trace: unit.event.trace } }, async (span) => {
+        const outcome = await applyOne(client, unit, payloads.get(unit.event.id), { mode, checkErasure })
         if (outcome.refs.length > 0) changed.push({ refs: outcome.refs, trace: activeContext() })
-        if (outcome.applied) applied.push(String(job.data.eventId))
-        span.setAttribute('pgboss.job.result', outcome.result.status)
-        return outcome.result
-      }))
+        if (outcome.applied) applied.push(unit.event.id)
+        if (outcome.failure) {
+          // An event of a shared job retries in a job of its own; a job of one event is retried by pg-boss.
+          if ('events' in unit.job.data) retries.push(unit.event)
+          else failedJobs.set(unit.job.id, outcome.failure)
+        }
+        span.setAttribute('pgboss.job.result', outcome.failure ? 'failed' : 'completed')
+      })
     }
     if (applied.length > 0) await client.query(MARK_APPLIED([applied]))
+    if (retries.length > 0) {
+      const startAfter = new Date(Date.now() + applyQueueOptions.retryDelay * 1000)
+      await deps.boss.insert(APPLY_QUEUE, retries.map((event) => ({ data: { eventId: event.id, trace: event.trace }, startAfter })), { db: bossDb(client) })
+    }
     // Once per batch, last: version bumps (row locks until COMMIT) in one sorted
     // statement, then the sync jobs. See src/sync/entity-versions.ts for why.
     await bumpVersions(client, changed.flatMap((change) => change.refs))
@@ -100,43 +98,45 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
     } else {
       await enqueueSync(deps.boss, client, deps.crms, changed.flatMap((change) => change.refs))
     }
-    return results
+    return jobs.map((job) => failedJobs.get(job.id) ?? { id: job.id, status: 'completed' })
   }
 
-  interface Outcome { result: JobResult, refs: EntityRef[], applied: boolean }
+  interface Outcome { refs: EntityRef[], applied: boolean, failure?: JobResult }
 
-  async function applyOne (client: pg.PoolClient, job: JobWithMetadata<ApplyJob>, payload: AgentClaraEvent | null | undefined, options: { mode: Mode, checkErasure: boolean }): Promise<Outcome> {
-    const completed = { result: { id: job.id, status: 'completed' as const }, refs: [], applied: false }
+  async function applyOne (client: pg.PoolClient, unit: Unit, payload: AgentClaraEvent | null | undefined, options: { mode: Mode, checkErasure: boolean }): Promise<Outcome> {
+    const ids = { job: unit.job.id, eventId: unit.event.id }
     if (!payload) {
-      deps.logger.warn({ job: job.id, eventId: job.data.eventId }, 'inbox event missing or without payload; nothing to apply')
-      return completed
+      deps.logger.warn(ids, 'inbox event missing or without payload; nothing to apply')
+      return { refs: [], applied: false }
     }
     const oneByOne = options.mode === 'one by one'
     if (oneByOne) await client.query('SAVEPOINT apply_event')
     try {
-      if (options.checkErasure && await holdIfErased(client, job.data.eventId, payload)) {
+      if (options.checkErasure && await holdIfErased(client, unit.event.id, payload)) {
         if (oneByOne) await client.query('RELEASE SAVEPOINT apply_event')
-        deps.logger.info({ job: job.id, eventId: job.data.eventId, event: payload.event }, 'event held: its customer was erased')
-        return completed
+        deps.logger.info({ ...ids, event: payload.event }, 'event held: its customer was erased')
+        return { refs: [], applied: false }
       }
       const refs = await applyEvent(client, payload)
       if (oneByOne) await client.query('RELEASE SAVEPOINT apply_event')
-      return { ...completed, refs, applied: true }
+      return { refs, applied: true }
     } catch (error) {
       if (!oneByOne) throw new EventFailed(error instanceof Error ? error.message : String(error))
       await client.query('ROLLBACK TO SAVEPOINT apply_event')
-      return { ...completed, result: await recordFailure(client, job, payload, error) }
+      return { refs: [], applied: false, failure: await recordFailure(client, unit, payload, error) }
     }
   }
 
-  /** One event failed or must wait: its inbox row says so, and pg-boss retries its job with backoff. */
-  async function recordFailure (client: pg.PoolClient, job: JobWithMetadata<ApplyJob>, payload: AgentClaraEvent, error: unknown): Promise<JobResult> {
-    const lastAttempt = job.retryCount >= job.retryLimit
+  /** One event failed or must wait: its inbox row says so, and it is retried with backoff. */
+  async function recordFailure (client: pg.PoolClient, unit: Unit, payload: AgentClaraEvent, error: unknown): Promise<JobResult> {
+    const { job, event } = unit
+    // Only a job of its own can be on its last attempt; an event of a shared job is retried alone.
+    const lastAttempt = !('events' in job.data) && job.retryCount >= job.retryLimit
     const waiting = error instanceof ConversationNotKnownYet
     if (!waiting && !(error instanceof Error)) throw error
     const status = lastAttempt ? 'failed' : waiting ? 'waiting' : 'received'
-    await client.query('UPDATE webhook_events SET status = $2, error = $3 WHERE id = $1', [job.data.eventId, status, (error as Error).message])
-    const log = deps.logger.child({ job: job.id, eventId: job.data.eventId })
+    await client.query('UPDATE webhook_events SET status = $2, error = $3 WHERE id = $1', [event.id, status, (error as Error).message])
+    const log = deps.logger.child({ job: job.id, eventId: event.id })
     if (waiting) log.info({ event: payload.event, attempt: job.retryCount, lastAttempt }, 'event waits for its conversation')
     else log.error({ err: error, event: payload.event, lastAttempt }, 'applying event failed')
     return { id: job.id, status: 'failed', output: { error: (error as Error).message } }

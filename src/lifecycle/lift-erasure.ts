@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import { bossDb, withTransaction } from '../db/pool.ts'
-import { APPLY_QUEUE } from '../mirror/apply-queue.ts'
+import { APPLY_QUEUE, applyJobsFor } from '../mirror/apply-queue.ts'
 
 export type LiftOutcome =
   | { lifted: true, requeued: number, emptied: number }
@@ -25,8 +25,8 @@ export async function liftErasure (pool: pg.Pool, boss: PgBoss, customerId: stri
         error = CASE WHEN purged_at IS NULL THEN NULL ELSE error END
       WHERE status = 'suppressed' AND held_by = ANY($1::bigint[])
       RETURNING id, purged_at IS NOT NULL AS purged`, [ids])
-    const requeue = held.rows.filter((row) => !row.purged).map((row) => ({ data: { eventId: row.id } }))
-    if (requeue.length > 0) await boss.insert(APPLY_QUEUE, requeue, { db: bossDb(client) })
+    const requeue = held.rows.filter((row) => !row.purged).map((row) => ({ id: row.id }))
+    if (requeue.length > 0) await boss.insert(APPLY_QUEUE, applyJobsFor(requeue), { db: bossDb(client) })
     return { lifted: true, requeued: requeue.length, emptied: held.rows.length - requeue.length }
   })
 }

@@ -1,13 +1,40 @@
 /**
- * The apply stage's input queue: the receiver enqueues one job per stored delivery, the
- * apply worker turns it into mirror changes.
+ * The apply stage's input queue. A job names the stored events the apply worker is to turn
+ * into mirror changes: all those of one group commit (or one replay) together, since a
+ * pg-boss job row per event was a large share of PostgreSQL's work per delivery
+ * (docs/benchmarks.md); or one event alone, when that event is retried.
  */
 export const APPLY_QUEUE = 'apply-event'
 
-export interface ApplyJob {
-  eventId: string
-  /** The delivery's trace context (W3C traceparent), when tracing is on. */
-  trace?: Record<string, string>
+/** A delivery's trace context (W3C traceparent), as src/tracing/carrier.ts writes it. */
+type TraceCarrier = Record<string, string>
+
+/** One stored event to apply, with the trace context of its delivery when tracing is on. */
+export interface ApplyEventRef {
+  id: string
+  trace?: TraceCarrier
+}
+
+export type ApplyJob =
+  | { events: ApplyEventRef[] }
+  /** One event: its retry with backoff (it failed or waits for its conversation). */
+  | { eventId: string, trace?: TraceCarrier }
+
+/** The events a job names. */
+export function eventsOf (job: ApplyJob): ApplyEventRef[] {
+  return 'events' in job ? job.events : [{ id: job.eventId, trace: job.trace }]
+}
+
+// Bounds the transaction a job becomes: one flush of the inbox holds up to 500 events.
+export const MAX_EVENTS_PER_APPLY_JOB = 100
+
+/** The jobs that apply these events, in order, at most MAX_EVENTS_PER_APPLY_JOB each. */
+export function applyJobsFor (events: ApplyEventRef[]): Array<{ data: ApplyJob }> {
+  const jobs: Array<{ data: ApplyJob }> = []
+  for (let start = 0; start < events.length; start += MAX_EVENTS_PER_APPLY_JOB) {
+    jobs.push({ data: { events: events.slice(start, start + MAX_EVENTS_PER_APPLY_JOB) } })
+  }
+  return jobs
 }
 
 // A message whose conversation is not known yet waits here with backoff: ~70 min in all,

@@ -3,7 +3,7 @@ import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import { bossDb, withTransaction } from '../db/pool.ts'
 import { prepared } from '../db/prepared.ts'
-import { APPLY_QUEUE } from '../mirror/apply-queue.ts'
+import { APPLY_QUEUE, applyJobsFor } from '../mirror/apply-queue.ts'
 import { recordFailure } from '../tracing/tracer.ts'
 import type { InboxRow, InboxStatus } from './inbox-row.ts'
 import { deliveryTrace, inCommitSpan, startStoreSpan } from './inbox-tracing.ts'
@@ -32,7 +32,7 @@ const INSERT_ROWS = prepared(`
 
 /**
  * Group commit: concurrent deliveries share one transaction — one multi-row insert with
- * ON CONFLICT DO NOTHING and one pg-boss insert of their apply jobs. A flush starts as
+ * ON CONFLICT DO NOTHING and one apply job naming all the new events. A flush starts as
  * soon as a flush slot is free, so a lone request waits for nobody while a burst rides
  * in a few large transactions. Each caller hears back only after its own row committed;
  * a failed flush rejects exactly the callers in it.
@@ -72,9 +72,9 @@ export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: num
       ]))
       const toApply = insertedRows.filter((row) => row.status === 'received')
       if (toApply.length > 0) {
-        // Each apply job continues its own delivery's trace.
+        // One apply job for the batch; each event in it continues its own delivery's trace.
         const carrier = (key: Buffer) => traces.get(rows[firstIndexByKey.get(key.toString('hex')) ?? -1] as InboxRow)?.carrier
-        await deps.boss.insert(APPLY_QUEUE, toApply.map((row) => ({ data: { eventId: row.id, trace: carrier(row.dedupe_key) } })), { db: bossDb(client) })
+        await deps.boss.insert(APPLY_QUEUE, applyJobsFor(toApply.map((row) => ({ id: row.id, trace: carrier(row.dedupe_key) }))), { db: bossDb(client) })
       }
       return new Map(insertedRows.map((row) => [row.dedupe_key.toString('hex'), row]))
     })

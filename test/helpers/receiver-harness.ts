@@ -50,4 +50,8 @@ export async function countRows (pool: pg.Pool, sql: string, values: unknown[] =
 }
 
 export const countInbox = (pool: pg.Pool) => countRows(pool, 'SELECT count(*) FROM webhook_events')
-export const countApplyJobs = (pool: pg.Pool) => countRows(pool, "SELECT count(*) FROM pgboss.job WHERE name = 'apply-event'")
+/** Events queued for the apply worker: a job names one event (a retry) or many (a group commit). */
+export const countQueuedApplyEvents = (pool: pg.Pool) => countRows(pool,
+  "SELECT coalesce(sum(CASE WHEN data ? 'events' THEN jsonb_array_length(data->'events') ELSE 1 END), 0) AS count FROM pgboss.job WHERE name = 'apply-event'")
+/** The apply jobs that name event $1. */
+export const APPLY_JOBS_OF_EVENT = "SELECT count(*) FROM pgboss.job WHERE name = 'apply-event' AND (data->>'eventId' = $1 OR data->'events' @> jsonb_build_array(jsonb_build_object('id', $1::text)))"

@@ -5,7 +5,7 @@ import request from 'supertest'
 import { createAdminRouter } from '../../src/admin/index.ts'
 import { seedEventBody } from '../../src/events/seed-events.ts'
 import { createApp } from '../../src/http/create-app.ts'
-import { countRows, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
+import { APPLY_JOBS_OF_EVENT, countRows, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
 import { testLogger } from '../helpers/test-logger.ts'
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789'
@@ -38,7 +38,7 @@ async function insertEvent (row: { status: string, eventType?: string, raw: stri
   return rows[0]?.id ?? assert.fail()
 }
 
-const applyJobs = (eventId: string) => countRows(h.pool, "SELECT count(*) FROM pgboss.job WHERE name = 'apply-event' AND data->>'eventId' = $1", [eventId])
+const applyJobs = (eventId: string) => countRows(h.pool, APPLY_JOBS_OF_EVENT, [eventId])
 const syncJobs = (queue: string, type: string, id: string) =>
   countRows(h.pool, "SELECT count(*) FROM pgboss.job WHERE name = $1 AND data->>'type' = $2 AND data->>'id' = $3 AND state = 'created'", [queue, type, id])
 const statusOf = async (id: string) => (await h.pool.query('SELECT status, error, payload FROM webhook_events WHERE id = $1', [id])).rows[0]

@@ -3,8 +3,9 @@ import { Writable } from 'node:stream'
 import { after, before, test } from 'node:test'
 import type { JobWithMetadata } from 'pg-boss'
 import { createLogger } from '../../src/logger.ts'
-import { APPLY_QUEUE, type ApplyJob } from '../../src/mirror/apply-queue.ts'
+import { APPLY_QUEUE, applyJobsFor, eventsOf, type ApplyJob } from '../../src/mirror/apply-queue.ts'
 import { createApplyHandler } from '../../workers/apply-worker.ts'
+import { APPLY_JOBS_OF_EVENT, countRows } from '../helpers/receiver-harness.ts'
 import { startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
 
 // The apply worker's batch, driven by hand on real queued jobs: the workers are stopped,
@@ -26,11 +27,19 @@ function handlerWithLog () {
   return { handler, redone: () => lines.some((line) => line.includes('apply batch redone event by event')) }
 }
 
-async function deliverAndFetch (bodies: string[]): Promise<Array<JobWithMetadata<ApplyJob>>> {
+/**
+ * Delivers the bodies and hands their events to the handler as the worker would fetch
+ * them: in one job naming them all, as one group commit queues them (`shared`), or in a
+ * job each of the shape a retry has (`retries`).
+ */
+async function deliverAndFetch (bodies: string[], shape: 'shared' | 'retries'): Promise<Array<JobWithMetadata<ApplyJob>>> {
   for (const body of bodies) assert.equal((await h.deliver(body)).status, 200)
-  const jobs = await h.boss.fetch<ApplyJob>(APPLY_QUEUE, { batchSize: 50, includeMetadata: true })
-  assert.equal(jobs.length, bodies.length, 'one apply job per delivery')
-  return jobs
+  const queued = await h.boss.fetch<ApplyJob>(APPLY_QUEUE, { batchSize: 50 })
+  const events = queued.flatMap((job) => eventsOf(job.data))
+  assert.equal(events.length, bodies.length, 'every delivery\'s event queued once')
+  await h.boss.deleteJob(APPLY_QUEUE, queued.map((job) => job.id))
+  await h.boss.insert(APPLY_QUEUE, shape === 'shared' ? applyJobsFor(events) : events.map((event) => ({ data: { eventId: event.id } })))
+  return await h.boss.fetch<ApplyJob>(APPLY_QUEUE, { batchSize: 50, includeMetadata: true })
 }
 
 const statusOf = async (messageOrConversation: string) => (await h.pool.query<{ status: string }>(
@@ -40,14 +49,15 @@ const statusOf = async (messageOrConversation: string) => (await h.pool.query<{ 
 const syncJobsFor = async (type: string, id: string) => Number((await h.pool.query(
   "SELECT count(*) FROM pgboss.job WHERE name LIKE 'sync-%' AND data->>'type' = $1 AND data->>'id' = $2", [type, id])).rows[0].count)
 
-test('when every event of a batch applies, then the batch commits in one go, each event applied with its syncs queued', async () => {
+test('when every event of a shared job applies, then the batch commits in one go, each event applied with its syncs queued', async () => {
   const { handler, redone } = handlerWithLog()
   const jobs = await deliverAndFetch([
     event('conversation.created', '2024-05-01T09:00:00Z', { conversation_id: 'conv_batch_ok', customer_id: 'cust_batch_ok', customer_name: 'Grace Hopper', channel: 'sms', status: 'open' }),
     event('message.received', '2024-05-01T09:01:00Z', { conversation_id: 'conv_batch_ok', message_id: 'msg_batch_ok', sender: 'customer', content: 'Hi', channel: 'sms' })
-  ])
+  ], 'shared')
+  assert.equal(jobs.length, 1)
   const results = await handler(jobs)
-  assert.deepEqual(results.map((result) => result.status), ['completed', 'completed'])
+  assert.deepEqual(results.map((result) => result.status), ['completed'])
   assert.equal(redone(), false, 'no event failed, so no second pass')
   assert.equal(await statusOf('conv_batch_ok'), 'applied')
   assert.equal(await statusOf('msg_batch_ok'), 'applied')
@@ -55,13 +65,13 @@ test('when every event of a batch applies, then the batch commits in one go, eac
   assert.equal(await syncJobsFor('message', 'msg_batch_ok'), 2)
 })
 
-test('when one event of a batch must wait for its conversation, then it alone waits and the others commit', async () => {
+test('when one event of a batch of retries must wait for its conversation, then it alone waits (its job fails, for pg-boss to retry) and the others commit', async () => {
   const { handler, redone } = handlerWithLog()
   const jobs = await deliverAndFetch([
     event('conversation.created', '2024-05-02T09:00:00Z', { conversation_id: 'conv_batch_mixed', customer_id: 'cust_batch_mixed', customer_name: 'Alan Turing', channel: 'sms', status: 'open' }),
     event('message.received', '2024-05-02T09:01:00Z', { conversation_id: 'conv_not_yet', message_id: 'msg_batch_early', sender: 'customer', content: 'Too early', channel: 'sms' }),
     event('message.received', '2024-05-02T09:02:00Z', { conversation_id: 'conv_batch_mixed', message_id: 'msg_batch_fine', sender: 'customer', content: 'Fine', channel: 'sms' })
-  ])
+  ], 'retries')
   const results = await handler(jobs)
   assert.equal(redone(), true, 'the failed first pass was redone event by event')
   assert.deepEqual(results.map((result) => result.status).sort(), ['completed', 'completed', 'failed'])
@@ -74,4 +84,25 @@ test('when one event of a batch must wait for its conversation, then it alone wa
   assert.equal(await syncJobsFor('message', 'msg_batch_early'), 0)
   const versions = await h.pool.query("SELECT entity_id FROM entity_versions WHERE entity_type = 'message' AND entity_id = ANY($1::text[])", [['msg_batch_early', 'msg_batch_fine']])
   assert.deepEqual(versions.rows.map((row) => row.entity_id), ['msg_batch_fine'])
+})
+
+test('when one event of a shared job must wait for its conversation, then the job completes and that event is retried in a job of its own', async () => {
+  const { handler, redone } = handlerWithLog()
+  const jobs = await deliverAndFetch([
+    event('conversation.created', '2024-05-03T09:00:00Z', { conversation_id: 'conv_shared_mixed', customer_id: 'cust_shared_mixed', customer_name: 'Edsger Dijkstra', channel: 'sms', status: 'open' }),
+    event('message.received', '2024-05-03T09:01:00Z', { conversation_id: 'conv_shared_not_yet', message_id: 'msg_shared_early', sender: 'customer', content: 'Too early', channel: 'sms' }),
+    event('message.received', '2024-05-03T09:02:00Z', { conversation_id: 'conv_shared_mixed', message_id: 'msg_shared_fine', sender: 'customer', content: 'Fine', channel: 'sms' })
+  ], 'shared')
+  const before = Date.now()
+  const results = await handler(jobs)
+  assert.equal(redone(), true)
+  assert.deepEqual(results.map((result) => result.status), ['completed'], 'the shared job is done: its waiting event moved on')
+  assert.equal(await statusOf('msg_shared_fine'), 'applied')
+  assert.equal(await statusOf('msg_shared_early'), 'waiting')
+  const { rows: [early] } = await h.pool.query<{ id: string }>("SELECT id FROM webhook_events WHERE payload->'data'->>'message_id' = 'msg_shared_early'")
+  const retries = await h.pool.query<{ data: ApplyJob, start_after: Date }>(
+    "SELECT data, start_after FROM pgboss.job WHERE name = 'apply-event' AND state = 'created' AND data->>'eventId' = $1", [early!.id])
+  assert.equal(await countRows(h.pool, APPLY_JOBS_OF_EVENT, [early!.id]), 2, 'the shared job it was in, and its retry')
+  assert.deepEqual(retries.rows.map((row) => row.data), [{ eventId: early!.id }], 'one retry job, for the waiting event alone')
+  assert.ok(retries.rows[0]!.start_after.getTime() >= before + 500, 'retried after the queue\'s first backoff, not at once')
 })

@@ -16,7 +16,7 @@ import { createApp } from '../../src/http/create-app.ts'
 import { createInbox } from '../../src/receiver/inbox.ts'
 import { sign } from '../../src/receiver/signature.ts'
 import { freePort } from '../../src/db/free-port.ts'
-import { countApplyJobs, countInbox } from '../helpers/receiver-harness.ts'
+import { countQueuedApplyEvents, countInbox } from '../helpers/receiver-harness.ts'
 import { until } from '../helpers/until.ts'
 import { testLogger } from '../helpers/test-logger.ts'
 
@@ -55,7 +55,7 @@ const deliver = (body: string) => request(app).post('/webhooks/agentclara')
 
 test('when the enqueue fails after the inbox insert, then the transaction leaves neither row nor job, and the sender gets 503', async () => {
   const rows = await countInbox(pool)
-  const jobs = await countApplyJobs(pool)
+  const jobs = await countQueuedApplyEvents(pool)
   // A real database failure at the enqueue step: pg-boss's job insert raises.
   await pool.query(`
     CREATE FUNCTION fail_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected enqueue failure'; END $$;
@@ -65,14 +65,14 @@ test('when the enqueue fails after the inbox insert, then the transaction leaves
     assert.equal(res.status, 503)
     assert.equal(res.headers['retry-after'], '5')
     assert.equal(await countInbox(pool), rows)
-    assert.equal(await countApplyJobs(pool), jobs)
+    assert.equal(await countQueuedApplyEvents(pool), jobs)
   } finally {
     await pool.query('DROP TRIGGER fail_enqueue ON pgboss.job; DROP FUNCTION fail_enqueue();')
   }
   const retried = await deliver(seedEventBody('conversation.created'))
   assert.equal(retried.status, 200)
   assert.equal(retried.body.outcome, 'accepted', 'the failed attempt left no row behind to make this a duplicate')
-  assert.equal(await countApplyJobs(pool), jobs + 1)
+  assert.equal(await countQueuedApplyEvents(pool), jobs + 1)
 })
 
 test('when PostgreSQL is down, then deliveries get 503 with Retry-After and the process recovers by itself when it returns', async () => {

@@ -9,7 +9,7 @@ import { runRetention } from '../../src/lifecycle/run-retention.ts'
 import { createApp } from '../../src/http/create-app.ts'
 import { createLogger } from '../../src/logger.ts'
 import { sign } from '../../src/receiver/signature.ts'
-import { countInbox, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
+import { APPLY_JOBS_OF_EVENT, countInbox, countRows, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
 import { until } from '../helpers/until.ts'
 
 const ADMIN_TOKEN = 'retention-admin-token-0123456789'
@@ -86,8 +86,7 @@ test('when an emptied event is replayed, then the replay is refused with a messa
   assert.match(page.text, /Emptied [^<]* by the retention policy/)
   assert.doesNotMatch(page.text, /Replay this delivery/)
   assert.equal((await row(old)).status, 'applied')
-  const jobs = await h.pool.query("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'apply-event' AND data->>'eventId' = $1", [old])
-  assert.equal(jobs.rows[0].n, 1, 'only the job from its first delivery')
+  assert.equal(await countRows(h.pool, APPLY_JOBS_OF_EVENT, [old]), 1, 'only the job from its first delivery')
 })
 
 test('when an emptied row is older than the key horizon, then it is deleted with its key', async () => {

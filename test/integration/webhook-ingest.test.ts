@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test'
 import request from 'supertest'
 import { seedEventBody, seedEventTypes } from '../../src/events/seed-events.ts'
 import { sign } from '../../src/receiver/signature.ts'
-import { countApplyJobs, countInbox, countRows, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
+import { countQueuedApplyEvents, countInbox, countRows, startReceiverHarness, TEST_SECRET, type ReceiverHarness } from '../helpers/receiver-harness.ts'
 
 let h: ReceiverHarness
 before(async () => { h = await startReceiverHarness({ secrets: [TEST_SECRET, 'old-secret'] }) })
@@ -15,7 +15,7 @@ const signed = (body: string, secret = TEST_SECRET) => post(body, { 'X-AgentClar
 const uniqueEvent = (n: number) => JSON.stringify({ event: 'message.received', timestamp: '2024-03-15T10:32:00Z', data: { conversation_id: 'conv_x', message_id: `msg_unique_${n}`, sender: 'customer', content: 'hi', channel: 'sms' } })
 
 test('when each seed event is delivered signed, then it is answered 200 and stored with one apply job', async () => {
-  const before = await countApplyJobs(h.pool)
+  const before = await countQueuedApplyEvents(h.pool)
   const bodies = seedEventTypes.map((type) => seedEventBody(type))
   for (const body of bodies) {
     const res = await signed(body)
@@ -23,7 +23,7 @@ test('when each seed event is delivered signed, then it is answered 200 and stor
     assert.deepEqual(res.body, { success: true, outcome: 'accepted' })
   }
   assert.equal(await countRows(h.pool, "SELECT count(*) FROM webhook_events WHERE status = 'received' AND raw_body = ANY($1)", [bodies.map((body) => Buffer.from(body))]), 5)
-  assert.equal(await countApplyJobs(h.pool) - before, 5)
+  assert.equal(await countQueuedApplyEvents(h.pool) - before, 5)
 })
 
 test('when the raw body is stored, then it is byte-identical to what was signed', async () => {
@@ -78,7 +78,7 @@ test('when the content type is not JSON, then 415 and nothing is stored', async 
 })
 
 test('when a signed body is not JSON or fails its schema, then 200 and it is quarantined with the reason, without an apply job', async () => {
-  const jobs = await countApplyJobs(h.pool)
+  const jobs = await countQueuedApplyEvents(h.pool)
   const notJson = '{"event": "message.received", "timestamp": '
   const badSchema = JSON.stringify({ event: 'appointment.booked', timestamp: '2024-03-15T10:35:00Z', data: { customer_id: 'c1' } })
   for (const body of [notJson, badSchema, '']) {
@@ -92,38 +92,38 @@ test('when a signed body is not JSON or fails its schema, then 200 and it is qua
   assert.match(rows[0].error, /not valid JSON/)
   assert.match(rows[1].error, /data\.appointment_id/)
   assert.equal(rows[0].raw_body.toString(), notJson)
-  assert.equal(await countApplyJobs(h.pool), jobs)
+  assert.equal(await countQueuedApplyEvents(h.pool), jobs)
 })
 
 test('when the event type is unknown, then 200 and it is stored as ignored without an apply job', async () => {
-  const jobs = await countApplyJobs(h.pool)
+  const jobs = await countQueuedApplyEvents(h.pool)
   const res = await signed(JSON.stringify({ event: 'call.completed', timestamp: '2024-03-15T10:30:00Z', data: { call_id: 'c1' } }))
   assert.equal(res.status, 200)
   assert.equal(res.body.outcome, 'ignored')
   assert.equal(await countRows(h.pool, "SELECT count(*) FROM webhook_events WHERE status = 'ignored' AND event_type = 'call.completed'"), 1)
-  assert.equal(await countApplyJobs(h.pool), jobs)
+  assert.equal(await countQueuedApplyEvents(h.pool), jobs)
 })
 
 test('when the same delivery is repeated sequentially (even re-spaced), then 200 each time, one row and one job', async () => {
   const body = uniqueEvent(3)
   const rows = await countInbox(h.pool)
-  const jobs = await countApplyJobs(h.pool)
+  const jobs = await countQueuedApplyEvents(h.pool)
   assert.equal((await signed(body)).body.outcome, 'accepted')
   assert.equal((await signed(body)).body.outcome, 'duplicate')
   assert.equal((await signed(JSON.stringify(JSON.parse(body), null, 2))).body.outcome, 'duplicate')
   assert.equal(await countInbox(h.pool), rows + 1)
-  assert.equal(await countApplyJobs(h.pool), jobs + 1)
+  assert.equal(await countQueuedApplyEvents(h.pool), jobs + 1)
 })
 
 test('when 20 identical deliveries arrive concurrently, then all get 200, with exactly one row and one job', async () => {
   const body = uniqueEvent(4)
   const rows = await countInbox(h.pool)
-  const jobs = await countApplyJobs(h.pool)
+  const jobs = await countQueuedApplyEvents(h.pool)
   const responses = await Promise.all(Array.from({ length: 20 }, () => signed(body)))
   assert.deepEqual(responses.map((res) => res.status), Array(20).fill(200))
   assert.equal(responses.filter((res) => res.body.outcome === 'accepted').length, 1)
   assert.equal(await countInbox(h.pool), rows + 1)
-  assert.equal(await countApplyJobs(h.pool), jobs + 1)
+  assert.equal(await countQueuedApplyEvents(h.pool), jobs + 1)
 })
 
 test('when /healthz and /readyz are asked, then both are ok', async () => {

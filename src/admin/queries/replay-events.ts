@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { PgBoss } from 'pg-boss'
 import { bossDb, withTransaction } from '../../db/pool.ts'
-import { APPLY_QUEUE } from '../../mirror/apply-queue.ts'
+import { APPLY_QUEUE, applyJobsFor } from '../../mirror/apply-queue.ts'
 import { parseJson, toInboxRow, type InboxRow } from '../../receiver/inbox-row.ts'
 import { carrierOf } from '../../tracing/carrier.ts'
 
@@ -55,7 +55,7 @@ export async function replayEvents (pool: pg.Pool, boss: PgBoss, selection: Even
     if (result.requeued.length > 0) {
       // A replay continues the trace of the dashboard request that asked for it.
       const trace = carrierOf()
-      await boss.insert(APPLY_QUEUE, result.requeued.map((eventId) => ({ data: { eventId, trace } })), { db: bossDb(client) })
+      await boss.insert(APPLY_QUEUE, applyJobsFor(result.requeued.map((id) => ({ id, trace }))), { db: bossDb(client) })
     }
     return result
   })
