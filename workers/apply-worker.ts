@@ -35,13 +35,15 @@ const compareIds = (a: string, b: string) => {
 
 /**
  * Applies inbox events to the mirror and enqueues CRM syncs for what changed: a batch of
- * jobs, each naming one or many events, in one transaction. First in one go: no
- * savepoints, one status update and one erasure check for the batch. If an event fails
- * or must wait (its conversation is unknown) the transaction is rolled back and the batch
- * is redone event by event, each behind a savepoint, so that event rolls back alone and
- * retries with backoff in a job of its own while the rest commit. Both passes run the
- * same per-event steps; the first only saves the savepoints' round trips, which were
- * most of the worker's cost (docs/benchmarks.md). After the last attempt an event is
+ * jobs, each naming one or many events, in one transaction, in arrival order. First in
+ * one go: no savepoints, one status update and one erasure check for the batch. An event
+ * whose conversation is unknown wrote nothing: it gets one more go after the rest of the
+ * batch (its conversation may be among them), then waits and retries with backoff. If
+ * an event fails otherwise, the transaction is rolled back and the batch is redone event
+ * by event, each behind a savepoint, so that event rolls back alone and retries while the
+ * rest commit. Both passes run the same per-event steps; the first only saves the
+ * savepoints' round trips, which were most of the worker's cost (docs/benchmarks.md).
+ * An event of a shared job retries in a job of its own; after its last attempt it is
  * marked `failed` (dead letter, visible on the dashboard, replayable).
  */
 export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: readonly CrmName[], logger: Logger }) {
@@ -70,20 +72,29 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
     const retries: ApplyEventRef[] = []
     const applied: string[] = []
     const changed: Array<{ refs: EntityRef[], trace: ReturnType<typeof activeContext> }> = []
-    for (const unit of units) {
-      // Each event in its own span, in the trace of the delivery it came from.
-      await inJobSpan(APPLY_QUEUE, { id: unit.job.id, retryCount: unit.job.retryCount, data: { trace: unit.event.trace } }, async (span) => {
-        const outcome = await applyOne(client, unit, payloads.get(unit.event.id), { mode, checkErasure })
-        if (outcome.refs.length > 0) changed.push({ refs: outcome.refs, trace: activeContext() })
-        if (outcome.applied) applied.push(unit.event.id)
-        if (outcome.failure) {
-          // An event of a shared job retries in a job of its own; a job of one event is retried by pg-boss.
-          if ('events' in unit.job.data) retries.push(unit.event)
-          else failedJobs.set(unit.job.id, outcome.failure)
-        }
-        span.setAttribute('pgboss.job.result', outcome.failure ? 'failed' : 'completed')
-      })
-    }
+    /** Applies one event in its own span, in the trace of its delivery; true if it waits for another go. */
+    const attempt = (unit: Unit, lastChance: boolean) => inJobSpan(APPLY_QUEUE, { id: unit.job.id, retryCount: unit.job.retryCount, data: { trace: unit.event.trace } }, async (span) => {
+      const outcome = await applyOne(client, unit, payloads.get(unit.event.id), { mode, checkErasure })
+      if (outcome.waits && !lastChance) {
+        span.setAttribute('pgboss.job.result', 'waiting')
+        return true
+      }
+      if (outcome.refs.length > 0) changed.push({ refs: outcome.refs, trace: activeContext() })
+      if (outcome.applied) applied.push(unit.event.id)
+      const failure = outcome.waits ? await recordFailure(client, unit, outcome.waits, payloads.get(unit.event.id) ?? undefined) : outcome.failure
+      if (failure) {
+        // An event of a shared job retries in a job of its own; a job of one event is retried by pg-boss.
+        if ('events' in unit.job.data) retries.push(unit.event)
+        else failedJobs.set(unit.job.id, failure)
+      }
+      span.setAttribute('pgboss.job.result', failure ? 'failed' : 'completed')
+      return false
+    })
+    const waiting: Unit[] = []
+    for (const unit of units) if (await attempt(unit, false)) waiting.push(unit)
+    // Its conversation may come later in the same batch: a group commit stores its rows in
+    // key order, not in the order they arrived. One more go after the rest.
+    for (const unit of waiting) await attempt(unit, true)
     if (applied.length > 0) await client.query(MARK_APPLIED([applied]))
     if (retries.length > 0) {
       const startAfter = new Date(Date.now() + applyQueueOptions.retryDelay * 1000)
@@ -101,7 +112,7 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
     return jobs.map((job) => failedJobs.get(job.id) ?? { id: job.id, status: 'completed' })
   }
 
-  interface Outcome { refs: EntityRef[], applied: boolean, failure?: JobResult }
+  interface Outcome { refs: EntityRef[], applied: boolean, waits?: ConversationNotKnownYet, failure?: JobResult }
 
   async function applyOne (client: pg.PoolClient, unit: Unit, payload: AgentClaraEvent | null | undefined, options: { mode: Mode, checkErasure: boolean }): Promise<Outcome> {
     const ids = { job: unit.job.id, eventId: unit.event.id }
@@ -121,14 +132,16 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
       if (oneByOne) await client.query('RELEASE SAVEPOINT apply_event')
       return { refs, applied: true }
     } catch (error) {
-      if (!oneByOne) throw new EventFailed(error instanceof Error ? error.message : String(error))
-      await client.query('ROLLBACK TO SAVEPOINT apply_event')
-      return { refs: [], applied: false, failure: await recordFailure(client, unit, payload, error) }
+      // Waiting wrote nothing (errors.ts), so even a batch in one go carries on without it.
+      if (!oneByOne && !(error instanceof ConversationNotKnownYet)) throw new EventFailed(error instanceof Error ? error.message : String(error))
+      if (oneByOne) await client.query('ROLLBACK TO SAVEPOINT apply_event')
+      if (error instanceof ConversationNotKnownYet) return { refs: [], applied: false, waits: error }
+      return { refs: [], applied: false, failure: await recordFailure(client, unit, error, payload) }
     }
   }
 
   /** One event failed or must wait: its inbox row says so, and it is retried with backoff. */
-  async function recordFailure (client: pg.PoolClient, unit: Unit, payload: AgentClaraEvent, error: unknown): Promise<JobResult> {
+  async function recordFailure (client: pg.PoolClient, unit: Unit, error: unknown, payload?: AgentClaraEvent): Promise<JobResult> {
     const { job, event } = unit
     // Only a job of its own can be on its last attempt; an event of a shared job is retried alone.
     const lastAttempt = !('events' in job.data) && job.retryCount >= job.retryLimit
@@ -137,8 +150,8 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
     const status = lastAttempt ? 'failed' : waiting ? 'waiting' : 'received'
     await client.query('UPDATE webhook_events SET status = $2, error = $3 WHERE id = $1', [event.id, status, (error as Error).message])
     const log = deps.logger.child({ job: job.id, eventId: event.id })
-    if (waiting) log.info({ event: payload.event, attempt: job.retryCount, lastAttempt }, 'event waits for its conversation')
-    else log.error({ err: error, event: payload.event, lastAttempt }, 'applying event failed')
+    if (waiting) log.info({ event: payload?.event, attempt: job.retryCount, lastAttempt }, 'event waits for its conversation')
+    else log.error({ err: error, event: payload?.event, lastAttempt }, 'applying event failed')
     return { id: job.id, status: 'failed', output: { error: (error as Error).message } }
   }
 }

@@ -1,4 +1,8 @@
-/** The event refers to a conversation we have not received yet: retry later, never guess. */
+/**
+ * The event refers to a conversation we have not received yet: retry later, never guess.
+ * Thrown before the event has written anything (apply-event.ts looks the conversation up
+ * first), so the apply worker can carry on with the rest of its batch without a rollback.
+ */
 export class ConversationNotKnownYet extends Error {
   readonly conversationId: string
   constructor (conversationId: string) {
