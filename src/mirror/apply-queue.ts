@@ -25,8 +25,9 @@ export function eventsOf (job: ApplyJob): ApplyEventRef[] {
   return 'events' in job ? job.events : [{ id: job.eventId, trace: job.trace }]
 }
 
-// Bounds the transaction a job becomes: one flush of the inbox holds up to 500 events.
-export const MAX_EVENTS_PER_APPLY_JOB = 100
+// One flush of the inbox holds up to 500 events; the apply worker takes 40 jobs at a time
+// (workers/start-workers.ts), so this bounds its transaction at 1 000 events.
+export const MAX_EVENTS_PER_APPLY_JOB = 25
 
 /** The jobs that apply these events, in order, at most MAX_EVENTS_PER_APPLY_JOB each. */
 export function applyJobsFor (events: ApplyEventRef[]): Array<{ data: ApplyJob }> {
