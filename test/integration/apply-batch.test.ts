@@ -42,6 +42,13 @@ async function deliverAndFetch (bodies: string[], shape: 'shared' | 'retries'): 
   return await h.boss.fetch<ApplyJob>(APPLY_QUEUE, { batchSize: 50, includeMetadata: true })
 }
 
+/** A conversation, a message in it (`msg_<tag>_fine`), and one in a conversation not received yet (`msg_<tag>_early`). */
+const oneWaitsAmongTwo = (tag: string, day: string) => [
+  event('conversation.created', `${day}T09:00:00Z`, { conversation_id: `conv_${tag}_mixed`, customer_id: `cust_${tag}_mixed`, customer_name: 'Alan Turing', channel: 'sms', status: 'open' }),
+  event('message.received', `${day}T09:01:00Z`, { conversation_id: `conv_${tag}_not_yet`, message_id: `msg_${tag}_early`, sender: 'customer', content: 'Too early', channel: 'sms' }),
+  event('message.received', `${day}T09:02:00Z`, { conversation_id: `conv_${tag}_mixed`, message_id: `msg_${tag}_fine`, sender: 'customer', content: 'Fine', channel: 'sms' })
+]
+
 const statusOf = async (messageOrConversation: string) => (await h.pool.query<{ status: string }>(
   "SELECT status FROM webhook_events WHERE payload->'data'->>'message_id' = $1 OR (payload->>'event' = 'conversation.created' AND payload->'data'->>'conversation_id' = $1)",
   [messageOrConversation])).rows[0]?.status
@@ -67,11 +74,7 @@ test('when every event of a shared job applies, then the batch commits in one go
 
 test('when one event of a batch of retries must wait for its conversation, then it alone waits (its job fails, for pg-boss to retry) and the others commit', async () => {
   const { handler, redone } = handlerWithLog()
-  const jobs = await deliverAndFetch([
-    event('conversation.created', '2024-05-02T09:00:00Z', { conversation_id: 'conv_batch_mixed', customer_id: 'cust_batch_mixed', customer_name: 'Alan Turing', channel: 'sms', status: 'open' }),
-    event('message.received', '2024-05-02T09:01:00Z', { conversation_id: 'conv_not_yet', message_id: 'msg_batch_early', sender: 'customer', content: 'Too early', channel: 'sms' }),
-    event('message.received', '2024-05-02T09:02:00Z', { conversation_id: 'conv_batch_mixed', message_id: 'msg_batch_fine', sender: 'customer', content: 'Fine', channel: 'sms' })
-  ], 'retries')
+  const jobs = await deliverAndFetch(oneWaitsAmongTwo('batch', '2024-05-02'), 'retries')
   const results = await handler(jobs)
   assert.equal(redone(), false, 'waiting wrote nothing: no rollback, no second pass')
   assert.deepEqual(results.map((result) => result.status).sort(), ['completed', 'completed', 'failed'])
@@ -88,11 +91,7 @@ test('when one event of a batch of retries must wait for its conversation, then 
 
 test('when one event of a shared job must wait for its conversation, then the job completes and that event is retried in a job of its own', async () => {
   const { handler, redone } = handlerWithLog()
-  const jobs = await deliverAndFetch([
-    event('conversation.created', '2024-05-03T09:00:00Z', { conversation_id: 'conv_shared_mixed', customer_id: 'cust_shared_mixed', customer_name: 'Edsger Dijkstra', channel: 'sms', status: 'open' }),
-    event('message.received', '2024-05-03T09:01:00Z', { conversation_id: 'conv_shared_not_yet', message_id: 'msg_shared_early', sender: 'customer', content: 'Too early', channel: 'sms' }),
-    event('message.received', '2024-05-03T09:02:00Z', { conversation_id: 'conv_shared_mixed', message_id: 'msg_shared_fine', sender: 'customer', content: 'Fine', channel: 'sms' })
-  ], 'shared')
+  const jobs = await deliverAndFetch(oneWaitsAmongTwo('shared', '2024-05-03'), 'shared')
   const before = Date.now()
   const results = await handler(jobs)
   assert.equal(redone(), false)
