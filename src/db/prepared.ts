@@ -3,8 +3,8 @@ import type pg from 'pg'
 
 /**
  * Named prepared statements for the hot path. An unnamed statement is parsed, analysed
- * and planned on every execution; for pg-boss's 3 KB job insert that was most of
- * PostgreSQL's CPU per delivery (docs/benchmarks.md). A named one is parsed once per
+ * and planned on every execution; for pg-boss's 3 KB job insert that was most of the
+ * naive baseline's PostgreSQL CPU per delivery and a large share of ours (docs/benchmarks.md). A named one is parsed once per
  * connection (node-postgres remembers which connection prepared which name), and after a
  * few executions PostgreSQL may keep a generic plan. The name is derived from the text,
  * so one text always has one name.

@@ -25,8 +25,8 @@ export function eventsOf (job: ApplyJob): ApplyEventRef[] {
   return 'events' in job ? job.events : [{ id: job.eventId, trace: job.trace }]
 }
 
-// One flush of the inbox holds up to 500 events; the apply worker takes 40 jobs at a time
-// (workers/start-workers.ts), so this bounds its transaction at 1 000 events.
+// The apply worker takes 40 jobs at a time (workers/start-workers.ts), so this bounds its
+// transaction at 1 000 events; one flush of the inbox, up to 500 events, makes 20 jobs.
 export const MAX_EVENTS_PER_APPLY_JOB = 25
 
 /** The jobs that apply these events, in order, at most MAX_EVENTS_PER_APPLY_JOB each. */

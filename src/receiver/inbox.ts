@@ -32,7 +32,7 @@ const INSERT_ROWS = prepared(`
 
 /**
  * Group commit: concurrent deliveries share one transaction — one multi-row insert with
- * ON CONFLICT DO NOTHING and one apply job naming all the new events. A flush starts as
+ * ON CONFLICT DO NOTHING and apply jobs naming the new events (one per 25). A flush starts as
  * soon as a flush slot is free, so a lone request waits for nobody while a burst rides
  * in a few large transactions. Each caller hears back only after its own row committed;
  * a failed flush rejects exactly the callers in it.
@@ -72,7 +72,7 @@ export function createInbox (deps: { pool: pg.Pool, boss: PgBoss, maxBatch?: num
       ]))
       const toApply = insertedRows.filter((row) => row.status === 'received')
       if (toApply.length > 0) {
-        // One apply job for the batch; each event in it continues its own delivery's trace.
+        // Apply jobs of up to 25 events; each event in one continues its own delivery's trace.
         const carrier = (key: Buffer) => traces.get(rows[firstIndexByKey.get(key.toString('hex')) ?? -1] as InboxRow)?.carrier
         await deps.boss.insert(APPLY_QUEUE, applyJobsFor(toApply.map((row) => ({ id: row.id, trace: carrier(row.dedupe_key) }))), { db: bossDb(client) })
       }
