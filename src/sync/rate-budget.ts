@@ -28,6 +28,8 @@ const MAX_WAIT_MS = 30_000
 export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings: BudgetSettings, now?: () => number }): RateLimiter {
   const { pool, crm, settings } = deps
   const now = deps.now ?? Date.now
+  // Calls one window allows us, below the CRM's own limit by MARGIN.
+  const perWindow = Math.max(1, Math.floor(settings.limit * MARGIN))
   // Known at once in this process; shared through the database for the others.
   let pausedUntil = 0
   let observedAt = 0
@@ -41,7 +43,7 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
       const wait = local > 0
         ? local
         : Number((await pool.query<{ wait: string }>('SELECT crm_rate_acquire($1, $2, $3, $4, $5, $6) AS wait',
-          [crm, Math.max(1, Math.floor(settings.limit * MARGIN)), settings.windowMs, MARGIN, settings.dailyLimit, settings.dailyShare])).rows[0]?.wait ?? 0)
+          [crm, perWindow, settings.windowMs, MARGIN, settings.dailyLimit, settings.dailyShare])).rows[0]?.wait ?? 0)
       if (wait === 0) return
       if (wait < 0) throw new CrmQuotaSpentError(`${crm}: the daily API budget for this app is spent`, { retryAfterMs: -wait })
       if (now() - started + wait > MAX_WAIT_MS) await sleep(Math.max(0, MAX_WAIT_MS - (now() - started)), signal)
@@ -63,7 +65,7 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
     pause,
     // What the budget sustains: the window's allowance, but no faster than this app's share of
     // the daily quota spread over the day — spending faster empties the day's quota early.
-    callsPerSecond: Math.min(Math.max(1, Math.floor(settings.limit * MARGIN)) / (settings.windowMs / 1000), settings.dailyLimit * settings.dailyShare / 86_400),
+    callsPerSecond: Math.min(perWindow / (settings.windowMs / 1000), settings.dailyLimit * settings.dailyShare / 86_400),
     // What every process spent in the current window (shared), plus this process's waiters.
     async usage () {
       if (pausedUntil > now()) return 1
@@ -72,7 +74,7 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
                   AND slot > floor(extract(epoch FROM clock_timestamp()) * 10) - $2::bigint / 100) AS used,
                coalesce((SELECT paused_until > clock_timestamp() FROM crm_rate_state WHERE crm = $1), false) AS paused`, [crm, settings.windowMs])
       if (rows[0]?.paused) return 1
-      return (Number(rows[0]?.used ?? 0) + line.waiting()) / Math.max(1, Math.floor(settings.limit * MARGIN))
+      return (Number(rows[0]?.used ?? 0) + line.waiting()) / perWindow
     },
     async observe (headers) {
       const seen = readLimitHeaders(headers)
