@@ -4,6 +4,7 @@ import type { ReconcileReport } from '../../src/reconcile/report.ts'
 import assert from 'node:assert/strict'
 import { seedEventBody, seedEventTypes } from '../../src/events/seed-events.ts'
 import { startSyncHarness, type SyncHarness } from './sync-harness.ts'
+import { OPEN_PIPELINE_JOBS } from './sync-settled.ts'
 import { until } from './until.ts'
 
 /** The whole pipeline with the seed's five events delivered and synced to both sandboxes. */
@@ -24,7 +25,7 @@ export function reconcile (h: SyncHarness, crm: CrmName, options: { dryRun?: boo
 /** Waits until every delivery is applied and no apply or sync job is queued, retrying or running. */
 export async function syncSettled (h: SyncHarness): Promise<void> {
   await until(async () => (await h.pool.query<{ n: number }>(`
-    SELECT (SELECT count(*) FROM pgboss.job WHERE (name LIKE 'sync-%' OR name = 'apply-event') AND state IN ('created', 'retry', 'active'))
+    SELECT ${OPEN_PIPELINE_JOBS}
          + (SELECT count(*) FROM webhook_events WHERE status NOT IN ('applied', 'ignored')) AS n`)).rows[0]?.n,
   (n) => Number(n) === 0, { what: 'apply and sync queues drained' })
 }

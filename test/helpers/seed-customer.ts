@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { seedEventBody, seedEventTypes } from '../../src/events/seed-events.ts'
 import type { SyncHarness } from './sync-harness.ts'
+import { OPEN_PIPELINE_JOBS } from './sync-settled.ts'
 import { until } from './until.ts'
 
 /** The seed's ids, or copies of them with a suffix so several customers can share a database. */
@@ -28,7 +29,7 @@ export async function syncSeedCustomer (h: SyncHarness, suffix = '') {
   // and no sync may still be running: one finishing later records its write again.
   await until(async () => (await h.pool.query<{ n: number }>(`
     SELECT (SELECT count(*) FROM webhook_events WHERE status IN ('received', 'waiting'))
-         + (SELECT count(*) FROM pgboss.job WHERE (name LIKE 'sync-%' OR name = 'apply-event') AND state IN ('created', 'retry', 'active')) AS n`)).rows[0]?.n,
+         + ${OPEN_PIPELINE_JOBS} AS n`)).rows[0]?.n,
   (n) => Number(n) === 0, { what: 'the seed customer\'s deliveries applied and its syncs finished' })
   return ids
 }
