@@ -25,8 +25,8 @@ class EventFailed extends Error {}
 
 type Mode = 'together' | 'one by one'
 
-/** One event of a job. */
-interface Unit { job: JobWithMetadata<ApplyJob>, event: ApplyEventRef }
+/** One event of a job, with its stored payload (null when it has none). */
+interface Unit { job: JobWithMetadata<ApplyJob>, event: ApplyEventRef, payload: AgentClaraEvent | null }
 
 const compareIds = (a: string, b: string) => {
   const difference = BigInt(a) - BigInt(b)
@@ -60,10 +60,11 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
   async function applyAll (client: pg.PoolClient, jobs: Array<JobWithMetadata<ApplyJob>>, mode: Mode): Promise<JobResult[]> {
     // In inbox order (the order of arrival): pg-boss hands a batch over in no particular
     // order, and a message applied before its conversation in the same batch would wait.
-    const units: Unit[] = jobs.flatMap((job) => eventsOf(job.data).map((event) => ({ job, event })))
-      .sort((a, b) => compareIds(a.event.id, b.event.id))
-    const { rows } = await client.query<{ id: string, payload: AgentClaraEvent | null }>(LOAD_PAYLOADS([units.map((unit) => unit.event.id)]))
+    const named = jobs.flatMap((job) => eventsOf(job.data).map((event) => ({ job, event })))
+    const { rows } = await client.query<{ id: string, payload: AgentClaraEvent | null }>(LOAD_PAYLOADS([named.map(({ event }) => event.id)]))
     const payloads = new Map(rows.map((row) => [row.id, row.payload]))
+    const units: Unit[] = named.map((unit) => ({ ...unit, payload: payloads.get(unit.event.id) ?? null }))
+      .sort((a, b) => compareIds(a.event.id, b.event.id))
     const events = rows.flatMap((row) => row.payload ? [row.payload] : [])
     await lockCustomersOf(client, events)
     // One check for the batch; event by event only when some subject is erased.
@@ -74,14 +75,14 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
     const changed: Array<{ refs: EntityRef[], trace: ReturnType<typeof activeContext> }> = []
     /** Applies one event in its own span, in the trace of its delivery; true if it waits for another go. */
     const attempt = (unit: Unit, lastChance: boolean) => inJobSpan(APPLY_QUEUE, { id: unit.job.id, retryCount: unit.job.retryCount, data: { trace: unit.event.trace } }, async (span) => {
-      const outcome = await applyOne(client, unit, payloads.get(unit.event.id), { mode, checkErasure })
+      const outcome = await applyOne(client, unit, { mode, checkErasure })
       if (outcome.waits && !lastChance) {
         span.setAttribute('pgboss.job.result', 'waiting')
         return true
       }
       if (outcome.refs.length > 0) changed.push({ refs: outcome.refs, trace: activeContext() })
       if (outcome.applied) applied.push(unit.event.id)
-      const failure = outcome.waits ? await recordFailure(client, unit, outcome.waits, payloads.get(unit.event.id) ?? undefined) : outcome.failure
+      const failure = outcome.waits ? await recordFailure(client, unit, outcome.waits) : outcome.failure
       if (failure) {
         // An event of a shared job retries in a job of its own; a job of one event is retried by pg-boss.
         if ('events' in unit.job.data) retries.push(unit.event)
@@ -114,7 +115,8 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
 
   interface Outcome { refs: EntityRef[], applied: boolean, waits?: ConversationNotKnownYet, failure?: JobResult }
 
-  async function applyOne (client: pg.PoolClient, unit: Unit, payload: AgentClaraEvent | null | undefined, options: { mode: Mode, checkErasure: boolean }): Promise<Outcome> {
+  async function applyOne (client: pg.PoolClient, unit: Unit, options: { mode: Mode, checkErasure: boolean }): Promise<Outcome> {
+    const { payload } = unit
     const ids = { job: unit.job.id, eventId: unit.event.id }
     if (!payload) {
       deps.logger.warn(ids, 'inbox event missing or without payload; nothing to apply')
@@ -136,13 +138,13 @@ export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: r
       if (!oneByOne && !(error instanceof ConversationNotKnownYet)) throw new EventFailed(error instanceof Error ? error.message : String(error))
       if (oneByOne) await client.query('ROLLBACK TO SAVEPOINT apply_event')
       if (error instanceof ConversationNotKnownYet) return { refs: [], applied: false, waits: error }
-      return { refs: [], applied: false, failure: await recordFailure(client, unit, error, payload) }
+      return { refs: [], applied: false, failure: await recordFailure(client, unit, error) }
     }
   }
 
   /** One event failed or must wait: its inbox row says so, and it is retried with backoff. */
-  async function recordFailure (client: pg.PoolClient, unit: Unit, error: unknown, payload?: AgentClaraEvent): Promise<JobResult> {
-    const { job, event } = unit
+  async function recordFailure (client: pg.PoolClient, unit: Unit, error: unknown): Promise<JobResult> {
+    const { job, event, payload } = unit
     // Only a job of its own can be on its last attempt; an event of a shared job is retried alone.
     const lastAttempt = !('events' in job.data) && job.retryCount >= job.retryLimit
     const waiting = error instanceof ConversationNotKnownYet
