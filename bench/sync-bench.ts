@@ -47,7 +47,7 @@ export interface SyncResult {
   /** Phase 1: the burst sent while the workers sync. */
   live: BurstCalls & { accepted: number, sendSeconds: number }
   /** Phase 2: the same burst already in the mirror when the sync workers start: the backlog drain. */
-  backlog: BurstCalls & { hubspot: CallTimeline, salesforce: CallTimeline }
+  backlog: BurstCalls & { hubspot: CallTimeline }
   hubspot429: number
   failedSyncJobs: number
   lag: { rate: number, seconds: number, samples: number, p50: number | null, p99: number | null }
@@ -194,11 +194,10 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     await boss.offWork(APPLY_QUEUE, { wait: true })
     const backlogBefore = { hubspot: hubspot.requestStats(), salesforce: salesforceCount() }
     const hubspotMeter = startCallMeter({ count: hubspotCount, limit: HUBSPOT_LIMIT })
-    const salesforceMeter = startCallMeter({ count: salesforceCount, limit: HUBSPOT_LIMIT })
     const backlogStarted = performance.now()
     workers = await startWorkers({ pool, boss, connectors, logger, metrics })
     const backlogDrain = await waitForHubspot('k', burst, backlogStarted)
-    const backlog = { ...backlogDrain, ...callsSince(backlogBefore), hubspot: hubspotMeter.stop(), salesforce: salesforceMeter.stop() }
+    const backlog = { ...backlogDrain, ...callsSince(backlogBefore), hubspot: hubspotMeter.stop() }
     options.log(`sync backlog: drained in ${backlog.drainSeconds.toFixed(1)} s, ${backlog.hubspotCalls} HubSpot calls (${(backlog.hubspot.used * 100).toFixed(0)} % of the limit), ${backlog.salesforceCalls} Salesforce`)
     await waitForSalesforceIdle()
 
