@@ -22,6 +22,11 @@ import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../sr
 // DEFER_SECONDS and is read again (its later changes collapse into that one write).
 const MAX_STALE_MS = 30_000
 const DEFER_SECONDS = 5
+// Under overload a contact new to the CRM waits until its customer has been quiet for 5 s
+// (at most MAX_STALE_MS from first seen). It, and the part-filled rest of a call, come back
+// on the next second boundary, together with what arrived meanwhile.
+const ARRIVAL_WINDOW = { quietMs: 5000, maxHoldMs: MAX_STALE_MS }
+const RECHECK_SECONDS = 1
 
 export interface SyncHandlerDeps {
   pool: pg.Pool
@@ -46,7 +51,9 @@ export interface SyncHandlerDeps {
 export function createSyncHandler (deps: SyncHandlerDeps) {
   const crm = deps.connector.name
   const { circuit } = deps
+  // New changes, and every job fetched (put-off ones read again included): see batch-pacing.ts.
   const demand = createDemandMeter()
+  const workload = createDemandMeter()
 
   return async function syncJobs (jobs: Array<JobWithMetadata<SyncJob>>): Promise<JobResult[]> {
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
@@ -58,14 +65,17 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
 
     const fetchWasFull = deps.batchSize !== undefined && jobs.length >= deps.batchSize
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
-    demand.record(refs.length)
+    // Demand is new changes: a job put off or held by an earlier batch is that change read again.
+    demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true).map((job) => entityKey(job.data))).size)
+    workload.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
     const recordsPerCall = deps.connector.capacity?.().recordsPerCall
     const heldBefore = new Set(jobs.filter((job) => job.data.held === true).map((job) => entityKey(job.data)))
     const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal, {
       ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {}),
-      // More is queued than this batch holds: the next fetch fills what this one would part-fill.
-      ...(fetchWasFull && recordsPerCall ? { fillCalls: { recordsPerCall, heldBefore } } : {})
+      ...(pacing.holdArrivingContacts ? { holdArrivingContacts: ARRIVAL_WINDOW } : {}),
+      // More is queued than this batch holds, or soon will be: the next fetch fills what this one would part-fill.
+      ...(pacing.fillCalls && recordsPerCall ? { fillCalls: { recordsPerCall, heldBefore } } : {})
     })
     // A CRM's error text can echo what we sent (phone, email): masked before it is stored
     // in crm_records and the job's output, or logged.
@@ -85,11 +95,12 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const waitingForContact: EntityRef[] = []
     const ownership: Parameters<typeof recordFieldOwnership>[2] = []
     const deferred: EntityRef[] = []
+    const arriving: EntityRef[] = []
     const held: EntityRef[] = []
     for (const [key, outcome] of outcomes) {
       const ref = parseKey(key)
-      if (outcome.ok && ('deferred' in outcome || 'held' in outcome)) {
-        ('held' in outcome ? held : deferred).push(ref)
+      if (outcome.ok && ('deferred' in outcome || 'arriving' in outcome || 'held' in outcome)) {
+        ('held' in outcome ? held : 'arriving' in outcome ? arriving : deferred).push(ref)
         deps.metrics.crmSync.inc({ crm, outcome: 'deferred' })
       } else if (outcome.ok) {
         if ('crmId' in outcome) {
@@ -120,7 +131,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     await markWaiting(deps.pool, crm, waitingForContact, 'waiting for contact: it goes as soon as its contact is in the CRM')
     // Before this job completes: the entity's next job exists before this one is gone.
     await deferSync(deps.boss, crm, deferred, DEFER_SECONDS)
-    await requeueHeld(deps.boss, crm, held)
+    await deferSync(deps.boss, crm, arriving, RECHECK_SECONDS)
+    await requeueHeld(deps.boss, crm, held, RECHECK_SECONDS)
     await queueFollowUps(synced, contactsNeeded)
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')
@@ -140,7 +152,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
 
   async function pressure (fetchWasFull: boolean) {
     const usage = await deps.connector.budgetUsage?.().catch(() => 0) ?? 0
-    return { usage, demand: demandShare(demand.perSecond(), deps.connector.capacity?.()), fetchWasFull }
+    const capacity = deps.connector.capacity?.()
+    return { usage, demand: demandShare(demand.perSecond(), capacity), workload: demandShare(workload.perSecond(), capacity), fetchWasFull }
   }
 
   async function park (refs: EntityRef[], reason: string | null): Promise<void> {

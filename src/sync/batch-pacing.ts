@@ -1,39 +1,55 @@
 /**
  * How a sync worker spends the CRM's rate budget: send at once while the budget is not the
- * bottleneck; while it is, make every call count. It is the bottleneck when any of these is
- * at least `PRESSURE`:
+ * bottleneck; while it is, make every call count. Each of these is measured as calls a
+ * second over the calls a second the budget sustains all day (the window's rate, or the
+ * app's share of the daily quota spread over the day if that is lower):
  * - `usage`: what the current window has spent of what it allows (limiter.usage());
- * - `demand`: the calls writing every change as it arrives would take (records changing per
- *   second ÷ records per call), over the calls a second the budget sustains all day (the
- *   window's rate, or the app's share of the daily quota spread over the day if that is
- *   lower) — a burst shows here before it has spent anything, and so does a steady flow
- *   that would empty the day's quota before the day ends;
+ * - `demand`: the calls writing every NEW change as it arrives would take (records changing
+ *   per second ÷ records per call) — a burst shows here before it has spent anything, and so
+ *   does a steady flow that would empty the day's quota before the day ends;
+ * - `workload`: the same for every job fetched, including those an earlier batch put off
+ *   and that come back to be read again (they are work still to do, not new changes).
+ * The budget is the bottleneck when `usage`, `workload` or `demand` is at least `PRESSURE`,
  * or when a fetch came back full (more is queued than one batch holds). Then:
  * - a contact already in the CRM is not rewritten for every message that touches it
  *   (`deferContactUpdates`): a later write carries all its changes;
  * - a worker whose fetch was NOT full lingers before its next fetch (`lingerMs`), so the jobs
  *   that arrive meanwhile fill the next calls instead of going in one part-filled call after
  *   another. The linger grows with the pressure: 0 at `PRESSURE`, `MAX_LINGER_MS` at 1.
+ * Beyond `OVERLOAD` — more than the budget could write even in full calls:
+ * - new changes (`demand`): a contact new to the CRM waits while its customer's events are
+ *   still coming (`holdArrivingContacts`), so its first write is its only one. New changes
+ *   only: the contacts it puts off come back every second, and counting those would keep
+ *   the hold on by itself;
+ * - any work (`workload`), or a full fetch: each kind goes in full calls only, the
+ *   part-filled rest waiting once for the next fetch (`fillCalls`).
  * A quiet CRM gets every change at once: no linger, no deferral.
  */
 export const PRESSURE = 0.5
+export const OVERLOAD = 1
 export const MAX_LINGER_MS = 2000
 
 export interface Pacing {
   deferContactUpdates: boolean
+  holdArrivingContacts: boolean
+  fillCalls: boolean
   lingerMs: number
 }
 
 export interface BudgetPressure {
   usage: number
   demand: number
+  workload: number
   fetchWasFull: boolean
 }
 
-export function batchPacing ({ usage, demand, fetchWasFull }: BudgetPressure): Pacing {
-  const pressure = Math.min(1, Math.max(0, (Math.max(usage, demand) - PRESSURE) / (1 - PRESSURE)))
+export function batchPacing ({ usage, demand, workload, fetchWasFull }: BudgetPressure): Pacing {
+  const busiest = Math.max(usage, demand, workload)
+  const pressure = Math.min(1, Math.max(0, (busiest - PRESSURE) / (1 - PRESSURE)))
   return {
-    deferContactUpdates: fetchWasFull || usage >= PRESSURE || demand >= PRESSURE,
+    deferContactUpdates: fetchWasFull || busiest >= PRESSURE,
+    holdArrivingContacts: demand >= OVERLOAD,
+    fillCalls: fetchWasFull || Math.max(demand, workload) >= OVERLOAD,
     lingerMs: fetchWasFull ? 0 : Math.round(pressure * MAX_LINGER_MS)
   }
 }

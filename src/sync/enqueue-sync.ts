@@ -3,7 +3,7 @@ import type { PgBoss } from 'pg-boss'
 import type { CrmName } from '../crm/connector.ts'
 import { bossDb } from '../db/pool.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
-import { syncPriority, syncQueue } from './sync-queue.ts'
+import { syncPriority, syncQueue, type SyncJob } from './sync-queue.ts'
 import { traceSyncEnqueue } from './trace-links.ts'
 
 /**
@@ -33,17 +33,24 @@ export async function enqueueSync (boss: PgBoss, client: pg.PoolClient | undefin
  * this insert is dropped.
  */
 export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], seconds: number, now = Date.now()): Promise<void> {
-  if (refs.length === 0) return
-  const period = seconds * 1000
-  const startAfter = new Date(period > 0 ? Math.ceil((now + period) / period) * period : now)
-  await boss.insert(syncQueue(crm), refs.map((ref) => ({ data: ref, singletonKey: entityKey(ref), priority: syncPriority(ref), startAfter })))
+  await requeue(boss, crm, refs, { recheck: true }, nextBoundary(seconds, now))
 }
 
 /**
- * Queues these entities again at once, marked `held` (the part-filled rest of a call, see
- * sync-batch.ts `fillCalls`): their next sync writes them whatever the batch looks like.
+ * Queues these entities again, marked `held` (the part-filled rest of a call, see
+ * sync-batch.ts `fillCalls`), on the next `seconds` boundary like `deferSync`: what several
+ * batches held comes back together, and their next sync writes them whatever it holds.
  */
-export async function requeueHeld (boss: PgBoss, crm: CrmName, refs: EntityRef[]): Promise<void> {
+export async function requeueHeld (boss: PgBoss, crm: CrmName, refs: EntityRef[], seconds: number, now = Date.now()): Promise<void> {
+  await requeue(boss, crm, refs, { held: true }, nextBoundary(seconds, now))
+}
+
+function nextBoundary (seconds: number, now: number): Date {
+  const period = seconds * 1000
+  return new Date(period > 0 ? Math.ceil((now + period) / period) * period : now)
+}
+
+async function requeue (boss: PgBoss, crm: CrmName, refs: EntityRef[], mark: Pick<SyncJob, 'held' | 'recheck'>, startAfter: Date): Promise<void> {
   if (refs.length === 0) return
-  await boss.insert(syncQueue(crm), refs.map((ref) => ({ data: { ...ref, held: true }, singletonKey: entityKey(ref), priority: syncPriority(ref) })))
+  await boss.insert(syncQueue(crm), refs.map((ref) => ({ data: { ...ref, ...mark }, singletonKey: entityKey(ref), priority: syncPriority(ref), startAfter })))
 }

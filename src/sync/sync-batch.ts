@@ -3,14 +3,16 @@ import type { CrmConnector, Linked, RecordResult } from '../crm/connector.ts'
 import { withTransaction } from '../db/pool.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
 import { loadAppointments, loadContacts, loadMessages } from '../mirror/load-state.ts'
+import { stillArriving, type ArrivalWindow } from './arriving-customers.ts'
 import { callCrm, type Outcome } from './crm-call.ts'
 import { lockVersions } from './entity-versions.ts'
 import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
 
 /** `waitingFor`: a message or appointment that cannot go before its contact (a customer id) is in the CRM. */
 /** `deferred`: a contact-only change held back while the rate budget is the bottleneck (see `deferContactUpdates`). */
+/** `arriving`: a new contact whose customer's events are still coming, or a record linked to it (see `holdArrivingContacts`). */
 /** `held`: the part-filled rest of a kind, left for a later, fuller call (see `fillCalls`). */
-export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true } | { ok: true, deferred: true } | { ok: true, held: true } | { ok: false, error: string, retryable: true, waitingFor: string, whole?: undefined }
+export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true } | { ok: true, deferred: true } | { ok: true, arriving: true } | { ok: true, held: true } | { ok: false, error: string, retryable: true, waitingFor: string, whole?: undefined }
 
 export interface SyncBatchOptions {
   /**
@@ -22,10 +24,20 @@ export interface SyncBatchOptions {
    */
   deferContactUpdates?: { maxStaleMs: number, now?: number }
   /**
-   * While more is queued than this batch holds: write each kind in full calls only
-   * (`recordsPerCall`); the part-filled rest is `held` — queued again at once, so it fills a
-   * later call. New contacts are never held (their messages need them), and neither is a
-   * record held before (`heldBefore`, entity keys): nothing waits twice.
+   * While writing every change as it comes would take more calls than the budget sustains:
+   * a contact not yet in the CRM whose customer's events are still arriving (see
+   * arriving-customers.ts) is not written yet but `arriving`, and so are its messages and
+   * appointments, which cannot go without it. Its first write then carries what arrived
+   * meanwhile — one write instead of a first write now and another with the final state.
+   * The caller queues them again; `maxHoldMs` bounds the wait.
+   */
+  holdArrivingContacts?: ArrivalWindow
+  /**
+   * While more is queued than this batch holds, or changes come faster than the budget
+   * sustains: write each kind in full calls only (`recordsPerCall`); the part-filled rest is
+   * `held` — queued again at once, so it fills a later call. A new contact held takes its
+   * messages and appointments in this batch with it (they cannot go without it). A record
+   * held before (`heldBefore`, entity keys) is never held again: nothing waits twice.
    */
   fillCalls?: { recordsPerCall: number, heldBefore: ReadonlySet<string> }
 }
@@ -44,17 +56,21 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
   const ids = (type: EntityRef['type']) => refs.filter((ref) => ref.type === type).map((ref) => ref.id)
   // One read transaction: the version lock first (it waits for applies in flight), then the
   // state, each statement with a snapshot taken after the lock (see entity-versions.ts).
-  const { versions, messages, appointments, contacts, records } = await withTransaction(deps.pool, async (client) => {
+  const { versions, messages, appointments, contacts, records, arriving } = await withTransaction(deps.pool, async (client) => {
     const versions = await lockVersions(client, refs)
     const messages = await loadMessages(client, ids('message'))
     const appointments = await loadAppointments(client, ids('appointment'))
     const contacts = await loadContacts(client, ids('contact'))
     const linkedCustomers = [...messages.values(), ...appointments.values()].map((state) => state.customerId)
+    const customers = [...new Set([...ids('contact'), ...linkedCustomers])]
     const records = await loadRecords(client, connector.name, [
-      ...[...new Set([...ids('contact'), ...linkedCustomers])].map((id) => ({ type: 'contact' as const, id })),
+      ...customers.map((id) => ({ type: 'contact' as const, id })),
       ...refs.filter((ref) => ref.type !== 'contact')
     ])
-    return { versions, messages, appointments, contacts, records }
+    const hold = options.holdArrivingContacts
+    const newCustomers = customers.filter((id) => !records.get(entityKey({ type: 'contact', id }))?.crmId)
+    const arriving = hold ? await stillArriving(client, newCustomers, hold) : new Set<string>()
+    return { versions, messages, appointments, contacts, records, arriving }
   })
   const outcomes = new Map<string, EntityOutcome>()
   const contactsNeeded = new Set<string>()
@@ -67,6 +83,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
     const hash = stateHash(state)
     if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
+    if (arriving.has(id)) { outcomes.set(key, { ok: true, arriving: true }); return [] }
     const defer = options.deferContactUpdates
     const syncedAt = record(key)?.syncedAt
     if (defer && record(key)?.crmId && syncedAt && (defer.now ?? Date.now()) - syncedAt.getTime() < defer.maxStaleMs) {
@@ -75,7 +92,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     }
     return [{ key, state, hash }]
   })
-  await write(fullCallsOnly(contactWrites, (item) => Boolean(record(item.key)?.crmId)), (states) => connector.upsertContacts(states, signal), (state) => state.customerId)
+  await write(fullCallsOnly(contactWrites), (states) => connector.upsertContacts(states, signal), (state) => state.customerId)
 
   const contactCrmId = (customerId: string): string | null => {
     const key = `contact:${customerId}`
@@ -93,9 +110,11 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       const state = states.get(id)
       if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
       const crmId = contactCrmId(state.customerId)
+      if (!crmId && arriving.has(state.customerId)) { outcomes.set(key, { ok: true, arriving: true }); return [] }
+      const contactOutcome = outcomes.get(`contact:${state.customerId}`)
+      if (!crmId && contactOutcome && 'held' in contactOutcome) { outcomes.set(key, { ok: true, held: true }); return [] }
       if (!crmId) {
-        if (!outcomes.has(`contact:${state.customerId}`)) contactsNeeded.add(state.customerId)
-        const contactOutcome = outcomes.get(`contact:${state.customerId}`)
+        if (!contactOutcome) contactsNeeded.add(state.customerId)
         const why = contactOutcome && !contactOutcome.ok ? contactOutcome.error : 'contact not in the CRM yet'
         outcomes.set(key, { ok: false, error: `waiting for contact ${state.customerId}: ${why}`, retryable: true, waitingFor: state.customerId })
         return []
@@ -107,16 +126,16 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       return [{ key, state: full, hash }]
     })
   }
-  await write(fullCallsOnly(linked('message', messages), () => true), (states) => connector.upsertMessages(states, signal, { newKeys: newKeys.message }), (state) => state.messageId)
-  await write(fullCallsOnly(linked('appointment', appointments), () => true), (states) => connector.upsertAppointments(states, signal, { newKeys: newKeys.appointment }), (state) => state.appointmentId)
+  await write(fullCallsOnly(linked('message', messages)), (states) => connector.upsertMessages(states, signal, { newKeys: newKeys.message }), (state) => state.messageId)
+  await write(fullCallsOnly(linked('appointment', appointments)), (states) => connector.upsertAppointments(states, signal, { newKeys: newKeys.appointment }), (state) => state.appointmentId)
   return { outcomes, contactsNeeded: [...contactsNeeded], versions }
 
   /** With `fillCalls`: the items that make full calls; the rest of the last call is held, if all of it may be. */
-  function fullCallsOnly<T extends { key: string }> (items: T[], mayHold: (item: T) => boolean): T[] {
+  function fullCallsOnly<T extends { key: string }> (items: T[]): T[] {
     const fill = options.fillCalls
     const rest = fill ? items.length % fill.recordsPerCall : 0
     if (!fill || rest === 0) return items
-    const holdable = items.filter((item) => mayHold(item) && !fill.heldBefore.has(item.key))
+    const holdable = items.filter((item) => !fill.heldBefore.has(item.key))
     if (holdable.length < rest) return items
     const held = new Set(holdable.slice(-rest).map((item) => item.key))
     for (const key of held) outcomes.set(key, { ok: true, held: true })

@@ -21,7 +21,9 @@ export function syncPriority (ref: EntityRef): number {
 }
 
 /**
- * A sync job's data: the entity, the trace(s) of the deliveries that changed it, and `held`
- * when an earlier batch left it for a fuller call (it is then written whatever its batch holds).
+ * A sync job's data: the entity, the trace(s) of the deliveries that changed it, `held`
+ * when an earlier batch left it for a fuller call (it is then written whatever its batch
+ * holds), and `recheck` when an earlier batch put it off while the budget was the
+ * bottleneck. Both are reads again, not new changes: they do not count as demand.
  */
-export type SyncJob = EntityRef & TracedJobData & { held?: boolean }
+export type SyncJob = EntityRef & TracedJobData & { held?: boolean, recheck?: boolean }

@@ -2,14 +2,19 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { enqueueSync } from '../../src/sync/enqueue-sync.ts'
 import type { JobWithMetadata } from 'pg-boss'
+import { createHubspotConnector } from '../../src/crm/hubspot/index.ts'
+import { withTransaction } from '../../src/db/pool.ts'
+import type { AgentClaraEvent } from '../../src/events/schemas.ts'
 import { createLogger } from '../../src/logger.ts'
-import type { EntityRef } from '../../src/mirror/entity-ref.ts'
+import { applyEvent } from '../../src/mirror/apply-event.ts'
+import { entityKey, type EntityRef } from '../../src/mirror/entity-ref.ts'
 import { createCircuit } from '../../src/sync/circuit.ts'
+import { createRateLimiter } from '../../src/sync/rate-limiter.ts'
 import { syncBatch } from '../../src/sync/sync-batch.ts'
-import { syncQueue } from '../../src/sync/sync-queue.ts'
+import { syncQueue, type SyncJob } from '../../src/sync/sync-queue.ts'
 import { createSyncHandler } from '../../workers/sync-worker.ts'
 import { hubspotDriftFromMirror } from '../helpers/hubspot-equals-mirror.ts'
-import { seedIds, syncSeedCustomer } from '../helpers/seed-customer.ts'
+import { seedBodies, seedIds, syncSeedCustomer } from '../helpers/seed-customer.ts'
 import { hubspotRecords, startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
 import { until } from '../helpers/until.ts'
 
@@ -176,4 +181,137 @@ test('when more is queued than a batch holds, then a kind goes in full calls onl
   // Nothing duplicated: still one communication per message.
   const communications = h.hubspot.dump().objects.communications ?? []
   assert.equal(communications.filter((c) => String(c.properties.agentclara_message_id ?? '').startsWith('msg_fill_')).length, 150)
+})
+
+/** The seed customer's events merged into the mirror (no jobs queued): a customer whose events just arrived. */
+async function arrivedInMirror (suffix: string) {
+  await withTransaction(h.pool, async (client) => {
+    for (const body of seedBodies(suffix)) await applyEvent(client, JSON.parse(body) as AgentClaraEvent)
+  })
+  const ids = seedIds(suffix)
+  const refs: EntityRef[] = [{ type: 'contact', id: ids.customer }, { type: 'message', id: ids.message }, { type: 'appointment', id: ids.appointment }]
+  return { ids, refs, keys: refs.map(entityKey) }
+}
+
+test('when changes come faster than the budget sustains, then a contact new to HubSpot waits while its customer is still arriving, its message and meeting with it; quiet or past the bound, one write each', async () => {
+  const hubspot = h.connectors.find((c) => c.name === 'hubspot')
+  assert.ok(hubspot)
+  const callsNow = () => h.hubspot.requestStats().total
+  await h.stopWorkers()
+  try {
+    const busy = await arrivedInMirror('_arr')
+    const quiet = await arrivedInMirror('_arr2')
+    const before = callsNow()
+    const associationsBefore = associationCalls()
+    const still = { quietMs: 60_000, maxHoldMs: 60_000 }
+    const held = await syncBatch({ pool: h.pool, connector: hubspot }, [...busy.refs, ...quiet.refs], undefined, { holdArrivingContacts: still })
+    for (const key of [...busy.keys, ...quiet.keys]) assert.deepEqual(held.outcomes.get(key), { ok: true, arriving: true }, key)
+    assert.deepEqual(held.contactsNeeded, [])
+    assert.equal(callsNow(), before, 'nothing written')
+    // Its message alone waits with it, not "for its contact" (which would spend a retry).
+    const alone = await syncBatch({ pool: h.pool, connector: hubspot }, [busy.refs[1] as EntityRef], undefined, { holdArrivingContacts: still })
+    assert.deepEqual(alone.outcomes.get(busy.keys[1] as string), { ok: true, arriving: true })
+    // Without the hold (the budget keeps up) the same message waits for its contact, which it asks for.
+    const control = await syncBatch({ pool: h.pool, connector: hubspot }, [busy.refs[1] as EntityRef])
+    assert.equal(control.outcomes.get(busy.keys[1] as string)?.ok, false)
+    assert.deepEqual(control.contactsNeeded, [busy.ids.customer])
+    assert.equal(callsNow(), before)
+
+    // Past the bound (first seen longer ago than maxHoldMs), or quiet: written, each record once.
+    const bound = await syncBatch({ pool: h.pool, connector: hubspot }, busy.refs, undefined, { holdArrivingContacts: { quietMs: 60_000, maxHoldMs: 0 } })
+    const settled = await syncBatch({ pool: h.pool, connector: hubspot }, quiet.refs, undefined, { holdArrivingContacts: { quietMs: 0, maxHoldMs: 60_000 } })
+    for (const key of busy.keys) assert.ok('crmId' in (bound.outcomes.get(key) ?? {}), key)
+    for (const key of quiet.keys) assert.ok('crmId' in (settled.outcomes.get(key) ?? {}), key)
+    assert.equal(callsNow(), before + 6, 'a contact upsert, a communication create and a meeting create for each')
+    assert.equal(associationCalls(), associationsBefore, 'associations inline')
+  } finally {
+    await h.startWorkers()
+  }
+  for (const suffix of ['_arr', '_arr2']) {
+    const ids = seedIds(suffix)
+    const contact = hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer)
+    assert.equal(contact.length, 1)
+    assert.equal(linksFrom('communications', hubspotRecords(h.hubspot, 'communications', 'agentclara_message_id', ids.message)[0]?.id, contact[0]?.id, 81), 1)
+  }
+  assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, [seedIds('_arr').customer, seedIds('_arr2').customer]), [])
+})
+
+test('when a worker\'s fetch is more than its budget sustains, then a new contact still arriving is queued again on the next second boundary, unwritten; read again it is no new demand, held once to fill a call, then written', async () => {
+  await h.stopWorkers()
+  const { ids, refs } = await arrivedInMirror('_arr3')
+  const contact = refs[0] as EntityRef
+  const fetchJobs = async () => (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
+    .map((job) => ({ ...job, signal: new AbortController().signal }))
+  try {
+    // A budget of one call per ten minutes: one change every two seconds is more than it sustains.
+    const starved = createHubspotConnector({
+      accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter: createRateLimiter({ max: 1, intervalMs: 600_000 })
+    })
+    const worker = () => createSyncHandler({
+      pool: h.pool, boss: h.boss, connector: starved, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
+    })
+    await enqueueSync(h.boss, undefined, ['hubspot'], [contact])
+    const jobs = await fetchJobs()
+    assert.deepEqual(jobs.map((job) => job.data.id), [ids.customer])
+    const before = h.hubspot.requestStats().total
+    const started = Date.now()
+    assert.deepEqual((await worker()(jobs)).map((result) => result.status), ['completed'])
+    await h.boss.complete(syncQueue('hubspot'), jobs.map((job) => job.id))
+    assert.equal(h.hubspot.requestStats().total, before, 'nothing written')
+    const { rows } = await h.pool.query<{ start_after: Date }>("SELECT start_after FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), entityKey(contact)])
+    const at = rows[0]?.start_after.getTime() ?? 0
+    assert.equal(at % 1000, 0, 'on a second boundary')
+    assert.ok(at >= started + 1000 && at <= Date.now() + 2000, 'between 1 and 2 s from now')
+    assert.equal((await h.pool.query('SELECT 1 FROM crm_records WHERE entity_id = $1', [ids.customer])).rowCount, 0, 'nothing recorded')
+
+    // Due again it is marked a recheck: no new demand, so it is not held as arriving. The work
+    // is still more than this budget sustains, so calls go full only: a call of one waits once.
+    const again = await until(fetchJobs, (found) => found.length > 0, { what: 'the contact due again' })
+    assert.equal(again[0]?.data.recheck, true)
+    const next = worker()
+    assert.deepEqual((await next(again)).map((result) => result.status), ['completed'])
+    await h.boss.complete(syncQueue('hubspot'), again.map((job) => job.id))
+    assert.equal(h.hubspot.requestStats().total, before, 'still nothing written')
+    const held = await until(fetchJobs, (found) => found.length > 0, { what: 'the contact due once more' })
+    assert.equal(held[0]?.data.held, true)
+    assert.deepEqual((await next(held)).map((result) => result.status), ['completed'])
+    await h.boss.complete(syncQueue('hubspot'), held.map((job) => job.id))
+    assert.equal(h.hubspot.requestStats().total, before + 1, 'one contact upsert')
+  } finally {
+    await h.startWorkers()
+  }
+  assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer).length, 1)
+  const { rows: [record] } = await h.pool.query("SELECT status, crm_id FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1", [ids.customer])
+  assert.equal(record?.status, 'synced')
+  assert.equal(record?.crm_id, hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer)[0]?.id)
+})
+
+test('when calls go full only and a new contact is in the part-filled rest, then it is held with its message and meeting, and the next batch writes them linked, once', async () => {
+  const hubspot = h.connectors.find((c) => c.name === 'hubspot')
+  assert.ok(hubspot)
+  await h.stopWorkers()
+  try {
+    const customers = [await arrivedInMirror('_fa'), await arrivedInMirror('_fb'), await arrivedInMirror('_fc')]
+    const refs = customers.flatMap((c) => c.refs)
+    // Two records a call: of three new contacts one is the rest; its message and meeting cannot go without it.
+    const first = await syncBatch({ pool: h.pool, connector: hubspot }, refs, undefined, { fillCalls: { recordsPerCall: 2, heldBefore: new Set() } })
+    const heldKeys = [...first.outcomes].filter(([, outcome]) => outcome.ok && 'held' in outcome).map(([key]) => key)
+    const heldCustomer = customers.find((c) => heldKeys.includes(c.keys[0] as string))
+    assert.ok(heldCustomer, 'a contact held')
+    assert.deepEqual(new Set(heldKeys), new Set(heldCustomer.keys), 'with its message and meeting, and nothing else')
+    assert.ok(customers.filter((c) => c !== heldCustomer).every((c) => c.keys.every((key) => 'crmId' in (first.outcomes.get(key) ?? {}))), 'the others written in full calls')
+    assert.deepEqual(first.contactsNeeded, [])
+    const second = await syncBatch({ pool: h.pool, connector: hubspot }, heldCustomer.refs, undefined, { fillCalls: { recordsPerCall: 2, heldBefore: new Set(heldKeys) } })
+    assert.ok(heldCustomer.keys.every((key) => 'crmId' in (second.outcomes.get(key) ?? {})), 'held before: written now')
+  } finally {
+    await h.startWorkers()
+  }
+  const ids = ['_fa', '_fb', '_fc'].map((suffix) => seedIds(suffix))
+  for (const id of ids) {
+    const contact = hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', id.customer)
+    assert.equal(contact.length, 1)
+    assert.equal(linksFrom('communications', hubspotRecords(h.hubspot, 'communications', 'agentclara_message_id', id.message)[0]?.id, contact[0]?.id, 81), 1)
+    assert.equal(linksFrom('meetings', hubspotRecords(h.hubspot, 'meetings', 'agentclara_appointment_id', id.appointment)[0]?.id, contact[0]?.id, 200), 1)
+  }
+  assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, ids.map((id) => id.customer)), [])
 })
