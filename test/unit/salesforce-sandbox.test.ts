@@ -185,6 +185,49 @@ describe('Salesforce sandbox: composite collections', () => {
   })
 })
 
+describe('Salesforce sandbox: Composite requests carrying collections', () => {
+  const collectionUrl = (field = 'AgentClara_Customer_Id__c') => `${V}/composite/sobjects/Contact/${field}`
+  const contact = (id: string, extra: object = {}) => ({ attributes: { type: 'Contact' }, AgentClara_Customer_Id__c: id, LastName: id, ...extra })
+  const sub = (ref: string, records: object[], url = collectionUrl()) => ({ method: 'PATCH', url, referenceId: ref, body: { allOrNone: false, records } })
+  const remaining = async () => (await api().get(`${V}/limits`).set(auth).expect(200)).body.DailyApiRequests.Remaining as number
+
+  it('when five collections go in one Composite request, then each answers in order under its referenceId and the whole counts as one API call', async () => {
+    const before = await remaining()
+    const collections = Array.from({ length: 5 }, (_, c) => sub(`c${c}`, Array.from({ length: 200 }, (_, i) => contact(`k${c}_${i}`))))
+    const res = await api().post(`${V}/composite`).set(auth).send({ allOrNone: false, compositeRequest: collections }).expect(200)
+    assert.deepEqual(res.body.compositeResponse.map((r: { referenceId: string, httpStatusCode: number }) => [r.referenceId, r.httpStatusCode]), [['c0', 200], ['c1', 200], ['c2', 200], ['c3', 200], ['c4', 200]])
+    assert.ok(res.body.compositeResponse.every((r: { body: Array<{ success: boolean, created: boolean }> }) => r.body.length === 200 && r.body.every((x) => x.success && x.created)))
+    assert.equal(sandbox.dump().records.Contact?.length, 1000)
+    // The /limits read itself is a call; the composite is one more.
+    assert.equal(before - (await remaining()), 2)
+  })
+
+  it('when one subrequest is refused, then it answers with its error array and status while the others are written', async () => {
+    const res = await api().post(`${V}/composite`).set(auth).send({
+      compositeRequest: [sub('good', [contact('a')]), sub('bad', [contact('b')], collectionUrl('Not_A_Field__c')), sub('also', [contact('c'), contact('d', { LastName: null })])]
+    }).expect(200)
+    const [good, bad, also] = res.body.compositeResponse
+    assert.equal(good.httpStatusCode, 200)
+    assert.equal(bad.httpStatusCode, 404)
+    assert.equal(bad.body[0].errorCode, 'NOT_FOUND')
+    assert.deepEqual(also.body.map((r: { success: boolean }) => r.success), [true, false])
+    assert.deepEqual(sandbox.dump().records.Contact?.map((c) => c.AgentClara_Customer_Id__c).sort(), ['a', 'c'])
+  })
+
+  it('when a request breaks the documented limits or asks for what the sandbox does not model, then 400 says which, and nothing is written', async () => {
+    const six = Array.from({ length: 6 }, (_, c) => sub(`c${c}`, [contact(`x${c}`)]))
+    const tooMany = await api().post(`${V}/composite`).set(auth).send({ compositeRequest: six }).expect(400)
+    assert.match(tooMany.body[0].message, /at most 5 sObject Collections/)
+    const unmodelled = await api().post(`${V}/composite`).set(auth).send({ compositeRequest: [{ method: 'GET', url: `${V}/sobjects/Contact/describe`, referenceId: 'd' }] }).expect(400)
+    assert.match(unmodelled.body[0].message, /only PATCH/)
+    const reference = await api().post(`${V}/composite`).set(auth).send({ compositeRequest: [sub('a', [contact('y', { LastName: '@{other.id}' })])] }).expect(400)
+    assert.match(reference.body[0].message, /references/)
+    await api().post(`${V}/composite`).set(auth).send({ allOrNone: true, compositeRequest: [sub('a', [contact('z')])] }).expect(400)
+    await api().post(`${V}/composite`).set(auth).send({ compositeRequest: [sub('same', [contact('p')]), sub('same', [contact('q')])] }).expect(400)
+    assert.equal(sandbox.dump().records.Contact?.length ?? 0, 0)
+  })
+})
+
 describe('Salesforce sandbox: query, limits and control', () => {
   it('when a simple SOQL query runs, then matching records come back with attributes', async () => {
     await createContact({ FirstName: 'John', LastName: 'Smith', AgentClara_Customer_Id__c: 'cust_xyz789' })

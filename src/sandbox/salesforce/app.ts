@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { ApiUsage } from './api-limits.ts'
 import type { ApiContext } from './api-context.ts'
 import { requireSession } from './auth.ts'
+import { createCompositeRequestRoutes } from './composite-request-routes.ts'
 import { createCompositeRoutes } from './composite-routes.ts'
 import { createControlRoutes, type ControlHandlers } from './control-routes.ts'
 import { createDeleteRoutes } from './delete-routes.ts'
@@ -87,6 +88,7 @@ export function createSandboxApp (parts: SandboxAppParts): Express {
   })
   api.use(createSObjectRoutes(parts))
   api.use(createCompositeRoutes(parts))
+  api.use(createCompositeRequestRoutes(parts))
   api.use(createDeleteRoutes(parts))
   api.use(createQueryRoutes(parts))
   api.use((_req, res) => { sendSfError(res, 404, 'NOT_FOUND', 'The requested resource does not exist') })

@@ -6,7 +6,7 @@ import { SfRequestError, type RecordError } from './sf-errors.ts'
 
 const MAX_RECORDS = 200
 
-type SaveResult =
+export type SaveResult =
   | { id: string, success: true, errors: [], created?: boolean }
   | { success: false, errors: RecordError[] }
 
@@ -35,22 +35,60 @@ function typeOf (record: Record<string, unknown>): unknown {
   return (record.attributes as { type?: unknown } | undefined)?.type
 }
 
+/** Writes a collection; with `allOrNone` one failed record rolls every other one back. */
+function runCollection (ctx: ApiContext, allOrNone: boolean, write: () => SaveResult[]): SaveResult[] {
+  const before = allOrNone ? ctx.store.snapshot() : undefined
+  const results = write()
+  if (!allOrNone || results.every((r) => r.success)) return results
+  ctx.store.restore(before)
+  return results.map((r) => r.success
+    ? failed('ALL_OR_NONE_OPERATION_ROLLED_BACK', 'Record rolled back because not all records were valid and the request was using AllOrNone header')
+    : r)
+}
+
+/**
+ * Upsert by External ID of up to 200 records of one type (`PATCH
+ * /composite/sobjects/{type}/{externalIdField}`), on its own or as a Composite subrequest
+ * (composite-request-routes.ts). Throws SfRequestError for a whole-request failure.
+ */
+export function upsertCollection (ctx: ApiContext, type: unknown, extField: string, rawBody: unknown): SaveResult[] {
+  const def = requireObject(ctx.schema, type)
+  const ext = findField(def, extField)
+  if (!ext?.externalId) {
+    throw new SfRequestError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${extField}`)
+  }
+  const body = collectionBody(rawBody)
+  const parsed: Array<{ value: string | undefined, input: ParsedInput }> = body.records.map((record) => {
+    const input = parseInput(def, record)
+    const value = input.values.get(ext.name)
+    input.values.delete(ext.name)
+    return { value: typeof value === 'string' && value !== '' ? value : undefined, input }
+  })
+  // Salesforce fails every record whose External ID value repeats within the request.
+  const counts = new Map<string, number>()
+  for (const { value } of parsed) if (value !== undefined) counts.set(value, (counts.get(value) ?? 0) + 1)
+
+  return runCollection(ctx, body.allOrNone, () => parsed.map(({ value, input }): SaveResult => {
+    if (value === undefined) return failed('MISSING_ARGUMENT', `${ext.name} not specified`, [ext.name])
+    if ((counts.get(value) ?? 0) > 1) return failed('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${value}`, [ext.name])
+    if (ctx.faults.takeRecordFailure(value)) {
+      return failed('UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-123456789) [injected by sandbox]')
+    }
+    const outcome = ctx.store.upsert(def, ext.name, value, input)
+    if ('multiple' in outcome) {
+      return failed('DUPLICATE_EXTERNAL_ID', `${ext.name}: more than one record found for external id field: [${outcome.multiple.join(', ')}]`, [ext.name])
+    }
+    return toResult(outcome, true)
+  }))
+}
+
 /**
  * sObject Collections (`/composite/sobjects`): up to 200 records per call, results in input
  * order, `allOrNone` rolls everything back when one record fails.
  */
 export function createCompositeRoutes (ctx: ApiContext): Router {
   const router = express.Router({ mergeParams: true })
-
-  function run (allOrNone: boolean, write: () => SaveResult[]): SaveResult[] {
-    const before = allOrNone ? ctx.store.snapshot() : undefined
-    const results = write()
-    if (!allOrNone || results.every((r) => r.success)) return results
-    ctx.store.restore(before)
-    return results.map((r) => r.success
-      ? failed('ALL_OR_NONE_OPERATION_ROLLED_BACK', 'Record rolled back because not all records were valid and the request was using AllOrNone header')
-      : r)
-  }
+  const run = (allOrNone: boolean, write: () => SaveResult[]) => runCollection(ctx, allOrNone, write)
 
   router.post('/composite/sobjects', (req, res) => {
     const body = collectionBody(req.body)
@@ -74,34 +112,7 @@ export function createCompositeRoutes (ctx: ApiContext): Router {
   })
 
   router.patch('/composite/sobjects/:type/:extField', (req, res) => {
-    const def = requireObject(ctx.schema, req.params.type)
-    const ext = findField(def, String(req.params.extField))
-    if (!ext?.externalId) {
-      throw new SfRequestError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${String(req.params.extField)}`)
-    }
-    const body = collectionBody(req.body)
-    const parsed: Array<{ value: string | undefined, input: ParsedInput }> = body.records.map((record) => {
-      const input = parseInput(def, record)
-      const value = input.values.get(ext.name)
-      input.values.delete(ext.name)
-      return { value: typeof value === 'string' && value !== '' ? value : undefined, input }
-    })
-    // Salesforce fails every record whose External ID value repeats within the request.
-    const counts = new Map<string, number>()
-    for (const { value } of parsed) if (value !== undefined) counts.set(value, (counts.get(value) ?? 0) + 1)
-
-    res.json(run(body.allOrNone, () => parsed.map(({ value, input }): SaveResult => {
-      if (value === undefined) return failed('MISSING_ARGUMENT', `${ext.name} not specified`, [ext.name])
-      if ((counts.get(value) ?? 0) > 1) return failed('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${value}`, [ext.name])
-      if (ctx.faults.takeRecordFailure(value)) {
-        return failed('UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-123456789) [injected by sandbox]')
-      }
-      const outcome = ctx.store.upsert(def, ext.name, value, input)
-      if ('multiple' in outcome) {
-        return failed('DUPLICATE_EXTERNAL_ID', `${ext.name}: more than one record found for external id field: [${outcome.multiple.join(', ')}]`, [ext.name])
-      }
-      return toResult(outcome, true)
-    })))
+    res.json(upsertCollection(ctx, req.params.type, String(req.params.extField), req.body))
   })
 
   const retrieve = (type: unknown, ids: unknown, fields: unknown, version: string) => {
