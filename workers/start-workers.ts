@@ -1,4 +1,5 @@
 import { startLifecycleWorkers } from '../src/lifecycle/lifecycle-workers.ts'
+import type { CrmConnector } from '../src/crm/connector.ts'
 import type { WorkerDeps } from '../src/main.ts'
 import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
 import { syncQueue, type SyncJob } from '../src/sync/sync-queue.ts'
@@ -20,11 +21,15 @@ const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, bu
 // first-day phase 3 more HubSpot calls, 3 jobs cost it 15 more).
 export const applyOptions = { batchSize: 40, includeMetadata: true, perJobResults: true, ...polling } as const
 // Two batches per CRM in flight: one waits on the CRM while the other reads and records.
-// Fetching 400 jobs lets each kind fill its calls (100 per HubSpot call, 200 per Salesforce
-// collection); queued contacts come first (sync-queue.ts). A quiet queue still hands over
-// whatever is there at once; while the rate budget is the bottleneck a worker whose fetch
-// was not full waits a little before the next one (src/sync/batch-pacing.ts).
-const syncOptions = { batchSize: 400, includeMetadata: true, perJobResults: true, localConcurrency: 2, ...polling } as const
+// A fetch takes 400 jobs, or one full call if that is more (HubSpot: 100 records a call;
+// Salesforce: 1 000, a Composite of five collections), so each kind can fill its calls;
+// queued contacts come first (sync-queue.ts). Fetching two calls' worth of Salesforce jobs
+// (2 000) slowed HubSpot's backlog drain in the same process (13.0 s against 11.1 s in the
+// bench). A quiet queue still hands over whatever is there at once; while the rate budget is
+// the bottleneck a worker whose fetch was not full waits a little before the next one
+// (src/sync/batch-pacing.ts).
+const syncOptions = { includeMetadata: true, perJobResults: true, localConcurrency: 2, ...polling } as const
+const syncBatchSize = (connector: CrmConnector) => Math.max(400, connector.capacity?.().recordsPerCall ?? 0)
 
 /**
  * The worker layer: one apply worker, and one sync worker per enabled CRM
@@ -45,11 +50,12 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
       circuit: createCircuit({ pool: deps.pool, crm: connector.name, settings: deps.circuitSettings }),
       logger: deps.logger.child({ worker: `sync-${connector.name}` }),
       metrics: deps.metrics,
-      batchSize: syncOptions.batchSize
+      batchSize: syncBatchSize(connector)
     }
     const queue = syncQueue(connector.name)
     const handler = tracedSyncHandler({ pool: deps.pool, crm: connector.name, queue }, createSyncHandler(sync))
-    ids.push([queue, await deps.boss.work<SyncJob, unknown, typeof syncOptions>(queue, syncOptions, handler)])
+    const options = { ...syncOptions, batchSize: sync.batchSize }
+    ids.push([queue, await deps.boss.work<SyncJob, unknown, typeof options>(queue, options, handler)])
     probes.push(startCircuitProbe(sync))
   }
   const lifecycle = await startLifecycleWorkers({ ...deps, retentionDays: deps.retentionDays ?? 30 })

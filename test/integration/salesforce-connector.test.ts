@@ -107,16 +107,37 @@ describe('Salesforce connector against the sandbox', () => {
     assert.equal(events[0]?.WhoId, contactId)
   })
 
-  it('when 250 contacts are upserted, then they go in 2 composite calls and all 250 exist', async () => {
+  it('when 1 200 contacts are upserted, then they go in 2 calls (a Composite of five collections, then one more) and upserted again nothing is duplicated', async () => {
     const r = recorder()
     const connector = connect(r.deps)
     await connector.prepare()
-    const before = r.statuses.length
-    const contacts = Array.from({ length: 250 }, (_, i) => ({ ...john, customerId: `cust_${i}`, name: `Person ${i}` }))
+    const contacts = Array.from({ length: 1200 }, (_, i) => ({ ...john, customerId: `cust_${i}`, name: `Person ${i}` }))
+    for (const round of [1, 2]) {
+      const before = r.statuses.length
+      const results = await connector.upsertContacts(contacts.map((c) => ({ ...c, name: `${c.name} Round${round}` })))
+      assert.equal(r.statuses.length - before, 2, 'two HTTP requests')
+      assert.equal(results.filter((x) => x.ok).length, 1200)
+      assert.equal(sandbox.dump().records.Contact?.length, 1200)
+    }
+    const last = sandbox.dump().records.Contact?.find((c) => c.AgentClara_Customer_Id__c === 'cust_1199')
+    assert.equal(last?.LastName, '1199 Round2', 'the second round\'s state')
+    assert.equal(sandbox.requestStats().byRoute['POST /services/data/v62.0/composite'], 4)
+  })
+
+  it('when one record of a Composite call fails, then it alone fails and retries, and the others are written', async () => {
+    const connector = connect(recorder().deps)
+    await connector.prepare()
+    const contacts = Array.from({ length: 450 }, (_, i) => ({ ...john, customerId: `cust_f${i}`, name: `Person ${i}` }))
+    sandbox.faults.set({ failRecords: { keys: ['cust_f300'], times: 1 } })
     const results = await connector.upsertContacts(contacts)
-    assert.equal(r.statuses.length - before, 2)
-    assert.equal(results.filter((x) => x.ok).length, 250)
-    assert.equal(sandbox.dump().records.Contact?.length, 250)
+    sandbox.faults.set({})
+    const failed = results.filter((x) => !x.ok)
+    assert.deepEqual(failed.map((x) => x.key), ['cust_f300'])
+    assert.equal(failed[0] && !failed[0].ok && failed[0].retryable, true)
+    assert.equal(results.filter((x) => x.ok).length, 449)
+    const again = await connector.upsertContacts([contacts[300]!])
+    assert.equal(again[0]?.ok, true)
+    assert.equal(sandbox.dump().records.Contact?.filter((c) => String(c.AgentClara_Customer_Id__c).startsWith('cust_f')).length, 450)
   })
 
   it('when one batch repeats a key, then one record is written with the latest state', async () => {

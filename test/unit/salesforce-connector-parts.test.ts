@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chunk, coalesceByKey, upsertInBatches, type UpsertResultLike } from '../../src/crm/salesforce/batch-upsert.ts'
+import { chunk, coalesceByKey, upsertInBatches, type CollectionAnswer } from '../../src/crm/salesforce/batch-upsert.ts'
 import { newCallState } from '../../src/crm/salesforce/call-context.ts'
 import { TokenRefreshLimitError } from '../../src/crm/salesforce/connection.ts'
 import { findMissingExternalIdFields, missingFieldsMessage } from '../../src/crm/salesforce/describe-check.ts'
@@ -28,24 +28,52 @@ describe('Salesforce batching', () => {
   })
 
   it('when Salesforce answers per position, then results map back to the AgentClara keys, failures included', async () => {
-    const sent: unknown[][] = []
+    const sent: unknown[][][] = []
     const results = await upsertInBatches(
       [{ id: 'x' }, { id: '' }, { id: 'y' }],
       (i) => i.id,
       (i) => ({ Key__c: i.id }),
-      async (records): Promise<UpsertResultLike[]> => {
-        sent.push(records)
-        return [
-          { id: '003A', success: true, errors: [] },
-          { success: false, errors: [{ statusCode: 'UNABLE_TO_LOCK_ROW', message: 'locked', fields: [] }] }
-        ]
+      async (collections): Promise<CollectionAnswer[]> => {
+        sent.push(collections)
+        return [{
+          results: [
+            { id: '003A', success: true, errors: [] },
+            { success: false, errors: [{ statusCode: 'UNABLE_TO_LOCK_ROW', message: 'locked', fields: [] }] }
+          ]
+        }]
       })
-    assert.deepEqual(sent, [[{ Key__c: 'x' }, { Key__c: 'y' }]])
+    assert.deepEqual(sent, [[[{ Key__c: 'x' }, { Key__c: 'y' }]]])
     assert.deepEqual(results, [
       { key: '', ok: false, error: 'missing AgentClara id', retryable: false },
       { key: 'x', ok: true, crmId: '003A' },
       { key: 'y', ok: false, error: 'UNABLE_TO_LOCK_ROW: locked', retryable: true }
     ])
+  })
+
+  it('when 1 001 records go, then they take two calls: five collections of 200, then one of 1', async () => {
+    const calls: number[][] = []
+    const items = Array.from({ length: 1001 }, (_, i) => ({ id: `k${i}` }))
+    const results = await upsertInBatches(items, (i) => i.id, (i) => ({ Key__c: i.id }), async (collections) => {
+      calls.push(collections.map((c) => c.length))
+      return collections.map((c) => ({ results: c.map((_r, n) => ({ id: `003${n}`, success: true })) }))
+    })
+    assert.deepEqual(calls, [[200, 200, 200, 200, 200], [1]])
+    assert.equal(results.filter((r) => r.ok).length, 1001)
+  })
+
+  it('when one collection of a call is refused as a whole, then only its records fail: a 400 for good, a 503 to retry', async () => {
+    const items = Array.from({ length: 600 }, (_, i) => ({ id: `k${i}` }))
+    const refuse = async (status: number) => await upsertInBatches(items, (i) => i.id, (i) => ({ Key__c: i.id }), async (collections) =>
+      collections.map((c, n): CollectionAnswer => n === 1
+        ? { status, errors: [{ errorCode: status === 400 ? 'INVALID_FIELD' : 'SERVER_UNAVAILABLE', message: 'refused' }] }
+        : { results: c.map(() => ({ id: '003X', success: true })) }))
+    for (const [status, retryable] of [[400, false], [503, true]] as const) {
+      const results = await refuse(status)
+      assert.equal(results.filter((r) => r.ok).length, 400)
+      const failed = results.filter((r) => !r.ok)
+      assert.deepEqual(failed.map((r) => r.key), items.slice(200, 400).map((i) => i.id))
+      assert.ok(failed.every((r) => !r.ok && r.retryable === retryable && r.error.includes(`(${status})`)))
+    }
   })
 
   it('when a record cannot be mapped, then only that record fails, permanently', async () => {

@@ -2,8 +2,9 @@ import type { ConnectorDeps, CrmConnector } from '../connector.ts'
 import type { EntityType } from '../../mirror/states.ts'
 import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../errors.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
-import { MAX_COLLECTION_SIZE, upsertInBatches, type UpsertResultLike } from './batch-upsert.ts'
+import { MAX_RECORDS_PER_CALL, upsertInBatches } from './batch-upsert.ts'
 import { newCallState } from './call-context.ts'
+import { upsertCollections } from './composite-upsert.ts'
 import { createSalesforceConnection, type SalesforceAuth } from './connection.ts'
 import { eraseFromSalesforce } from './erase.ts'
 import type { DescribedObject } from './describe-check.ts'
@@ -75,8 +76,7 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
     const { object, externalIdField } = objects[entity]
     const query = async (soql: string) => (await sf.conn.query<Record<string, unknown>>(soql)).records
     const guard = salesforceValueGuard(query, object, externalIdField, mapping.get().objects[object])
-    // Collections upsert: the External ID values travel in the body, never in a URL path.
-    const send = (records: SalesforceRecord[]) => sf.conn.sobject(object).upsert(records, externalIdField, { allOrNone: false }) as Promise<UpsertResultLike[]>
+    const send = (collections: SalesforceRecord[][]) => upsertCollections(sf.conn, object, externalIdField, collections)
     return upsertInBatches(items, keyOf, toRecord, send, guard)
   }
 
@@ -87,7 +87,7 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
   return {
     name: 'salesforce',
     budgetUsage: async () => await options.limiter.usage?.() ?? 0,
-    capacity: () => ({ recordsPerCall: MAX_COLLECTION_SIZE, callsPerSecond: options.limiter.callsPerSecond ?? Infinity }),
+    capacity: () => ({ recordsPerCall: MAX_RECORDS_PER_CALL, callsPerSecond: options.limiter.callsPerSecond ?? Infinity }),
 
     prepare: (signal) => setupCall(signal, () => prepareSalesforce(describe, mapping, Object.values(objects))),
     checkMapping: (signal) => setupCall(signal, () => checkSalesforceSetup(describe, mapping, Object.values(objects))),
