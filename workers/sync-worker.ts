@@ -22,10 +22,13 @@ import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../sr
 // DEFER_SECONDS and is read again (its later changes collapse into that one write).
 const MAX_STALE_MS = 30_000
 const DEFER_SECONDS = 5
-// Under overload a contact new to the CRM waits until its customer has been quiet for 5 s
-// (at most MAX_STALE_MS from first seen). It, and the part-filled rest of a call, come back
-// on the next second boundary, together with what arrived meanwhile.
-const ARRIVAL_WINDOW = { quietMs: 5000, maxHoldMs: MAX_STALE_MS }
+// Under overload a contact new to the CRM waits until its customer has been quiet for 5 s,
+// but never past 6 s from the customer's first event: a new customer's opening burst
+// (conversation, first messages, a booking) comes within seconds, and a customer first seen
+// longer ago — a backlog after an outage or a deploy — is written at once, so its messages
+// do not wait behind it. It, and the part-filled rest of a call, come back on the next
+// second boundary, together with what arrived meanwhile.
+const ARRIVAL_WINDOW = { quietMs: 5000, maxHoldMs: 6000 }
 const RECHECK_SECONDS = 1
 
 export interface SyncHandlerDeps {
@@ -132,7 +135,9 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Before this job completes: the entity's next job exists before this one is gone.
     await deferSync(deps.boss, crm, deferred, DEFER_SECONDS)
     await deferSync(deps.boss, crm, arriving, RECHECK_SECONDS)
-    await requeueHeld(deps.boss, crm, held, RECHECK_SECONDS)
+    // After a full fetch the next one is full too and takes them at once; otherwise they wait
+    // for the next boundary, so a second worker does not pick them up alone, part-filled again.
+    await requeueHeld(deps.boss, crm, held, fetchWasFull ? 0 : RECHECK_SECONDS)
     await queueFollowUps(synced, contactsNeeded)
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')

@@ -17,10 +17,14 @@
  *   that arrive meanwhile fill the next calls instead of going in one part-filled call after
  *   another. The linger grows with the pressure: 0 at `PRESSURE`, `MAX_LINGER_MS` at 1.
  * Beyond `OVERLOAD` — more than the budget could write even in full calls:
- * - new changes (`demand`): a contact new to the CRM waits while its customer's events are
- *   still coming (`holdArrivingContacts`), so its first write is its only one. New changes
- *   only: the contacts it puts off come back every second, and counting those would keep
- *   the hold on by itself;
+ * - new changes (`demand`) while the window still has room (`usage` below `PRESSURE`): a
+ *   contact new to the CRM waits while its customer's events are still coming
+ *   (`holdArrivingContacts`, bounded from the customer's first event), so its first write is
+ *   its only one. That trades latency for the daily quota, so only while the daily quota, not
+ *   the window, is what binds: a call held back from a filling window is one the window must
+ *   still make later, so holding would only stretch a drain the window already paces. New
+ *   changes only: the contacts it puts off come back every second, and counting those would
+ *   keep the hold on by itself;
  * - any work (`workload`), or a full fetch: each kind goes in full calls only, the
  *   part-filled rest waiting once for the next fetch (`fillCalls`).
  * A quiet CRM gets every change at once: no linger, no deferral.
@@ -48,7 +52,7 @@ export function batchPacing ({ usage, demand, workload, fetchWasFull }: BudgetPr
   const pressure = Math.min(1, Math.max(0, (busiest - PRESSURE) / (1 - PRESSURE)))
   return {
     deferContactUpdates: fetchWasFull || busiest >= PRESSURE,
-    holdArrivingContacts: demand >= OVERLOAD,
+    holdArrivingContacts: demand >= OVERLOAD && usage < PRESSURE,
     fillCalls: fetchWasFull || Math.max(demand, workload) >= OVERLOAD,
     lingerMs: fetchWasFull ? 0 : Math.round(pressure * MAX_LINGER_MS)
   }

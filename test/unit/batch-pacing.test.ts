@@ -28,6 +28,8 @@ test('when changes arrive faster than the budget could write even in full calls,
   assert.equal(batchPacing({ ...quiet, demand: OVERLOAD - 0.01 }).holdArrivingContacts, false)
   assert.equal(batchPacing({ ...quiet, demand: OVERLOAD - 0.01 }).fillCalls, false)
   assert.equal(batchPacing({ ...quiet, usage: 1 }).holdArrivingContacts, false, 'a full window alone is not overload: the steady flow it came from may be one the budget sustains')
+  assert.equal(batchPacing({ ...quiet, demand: 5, usage: PRESSURE }).holdArrivingContacts, false, 'a filling window paces the drain: holding would only stretch it')
+  assert.equal(batchPacing({ ...quiet, demand: 5, usage: PRESSURE }).fillCalls, true)
 })
 
 test('when the work is put-off jobs coming back rather than new changes, then calls still go full but no new contact is held for it', () => {
@@ -37,7 +39,7 @@ test('when the work is put-off jobs coming back rather than new changes, then ca
 
 test('when a fetch came back full, then more is queued: contacts are deferred but nothing lingers (the next fetch is full too)', () => {
   assert.deepEqual(batchPacing({ ...quiet, fetchWasFull: true }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: true, lingerMs: 0 })
-  assert.deepEqual(batchPacing({ usage: 1, demand: 1, workload: 1, fetchWasFull: true }), { deferContactUpdates: true, holdArrivingContacts: true, fillCalls: true, lingerMs: 0 })
+  assert.deepEqual(batchPacing({ usage: 1, demand: 1, workload: 1, fetchWasFull: true }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: true, lingerMs: 0 })
 })
 
 test('when 700 records change a second, then writing each as it comes would take 7 HubSpot calls a second: 74 % of 9.5', () => {
