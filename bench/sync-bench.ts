@@ -159,9 +159,11 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     const accepted = await sendAll(customerBursts(tag, load))
     const sendSeconds = (performance.now() - started) / 1000
     const drain = await waitForHubspot(tag, load, started)
-    const result = { accepted, sendSeconds, ...drain, ...callsSince(before) }
-    options.log(`sync ${label}: ${accepted} accepted in ${sendSeconds.toFixed(1)} s, drained in ${result.drainSeconds.toFixed(1)} s, ${result.hubspotCalls} HubSpot / ${result.salesforceCalls} Salesforce calls`)
+    const hubspotPart = callsSince(before)
+    // Salesforce's calls once it has written everything too (it may finish after HubSpot).
     await waitForSalesforceIdle()
+    const result = { accepted, sendSeconds, ...drain, ...hubspotPart, salesforceCalls: salesforceCount() - before.salesforce }
+    options.log(`sync ${label}: ${accepted} accepted in ${sendSeconds.toFixed(1)} s, drained in ${result.drainSeconds.toFixed(1)} s, ${result.hubspotCalls} HubSpot / ${result.salesforceCalls} Salesforce calls`)
     // The next phase starts with an empty window: HubSpot's forgets this one after 10 s.
     await sleep(HUBSPOT_LIMIT.intervalMs + 500)
     return result
@@ -197,9 +199,10 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     const backlogStarted = performance.now()
     workers = await startWorkers({ pool, boss, connectors, logger, metrics })
     const backlogDrain = await waitForHubspot('k', burst, backlogStarted)
-    const backlog = { ...backlogDrain, ...callsSince(backlogBefore), hubspot: hubspotMeter.stop() }
-    options.log(`sync backlog: drained in ${backlog.drainSeconds.toFixed(1)} s, ${backlog.hubspotCalls} HubSpot calls (${(backlog.hubspot.used * 100).toFixed(0)} % of the limit), ${backlog.salesforceCalls} Salesforce`)
+    const backlogHubspot = { ...callsSince(backlogBefore), hubspot: hubspotMeter.stop() }
     await waitForSalesforceIdle()
+    const backlog = { ...backlogDrain, ...backlogHubspot, salesforceCalls: salesforceCount() - backlogBefore.salesforce }
+    options.log(`sync backlog: drained in ${backlog.drainSeconds.toFixed(1)} s, ${backlog.hubspotCalls} HubSpot calls (${(backlog.hubspot.used * 100).toFixed(0)} % of the limit), ${backlog.salesforceCalls} Salesforce`)
 
     // Phase 3: steady rate, a new customer per event, lag from SQL timestamps.
     const { rows: [mark] } = await pool.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM webhook_events')
