@@ -13,7 +13,7 @@ import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { batchPacing, demandShare } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
-import type { SyncJob } from '../src/sync/sync-queue.ts'
+import { heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
 
@@ -30,6 +30,9 @@ const DEFER_SECONDS = 5
 // second boundary, together with what arrived meanwhile.
 const ARRIVAL_WINDOW = { quietMs: 5000, maxHoldMs: 6000 }
 const RECHECK_SECONDS = 1
+// The part-filled rest of a call waits once; while the daily quota binds it may wait again
+// for later records to fill its call, up to this long from when it was first held.
+const MAX_FILL_WAIT_MS = 5000
 
 export interface SyncHandlerDeps {
   pool: pg.Pool
@@ -73,12 +76,21 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     workload.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
     const recordsPerCall = deps.connector.capacity?.().recordsPerCall
-    const heldBefore = new Set(jobs.filter((job) => job.data.held === true).map((job) => entityKey(job.data)))
+    // When each record left as the rest of a call by an earlier batch was first held.
+    const heldAt = new Map<string, number>()
+    for (const job of jobs) {
+      const since = heldSince(job.data)
+      if (since !== undefined) heldAt.set(entityKey(job.data), since)
+    }
+    const mayHold = (key: string) => {
+      const since = heldAt.get(key)
+      return since === undefined || (pacing.waitToFill && Date.now() - since < MAX_FILL_WAIT_MS)
+    }
     const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal, {
       ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {}),
       ...(pacing.holdArrivingContacts ? { holdArrivingContacts: ARRIVAL_WINDOW } : {}),
       // More is queued than this batch holds, or soon will be: the next fetch fills what this one would part-fill.
-      ...(pacing.fillCalls && recordsPerCall ? { fillCalls: { recordsPerCall, heldBefore } } : {})
+      ...(pacing.fillCalls && recordsPerCall ? { fillCalls: { recordsPerCall, mayHold } } : {})
     })
     // A CRM's error text can echo what we sent (phone, email): masked before it is stored
     // in crm_records and the job's output, or logged.
@@ -137,7 +149,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     await deferSync(deps.boss, crm, arriving, RECHECK_SECONDS)
     // After a full fetch the next one is full too and takes them at once; otherwise they wait
     // for the next boundary, so a second worker does not pick them up alone, part-filled again.
-    await requeueHeld(deps.boss, crm, held, fetchWasFull ? 0 : RECHECK_SECONDS)
+    const now = Date.now()
+    await requeueHeld(deps.boss, crm, held.map((ref) => ({ ref, since: heldAt.get(entityKey(ref)) ?? now })), fetchWasFull ? 0 : RECHECK_SECONDS)
     await queueFollowUps(synced, contactsNeeded)
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')

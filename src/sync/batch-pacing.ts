@@ -26,7 +26,9 @@
  *   changes only: the contacts it puts off come back every second, and counting those would
  *   keep the hold on by itself;
  * - any work (`workload`), or a full fetch: each kind goes in full calls only, the
- *   part-filled rest waiting once for the next fetch (`fillCalls`).
+ *   part-filled rest waiting once for the next fetch (`fillCalls`); and while the daily quota
+ *   binds as above, a rest may wait again, for a bounded time, until later records fill its
+ *   call (`waitToFill`).
  * A quiet CRM gets every change at once: no linger, no deferral.
  */
 export const PRESSURE = 0.5
@@ -37,6 +39,7 @@ export interface Pacing {
   deferContactUpdates: boolean
   holdArrivingContacts: boolean
   fillCalls: boolean
+  waitToFill: boolean
   lingerMs: number
 }
 
@@ -50,10 +53,12 @@ export interface BudgetPressure {
 export function batchPacing ({ usage, demand, workload, fetchWasFull }: BudgetPressure): Pacing {
   const busiest = Math.max(usage, demand, workload)
   const pressure = Math.min(1, Math.max(0, (busiest - PRESSURE) / (1 - PRESSURE)))
+  const quotaBinds = demand >= OVERLOAD && usage < PRESSURE
   return {
     deferContactUpdates: fetchWasFull || busiest >= PRESSURE,
-    holdArrivingContacts: demand >= OVERLOAD && usage < PRESSURE,
+    holdArrivingContacts: quotaBinds,
     fillCalls: fetchWasFull || Math.max(demand, workload) >= OVERLOAD,
+    waitToFill: quotaBinds,
     lingerMs: fetchWasFull ? 0 : Math.round(pressure * MAX_LINGER_MS)
   }
 }

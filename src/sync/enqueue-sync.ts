@@ -37,12 +37,14 @@ export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], 
 }
 
 /**
- * Queues these entities again, marked `held` (the part-filled rest of a call, see
- * sync-batch.ts `fillCalls`), on the next `seconds` boundary like `deferSync`: what several
- * batches held comes back together, and their next sync writes them whatever it holds.
+ * Queues these entities again, marked `held` since when each was first held (the part-filled
+ * rest of a call, see sync-batch.ts `fillCalls`), on the next `seconds` boundary like
+ * `deferSync`: what several batches held comes back together.
  */
-export async function requeueHeld (boss: PgBoss, crm: CrmName, refs: EntityRef[], seconds: number, now = Date.now()): Promise<void> {
-  await requeue(boss, crm, refs, { held: true }, nextBoundary(seconds, now))
+export async function requeueHeld (boss: PgBoss, crm: CrmName, held: Array<{ ref: EntityRef, since: number }>, seconds: number, now = Date.now()): Promise<void> {
+  if (held.length === 0) return
+  const startAfter = nextBoundary(seconds, now)
+  await boss.insert(syncQueue(crm), held.map(({ ref, since }) => ({ data: { ...ref, held: true, heldSince: since } satisfies SyncJob, singletonKey: entityKey(ref), priority: syncPriority(ref), startAfter })))
 }
 
 function nextBoundary (seconds: number, now: number): Date {
@@ -50,7 +52,7 @@ function nextBoundary (seconds: number, now: number): Date {
   return new Date(period > 0 ? Math.ceil((now + period) / period) * period : now)
 }
 
-async function requeue (boss: PgBoss, crm: CrmName, refs: EntityRef[], mark: Pick<SyncJob, 'held' | 'recheck'>, startAfter: Date): Promise<void> {
+async function requeue (boss: PgBoss, crm: CrmName, refs: EntityRef[], mark: Pick<SyncJob, 'recheck'>, startAfter: Date): Promise<void> {
   if (refs.length === 0) return
   await boss.insert(syncQueue(crm), refs.map((ref) => ({ data: { ...ref, ...mark }, singletonKey: entityKey(ref), priority: syncPriority(ref), startAfter })))
 }

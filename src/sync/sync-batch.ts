@@ -35,11 +35,12 @@ export interface SyncBatchOptions {
   /**
    * While more is queued than this batch holds, or changes come faster than the budget
    * sustains: write each kind in full calls only (`recordsPerCall`); the part-filled rest is
-   * `held` — queued again at once, so it fills a later call. A new contact held takes its
-   * messages and appointments in this batch with it (they cannot go without it). A record
-   * held before (`heldBefore`, entity keys) is never held again: nothing waits twice.
+   * `held` — queued again, so it fills a later call. A new contact held takes its messages
+   * and appointments in this batch with it (they cannot go without it). Whether a record may
+   * be held (again) is the caller's to say (`mayHold`, by entity key); when fewer may be
+   * held than the part-filled rest, everything goes now.
    */
-  fillCalls?: { recordsPerCall: number, heldBefore: ReadonlySet<string> }
+  fillCalls?: { recordsPerCall: number, mayHold: (key: string) => boolean }
 }
 
 /**
@@ -135,7 +136,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     const fill = options.fillCalls
     const rest = fill ? items.length % fill.recordsPerCall : 0
     if (!fill || rest === 0) return items
-    const holdable = items.filter((item) => !fill.heldBefore.has(item.key))
+    const holdable = items.filter((item) => fill.mayHold(item.key))
     if (holdable.length < rest) return items
     const held = new Set(holdable.slice(-rest).map((item) => item.key))
     for (const key of held) outcomes.set(key, { ok: true, held: true })

@@ -21,9 +21,15 @@ export function syncPriority (ref: EntityRef): number {
 }
 
 /**
- * A sync job's data: the entity, the trace(s) of the deliveries that changed it, `held`
- * when an earlier batch left it for a fuller call (it is then written whatever its batch
- * holds), and `recheck` when an earlier batch put it off while the budget was the
- * bottleneck. Both are reads again, not new changes: they do not count as demand.
+ * A sync job's data: the entity, the trace(s) of the deliveries that changed it, `held` and
+ * `heldSince` (ms since the epoch) when an earlier batch left it as the part-filled rest of
+ * a call (see sync-batch.ts `fillCalls`), and `recheck` when an earlier batch put it off
+ * while the budget was the bottleneck. Both are reads again, not new changes: they do not
+ * count as demand.
  */
-export type SyncJob = EntityRef & TracedJobData & { held?: boolean, recheck?: boolean }
+export type SyncJob = EntityRef & TracedJobData & { held?: boolean, heldSince?: number, recheck?: boolean }
+
+/** When a job's entity was first held as the rest of a call, if it was (a `held` job from before `heldSince` counts as long ago). */
+export function heldSince (job: SyncJob): number | undefined {
+  return job.heldSince ?? (job.held === true ? 0 : undefined)
+}

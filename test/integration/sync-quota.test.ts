@@ -166,13 +166,13 @@ test('when more is queued than a batch holds, then a kind goes in full calls onl
     const refs = ids.map((id) => ({ type: 'message' as const, id }))
     const writes = () => calls('POST /crm/v3/objects/communications/batch/upsert')
     const before = writes()
-    const first = await syncBatch({ pool: h.pool, connector: hubspot }, refs, undefined, { fillCalls: { recordsPerCall: 100, heldBefore: new Set() } })
+    const first = await syncBatch({ pool: h.pool, connector: hubspot }, refs, undefined, { fillCalls: { recordsPerCall: 100, mayHold: () => true } })
     const held = [...first.outcomes].filter(([, outcome]) => outcome.ok && 'held' in outcome).map(([key]) => key)
     assert.equal(held.length, 50)
     assert.equal(writes(), before + 1, 'one full call of 100')
     // Held before: written now, though the call is part-filled.
     const heldRefs = held.map((key) => ({ type: 'message' as const, id: key.slice('message:'.length) }))
-    const second = await syncBatch({ pool: h.pool, connector: hubspot }, heldRefs, undefined, { fillCalls: { recordsPerCall: 100, heldBefore: new Set(held) } })
+    const second = await syncBatch({ pool: h.pool, connector: hubspot }, heldRefs, undefined, { fillCalls: { recordsPerCall: 100, mayHold: (key) => !held.includes(key) } })
     assert.ok([...second.outcomes.values()].every((outcome) => outcome.ok && 'crmId' in outcome))
     assert.equal(writes(), before + 2)
   } finally {
@@ -294,14 +294,14 @@ test('when calls go full only and a new contact is in the part-filled rest, then
     const customers = [await arrivedInMirror('_fa'), await arrivedInMirror('_fb'), await arrivedInMirror('_fc')]
     const refs = customers.flatMap((c) => c.refs)
     // Two records a call: of three new contacts one is the rest; its message and meeting cannot go without it.
-    const first = await syncBatch({ pool: h.pool, connector: hubspot }, refs, undefined, { fillCalls: { recordsPerCall: 2, heldBefore: new Set() } })
+    const first = await syncBatch({ pool: h.pool, connector: hubspot }, refs, undefined, { fillCalls: { recordsPerCall: 2, mayHold: () => true } })
     const heldKeys = [...first.outcomes].filter(([, outcome]) => outcome.ok && 'held' in outcome).map(([key]) => key)
     const heldCustomer = customers.find((c) => heldKeys.includes(c.keys[0] as string))
     assert.ok(heldCustomer, 'a contact held')
     assert.deepEqual(new Set(heldKeys), new Set(heldCustomer.keys), 'with its message and meeting, and nothing else')
     assert.ok(customers.filter((c) => c !== heldCustomer).every((c) => c.keys.every((key) => 'crmId' in (first.outcomes.get(key) ?? {}))), 'the others written in full calls')
     assert.deepEqual(first.contactsNeeded, [])
-    const second = await syncBatch({ pool: h.pool, connector: hubspot }, heldCustomer.refs, undefined, { fillCalls: { recordsPerCall: 2, heldBefore: new Set(heldKeys) } })
+    const second = await syncBatch({ pool: h.pool, connector: hubspot }, heldCustomer.refs, undefined, { fillCalls: { recordsPerCall: 2, mayHold: (key) => !heldKeys.includes(key) } })
     assert.ok(heldCustomer.keys.every((key) => 'crmId' in (second.outcomes.get(key) ?? {})), 'held before: written now')
   } finally {
     await h.startWorkers()
@@ -314,4 +314,48 @@ test('when calls go full only and a new contact is in the part-filled rest, then
     assert.equal(linksFrom('meetings', hubspotRecords(h.hubspot, 'meetings', 'agentclara_appointment_id', id.appointment)[0]?.id, contact[0]?.id, 200), 1)
   }
   assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, ids.map((id) => id.customer)), [])
+})
+
+test('when the daily quota binds, then the part-filled rest of a call may wait again for records to fill it, but not past 5 s from its first hold', async () => {
+  await h.stopWorkers()
+  const { ids, refs } = await arrivedInMirror('_wf')
+  const contact = refs[0] as EntityRef
+  // Its events are old news (a customer quiet for a minute): no arrival hold, only the fill rule.
+  await h.pool.query("UPDATE customers SET updated_at = now() - interval '1 minute', first_seen_at = now() - interval '1 minute' WHERE id = $1", [ids.customer])
+  const queue = syncQueue('hubspot')
+  try {
+    // One call per ten minutes; five new changes in the fetch (customers not in the mirror, so nothing to write) are more than that sustains.
+    const starved = createHubspotConnector({
+      accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter: createRateLimiter({ max: 1, intervalMs: 600_000 })
+    })
+    const round = async (heldSince: number) => {
+      await h.boss.insert(queue, [
+        { data: { ...contact, held: true, heldSince }, singletonKey: entityKey(contact) },
+        ...Array.from({ length: 5 }, (_, i) => ({ data: { type: 'contact', id: `ghost_wf_${i}` }, singletonKey: `contact:ghost_wf_${i}` }))
+      ])
+      const jobs = (await h.boss.fetch<SyncJob>(queue, { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
+        .map((job) => ({ ...job, signal: new AbortController().signal }))
+      assert.equal(jobs.length, 6)
+      const handler = createSyncHandler({
+        pool: h.pool, boss: h.boss, connector: starved, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
+      })
+      assert.ok((await handler(jobs)).every((result) => result.status === 'completed'))
+      await h.boss.complete(queue, jobs.map((job) => job.id))
+      const { rows } = await h.pool.query<{ data: SyncJob }>("SELECT data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [queue, entityKey(contact)])
+      return rows[0]?.data
+    }
+    const before = h.hubspot.requestStats().total
+    const firstHeld = Date.now() - 1000
+    const again = await round(firstHeld)
+    assert.equal(h.hubspot.requestStats().total, before, 'held again: nothing written')
+    assert.equal(again?.heldSince, firstHeld, 'its first hold still counts')
+    await h.pool.query("DELETE FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [queue, entityKey(contact)])
+
+    const overdue = await round(Date.now() - 6000)
+    assert.equal(overdue, undefined, 'not queued again')
+    assert.equal(h.hubspot.requestStats().total, before + 1, 'written, though its call holds one record')
+  } finally {
+    await h.startWorkers()
+  }
+  assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer).length, 1)
 })

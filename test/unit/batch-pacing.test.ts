@@ -6,12 +6,12 @@ import { createDemandMeter } from '../../src/sync/demand-meter.ts'
 const quiet = { usage: 0, demand: 0, workload: 0, fetchWasFull: false }
 
 test('when the budget is quiet, then a batch goes at once and contacts are written with every change', () => {
-  assert.deepEqual(batchPacing(quiet), { deferContactUpdates: false, holdArrivingContacts: false, fillCalls: false, lingerMs: 0 })
-  assert.deepEqual(batchPacing({ ...quiet, usage: PRESSURE - 0.01, demand: PRESSURE - 0.01 }), { deferContactUpdates: false, holdArrivingContacts: false, fillCalls: false, lingerMs: 0 })
+  assert.deepEqual(batchPacing(quiet), { deferContactUpdates: false, holdArrivingContacts: false, fillCalls: false, waitToFill: false, lingerMs: 0 })
+  assert.deepEqual(batchPacing({ ...quiet, usage: PRESSURE - 0.01, demand: PRESSURE - 0.01 }), { deferContactUpdates: false, holdArrivingContacts: false, fillCalls: false, waitToFill: false, lingerMs: 0 })
 })
 
 test('when the window fills or demand grows, then the linger before the next fetch grows with it, up to the bound', () => {
-  assert.deepEqual(batchPacing({ ...quiet, usage: PRESSURE }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: false, lingerMs: 0 })
+  assert.deepEqual(batchPacing({ ...quiet, usage: PRESSURE }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: false, waitToFill: false, lingerMs: 0 })
   assert.equal(batchPacing({ ...quiet, usage: PRESSURE + (1 - PRESSURE) / 2 }).lingerMs, MAX_LINGER_MS / 2)
   assert.equal(batchPacing({ ...quiet, usage: 1 }).lingerMs, MAX_LINGER_MS)
   assert.equal(batchPacing({ ...quiet, usage: 3 }).lingerMs, MAX_LINGER_MS)
@@ -19,12 +19,12 @@ test('when the window fills or demand grows, then the linger before the next fet
 })
 
 test('when changes arrive faster than the budget could write them one by one, then contact updates wait though nothing is spent yet', () => {
-  assert.deepEqual(batchPacing({ ...quiet, demand: PRESSURE }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: false, lingerMs: 0 })
+  assert.deepEqual(batchPacing({ ...quiet, demand: PRESSURE }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: false, waitToFill: false, lingerMs: 0 })
   assert.equal(batchPacing({ ...quiet, demand: 5 }).lingerMs, MAX_LINGER_MS)
 })
 
-test('when changes arrive faster than the budget could write even in full calls, then new contacts wait for their customers to go quiet and every call goes full; below that they go at once', () => {
-  assert.deepEqual(batchPacing({ ...quiet, demand: OVERLOAD }), { deferContactUpdates: true, holdArrivingContacts: true, fillCalls: true, lingerMs: MAX_LINGER_MS })
+test('when changes arrive faster than the budget could write even in full calls, then new contacts wait for their customers to go quiet, every call goes full and a rest may wait to fill; below that they go at once', () => {
+  assert.deepEqual(batchPacing({ ...quiet, demand: OVERLOAD }), { deferContactUpdates: true, holdArrivingContacts: true, fillCalls: true, waitToFill: true, lingerMs: MAX_LINGER_MS })
   assert.equal(batchPacing({ ...quiet, demand: OVERLOAD - 0.01 }).holdArrivingContacts, false)
   assert.equal(batchPacing({ ...quiet, demand: OVERLOAD - 0.01 }).fillCalls, false)
   assert.equal(batchPacing({ ...quiet, usage: 1 }).holdArrivingContacts, false, 'a full window alone is not overload: the steady flow it came from may be one the budget sustains')
@@ -33,13 +33,13 @@ test('when changes arrive faster than the budget could write even in full calls,
 })
 
 test('when the work is put-off jobs coming back rather than new changes, then calls still go full but no new contact is held for it', () => {
-  assert.deepEqual(batchPacing({ ...quiet, workload: OVERLOAD }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: true, lingerMs: MAX_LINGER_MS })
-  assert.deepEqual(batchPacing({ ...quiet, workload: PRESSURE }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: false, lingerMs: 0 })
+  assert.deepEqual(batchPacing({ ...quiet, workload: OVERLOAD }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: true, waitToFill: false, lingerMs: MAX_LINGER_MS })
+  assert.deepEqual(batchPacing({ ...quiet, workload: PRESSURE }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: false, waitToFill: false, lingerMs: 0 })
 })
 
 test('when a fetch came back full, then more is queued: contacts are deferred but nothing lingers (the next fetch is full too)', () => {
-  assert.deepEqual(batchPacing({ ...quiet, fetchWasFull: true }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: true, lingerMs: 0 })
-  assert.deepEqual(batchPacing({ usage: 1, demand: 1, workload: 1, fetchWasFull: true }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: true, lingerMs: 0 })
+  assert.deepEqual(batchPacing({ ...quiet, fetchWasFull: true }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: true, waitToFill: false, lingerMs: 0 })
+  assert.deepEqual(batchPacing({ usage: 1, demand: 1, workload: 1, fetchWasFull: true }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: true, waitToFill: false, lingerMs: 0 })
 })
 
 test('when 700 records change a second, then writing each as it comes would take 7 HubSpot calls a second: 74 % of 9.5', () => {
