@@ -16,8 +16,17 @@ const scratch = await mkdtemp(join(tmpdir(), 'embedded-pg-safety-'))
 await chmod(scratch, 0o755) // mkdtemp makes it 0700: as root the postgres user could not reach anything below
 after(() => rm(scratch, { recursive: true, force: true }))
 
-const start = async (dataDir: string, notices: string[] = [], ownDataRoot?: string) =>
-  startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: true, settings: fast, onNotice: (message) => notices.push(message), ...(ownDataRoot ? { ownDataRoot } : {}) })
+// A port found free can be taken (by another test file's sockets) before PostgreSQL binds
+// it; that start fails with "Address already in use" and changes nothing, so pick another.
+const start = async (dataDir: string, notices: string[] = [], ownDataRoot?: string) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: true, settings: fast, onNotice: (message) => notices.push(message), ...(ownDataRoot ? { ownDataRoot } : {}) })
+    } catch (err) {
+      if (attempt >= 3 || !String((err as Error).message).includes('Address already in use')) throw err
+    }
+  }
+}
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o7777
 
