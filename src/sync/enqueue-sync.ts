@@ -25,15 +25,16 @@ export async function enqueueSync (boss: PgBoss, client: pg.PoolClient | undefin
 }
 
 /**
- * Queues these entities again to be read after `seconds` (a contact-only change held back
- * while the rate budget is the bottleneck). The time is rounded up to the next multiple of
- * `seconds` on the clock, so everything deferred within one period comes back together and
- * fills calls instead of trickling back into part-filled ones. Stately: if the entity
- * already has a queued job, that one reads the same latest state, so nothing is lost when
- * this insert is dropped.
+ * Queues these entities again to be read after `seconds`, marked `recheck` (a change put off
+ * while the rate budget is the bottleneck: a contact-only change, or a new contact whose
+ * customer is still arriving). The time is rounded up to the next multiple of `seconds` on
+ * the clock, so everything put off within one period comes back together and fills calls
+ * instead of trickling back into part-filled ones. Stately: if the entity already has a
+ * queued job, that one reads the same latest state, so nothing is lost when this insert is
+ * dropped.
  */
 export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], seconds: number, now = Date.now()): Promise<void> {
-  await requeue(boss, crm, refs, { recheck: true }, nextBoundary(seconds, now))
+  await requeue(boss, crm, refs.map((ref) => ({ ...ref, recheck: true })), nextBoundary(seconds, now))
 }
 
 /**
@@ -42,9 +43,7 @@ export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], 
  * `deferSync`: what several batches held comes back together.
  */
 export async function requeueHeld (boss: PgBoss, crm: CrmName, held: Array<{ ref: EntityRef, since: number }>, seconds: number, now = Date.now()): Promise<void> {
-  if (held.length === 0) return
-  const startAfter = nextBoundary(seconds, now)
-  await boss.insert(syncQueue(crm), held.map(({ ref, since }) => ({ data: { ...ref, held: true, heldSince: since } satisfies SyncJob, singletonKey: entityKey(ref), priority: syncPriority(ref), startAfter })))
+  await requeue(boss, crm, held.map(({ ref, since }) => ({ ...ref, held: true, heldSince: since })), nextBoundary(seconds, now))
 }
 
 function nextBoundary (seconds: number, now: number): Date {
@@ -52,7 +51,7 @@ function nextBoundary (seconds: number, now: number): Date {
   return new Date(period > 0 ? Math.ceil((now + period) / period) * period : now)
 }
 
-async function requeue (boss: PgBoss, crm: CrmName, refs: EntityRef[], mark: Pick<SyncJob, 'recheck'>, startAfter: Date): Promise<void> {
-  if (refs.length === 0) return
-  await boss.insert(syncQueue(crm), refs.map((ref) => ({ data: { ...ref, ...mark }, singletonKey: entityKey(ref), priority: syncPriority(ref), startAfter })))
+async function requeue (boss: PgBoss, crm: CrmName, jobs: SyncJob[], startAfter: Date): Promise<void> {
+  if (jobs.length === 0) return
+  await boss.insert(syncQueue(crm), jobs.map((data) => ({ data, singletonKey: entityKey(data), priority: syncPriority(data), startAfter })))
 }
