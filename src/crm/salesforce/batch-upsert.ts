@@ -1,6 +1,6 @@
 import type { RecordResult } from '../connector.ts'
 import { CrmRetryableError } from '../errors.ts'
-import { recordFailure, type SalesforceRecordError } from './errors.ts'
+import { recordFailure, retryableStatus, type SalesforceRecordError } from './errors.ts'
 import type { RecordGuard } from './keep-crm-values.ts'
 import type { SalesforceRecord } from './mapping.ts'
 
@@ -73,8 +73,8 @@ export async function upsertInBatches<T> (
       if ('status' in answer) {
         for (const { key } of batch) {
           const failure = recordFailure(key, answer.errors)
-          // As a whole call would be (errors.ts toCrmError): 5xx, 420 and 429 retry, other refusals do not.
-          results.push({ ...failure, error: `Salesforce refused the collection (${answer.status}): ${failure.error}`, retryable: answer.status >= 500 || answer.status === 420 || answer.status === 429 })
+          // Retried as a whole call with that status would be (toCrmError).
+          results.push({ ...failure, error: `Salesforce refused the collection (${answer.status}): ${failure.error}`, retryable: retryableStatus(answer.status) })
         }
         return
       }

@@ -30,6 +30,11 @@ export interface ErrorContext {
   rateLimitPauseMs: number
 }
 
+/** Statuses that say "try again later" rather than "this request is wrong": 5xx, 420 and 429. */
+export function retryableStatus (status: number): boolean {
+  return status >= 500 || status === 420 || status === 429
+}
+
 // OAuth errors from the token endpoint carry the OAuth error code as their name (oauth2.js _postParams).
 const isOAuthError = (err: Error) => /^[a-z_]+$/.test(err.name)
 
@@ -64,7 +69,7 @@ export function toCrmError (err: unknown, ctx: ErrorContext): Error {
   if (status === 403 && code === 'API_DISABLED_FOR_ORG') {
     return new CrmSetupError(`The Salesforce org does not allow API access (${detail})`, { cause: error })
   }
-  if (status >= 500 || status === 420 || status === 429) {
+  if (retryableStatus(status)) {
     return new CrmRetryableError(`Salesforce answered ${status}: ${detail}`, { status, cause: error })
   }
   return new CrmPermanentError(`Salesforce answered ${status}: ${detail}`, { status, cause: error })
