@@ -1,7 +1,7 @@
 import express, { type Router } from 'express'
 import type { ApiContext } from './api-context.ts'
 import { upsertCollection } from './composite-routes.ts'
-import { SfRequestError } from './sf-errors.ts'
+import { SfRequestError, sfErrorBody } from './sf-errors.ts'
 
 // "You can have up to 25 subrequests in a single call. Up to 5 of these subrequests can be
 // sObject Collections or query operations" (REST API Developer Guide, Composite).
@@ -62,8 +62,7 @@ export function createCompositeRequestRoutes (ctx: ApiContext): Router {
         return { body: upsertCollection(ctx, type, String(extField), sub.body), httpHeaders: {}, httpStatusCode: 200, referenceId }
       } catch (err) {
         if (!(err instanceof SfRequestError)) throw err
-        const error = { message: err.message, errorCode: err.errorCode, ...(err.fields ? { fields: err.fields } : {}) }
-        return { body: [error], httpHeaders: {}, httpStatusCode: err.status, referenceId }
+        return { body: sfErrorBody(err.errorCode, err.message, err.fields), httpHeaders: {}, httpStatusCode: err.status, referenceId }
       }
     })
     res.json({ compositeResponse })

@@ -23,8 +23,13 @@ export class SfRequestError extends Error {
   }
 }
 
+/** The body Salesforce answers a whole-request failure with (also a failed Composite subrequest's). */
+export function sfErrorBody (errorCode: string, message: string, fields?: string[]): Array<Record<string, unknown>> {
+  return [{ message, errorCode, ...(fields ? { fields } : {}) }]
+}
+
 export function sendSfError (res: Response, status: number, errorCode: string, message: string, fields?: string[]): void {
-  res.status(status).json([{ message, errorCode, ...(fields ? { fields } : {}) }])
+  res.status(status).json(sfErrorBody(errorCode, message, fields))
 }
 
 export const notFound = () => new SfRequestError(404, 'NOT_FOUND', 'The requested resource does not exist')
