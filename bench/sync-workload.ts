@@ -1,8 +1,9 @@
 /** The sync benchmark's workloads: webhook bodies, and the fewest CRM calls the APIs allow for them. */
 
 export const HUBSPOT_BATCH = 100
+export const SALESFORCE_COLLECTION = 200
 /** One Composite request: up to 5 sObject Collections subrequests of 200 records, one API call. */
-export const SALESFORCE_COMPOSITE = 1000
+export const SALESFORCE_COMPOSITE = 5 * SALESFORCE_COLLECTION
 
 /** `customers` new customers, each one conversation, `messages` SMS messages and maybe one appointment. */
 export interface Workload {
@@ -53,7 +54,7 @@ export function minimumCalls (w: Workload): MinimumCalls {
       `HubSpot: ⌈${contacts} contacts / ${HUBSPOT_BATCH}⌉ batch upserts + ⌈${messages} communications / ${HUBSPOT_BATCH}⌉${meetingsPart} batch creates with the contact association inline = ${hubspot}` +
         ` (${hubspot + linked} without inline associations: one association batch per create)`,
       `Salesforce: ⌈(${contacts} Contacts + ${messages} Tasks${meetings > 0 ? ` + ${meetings} Events` : ''}) / ${SALESFORCE_COMPOSITE}⌉ Composite requests of five 200-record sObject Collections upserts = ${salesforce}` +
-        ` (${up(contacts, 200) + up(messages, 200) + up(meetings, 200)} in plain collections; ours pack one object per Composite request, so at best ${up(contacts, SALESFORCE_COMPOSITE) + up(messages, SALESFORCE_COMPOSITE) + up(meetings, SALESFORCE_COMPOSITE)})`
+        ` (${up(contacts, SALESFORCE_COLLECTION) + up(messages, SALESFORCE_COLLECTION) + up(meetings, SALESFORCE_COLLECTION)} in plain collections; ours pack one object per Composite request, so at best ${up(contacts, SALESFORCE_COMPOSITE) + up(messages, SALESFORCE_COMPOSITE) + up(meetings, SALESFORCE_COMPOSITE)})`
     ]
   }
 }
