@@ -24,6 +24,25 @@ export interface IngestPoint extends LoadResult {
   cpuMicrosPerRequest: number | null
   /** PostgreSQL's CPU per request (µs): every backend and background process of the cluster. */
   postgresCpuMicrosPerRequest: number | null
+  /**
+   * Inbox events the apply worker marked applied per second over warm-up + measurement
+   * (variants running it): how much of the pipeline's work kept pace with the receiver.
+   */
+  appliedPerSecond: number | null
+}
+
+const APPLYING: Variant[] = ['ours+apply', 'ours+sync']
+
+/** Events the apply worker has applied so far in this variant's database. */
+async function appliedSoFar (databaseUrl: string): Promise<number> {
+  const client = new pg.Client(databaseUrl)
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_events WHERE status = \'applied\'')
+    return rows[0]?.n ?? 0
+  } finally {
+    await client.end()
+  }
 }
 
 const SERVER = new URL('./ingest-server.ts', import.meta.url).pathname
@@ -66,16 +85,19 @@ export async function benchVariant (options: {
       await resetPeakRss(pid)
       const cpuBefore = await cpuSeconds(pid)
       const postgresBefore = options.databaseDir ? await clusterCpuSeconds(options.databaseDir) : null
+      const applying = APPLYING.includes(options.variant)
+      const appliedBefore = applying ? await appliedSoFar(databaseUrl) : 0
       const load = spawnJson<LoadResult>(LOAD, [url, options.secret, String(concurrency), String(options.warmupMs), String(options.durationMs)])
       const result = await load.first
       const cpuAfter = await cpuSeconds(pid)
       const postgresAfter = options.databaseDir ? await clusterCpuSeconds(options.databaseDir) : null
+      const appliedPerSecond = applying ? (await appliedSoFar(databaseUrl) - appliedBefore) / ((options.warmupMs + options.durationMs) / 1000) : null
       // Requests over warm-up + measurement, estimated from the measured rate.
       const served = result.rps * (options.warmupMs + options.durationMs) / 1000
       const cpuMicrosPerRequest = cpuBefore !== null && cpuAfter !== null && served > 0 ? (cpuAfter - cpuBefore) / served * 1e6 : null
       const postgresCpuMicrosPerRequest = postgresBefore !== null && postgresAfter !== null && served > 0 ? (postgresAfter - postgresBefore) / served * 1e6 : null
-      const point = { variant: options.variant, ...result, peakRssMiB: await peakRssMiB(pid), cpuMicrosPerRequest, postgresCpuMicrosPerRequest }
-      options.log(`ingest ${options.server?.label ?? options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB cpu ${point.cpuMicrosPerRequest?.toFixed(0)} µs/req, postgres ${point.postgresCpuMicrosPerRequest?.toFixed(0)} µs/req`)
+      const point = { variant: options.variant, ...result, peakRssMiB: await peakRssMiB(pid), cpuMicrosPerRequest, postgresCpuMicrosPerRequest, appliedPerSecond }
+      options.log(`ingest ${options.server?.label ?? options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB cpu ${point.cpuMicrosPerRequest?.toFixed(0)} µs/req, postgres ${point.postgresCpuMicrosPerRequest?.toFixed(0)} µs/req${applying ? `, applied ${point.appliedPerSecond?.toFixed(0)} events/s` : ''}`)
       points.push(point)
     }
   } finally {

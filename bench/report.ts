@@ -10,12 +10,12 @@ export function renderMarkdown (input: { environment: Record<string, unknown>, i
   const lines = [
     `## Ingestion (${env.cpus} × ${env.cpuModel}, Node ${env.node}, ${Number(env.durationMs) / 1000} s per point after ${Number(env.warmupMs) / 1000} s warm-up)`,
     '',
-    '| variant | concurrency | req/s | p50 ms | p99 ms | p99.9 ms | non-200 | server CPU µs/req | PostgreSQL CPU µs/req | peak RSS MiB |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+    '| variant | concurrency | req/s | p50 ms | p99 ms | p99.9 ms | non-200 | server CPU µs/req | PostgreSQL CPU µs/req | peak RSS MiB | events applied / s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
   ]
   const us = (value: number | null | undefined) => value === null || value === undefined ? '–' : value.toFixed(0)
   for (const p of input.ingest) {
-    lines.push(`| ${p.variant} | ${p.concurrency} | ${p.rps.toFixed(0)} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.p999)} | ${p.errors} | ${us(p.cpuMicrosPerRequest)} | ${us(p.postgresCpuMicrosPerRequest)} | ${p.peakRssMiB ?? '–'} |`)
+    lines.push(`| ${p.variant} | ${p.concurrency} | ${p.rps.toFixed(0)} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.p999)} | ${p.errors} | ${us(p.cpuMicrosPerRequest)} | ${us(p.postgresCpuMicrosPerRequest)} | ${p.peakRssMiB ?? '–'} | ${us(p.appliedPerSecond)} |`)
   }
   lines.push('', '| concurrency | ours ÷ naive | ours + apply worker ÷ naive | ours + all workers syncing ÷ naive | ours + apply worker ÷ naive+prepared | ours ÷ ceiling |', '|---:|---:|---:|---:|---:|---:|')
   const at = (variant: string, concurrency: number) => input.ingest.find((p) => p.variant === variant && p.concurrency === concurrency)?.rps
