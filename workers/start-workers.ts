@@ -10,6 +10,7 @@ import { startCircuitProbe } from './circuit-probe.ts'
 import { startReconcileWorker } from './reconcile-worker.ts'
 import { createSyncHandler } from './sync-worker.ts'
 import { createCircuit } from '../src/sync/circuit.ts'
+import { createQueueStatistics } from '../src/sync/queue-statistics.ts'
 
 // Batches keep CRM calls full. New jobs wake workers by NOTIFY; the 1 s poll picks up
 // retries whose backoff has run out (they send no NOTIFY).
@@ -43,16 +44,18 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
   ids.push([APPLY_QUEUE, await deps.boss.work<ApplyJob, unknown, typeof applyOptions>(APPLY_QUEUE, applyOptions, apply)])
   const probes: Array<{ stop: () => Promise<void> }> = []
   for (const connector of deps.connectors) {
+    const queue = syncQueue(connector.name)
+    const logger = deps.logger.child({ worker: `sync-${connector.name}` })
     const sync = {
       pool: deps.pool,
       boss: deps.boss,
       connector: tracedConnector(connector),
       circuit: createCircuit({ pool: deps.pool, crm: connector.name, settings: deps.circuitSettings }),
-      logger: deps.logger.child({ worker: `sync-${connector.name}` }),
+      logger,
       metrics: deps.metrics,
-      batchSize: syncBatchSize(connector)
+      batchSize: syncBatchSize(connector),
+      queueStatistics: createQueueStatistics({ pool: deps.pool, queue, logger })
     }
-    const queue = syncQueue(connector.name)
     const handler = tracedSyncHandler({ pool: deps.pool, crm: connector.name, queue }, createSyncHandler(sync))
     const options = { ...syncOptions, batchSize: sync.batchSize }
     ids.push([queue, await deps.boss.work<SyncJob, unknown, typeof options>(queue, options, handler)])

@@ -14,6 +14,7 @@ import { batchPacing, demandShare } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
+import type { QueueStatistics } from '../src/sync/queue-statistics.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
 
@@ -43,6 +44,8 @@ export interface SyncHandlerDeps {
   metrics: Metrics
   /** The most jobs one fetch hands over: a full fetch means more is queued (see batch-pacing.ts). */
   batchSize?: number
+  /** Refreshed when a fetch comes back full: a backlog's fetches plan from current statistics. */
+  queueStatistics?: QueueStatistics
 }
 
 /**
@@ -70,6 +73,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     }
 
     const fetchWasFull = deps.batchSize !== undefined && jobs.length >= deps.batchSize
+    // Alongside the batch; the next fetch, after we return, plans from what it finds.
+    const statistics = fetchWasFull ? deps.queueStatistics?.refreshIfStale() : undefined
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
     // Demand is new changes: a job put off or held by an earlier batch is that change read again.
     demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true).map((job) => entityKey(job.data))).size)
@@ -154,6 +159,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     await queueFollowUps(synced, contactsNeeded)
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')
+    await statistics
     // pg-boss fetches this worker's next batch when we return: while the budget is the
     // bottleneck, give the queue time to fill that batch's calls.
     const { lingerMs } = batchPacing(await pressure(fetchWasFull))

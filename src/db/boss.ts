@@ -1,6 +1,9 @@
 import { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 
+/** The schema pg-boss keeps its tables in. */
+export const BOSS_SCHEMA = 'pgboss'
+
 /**
  * pg-boss on our database (its own schema). It installs/upgrades that schema on start.
  * Maintenance and scheduling stay on so any single process can run alone.
@@ -8,7 +11,7 @@ import type { Logger } from 'pino'
 export function createBoss (options: { connectionString: string, logger: Logger, max?: number }): PgBoss {
   const boss = new PgBoss({
     connectionString: options.connectionString,
-    schema: 'pgboss',
+    schema: BOSS_SCHEMA,
     max: options.max ?? 10,
     connectionTimeoutMillis: 3000,
     // Workers wake on NOTIFY when a job is inserted; polling stays as the backstop.

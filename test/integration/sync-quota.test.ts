@@ -126,11 +126,14 @@ test('when a fetch comes back full (more is queued than one batch holds), then t
       .map((job) => ({ ...job, signal: new AbortController().signal }))
     assert.deepEqual(jobs.map((job) => job.data.id), [ids.customer])
     const upserts = calls('POST /crm/v3/objects/contacts/batch/upsert')
+    let statisticsChecks = 0
+    const queueStatistics = { refreshIfStale: async () => { statisticsChecks++; return false } }
     const handler = createSyncHandler({
-      pool: h.pool, boss: h.boss, connector: hubspot, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 1
+      pool: h.pool, boss: h.boss, connector: hubspot, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 1, queueStatistics
     })
     const before = Date.now()
     assert.deepEqual((await handler(jobs)).map((result) => result.status), ['completed'])
+    assert.equal(statisticsChecks, 1, 'a backlog: its fetches should plan from current statistics (queue-statistics.ts)')
     // As the worker would after the handler (the stately queue runs the next job of this contact only then).
     await h.boss.complete(syncQueue('hubspot'), jobs.map((job) => job.id))
     assert.equal(calls('POST /crm/v3/objects/contacts/batch/upsert'), upserts, 'nothing written while the budget is the bottleneck')
