@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { AgentClaraEvent } from '../events/schemas.ts'
 import type { EntityRef } from './entity-ref.ts'
 import { ConversationNotKnownYet } from './errors.ts'
-import { updateConversation, upsertAppointment, upsertCustomer, upsertMessage } from './upserts.ts'
+import { customerOfConversation, updateConversation, upsertAppointment, upsertConversation, upsertCustomer, upsertMessage } from './upserts.ts'
 
 /** Minutes an appointment lasts when AgentClara does not say (its payload has no duration). */
 export const DEFAULT_APPOINTMENT_MINUTES = 60
@@ -18,7 +18,8 @@ export async function applyEvent (db: pg.ClientBase, event: AgentClaraEvent): Pr
   switch (event.event) {
     case 'conversation.created': {
       const { data } = event
-      await upsertCustomer(db, { id: data.customer_id, name: data.customer_name, at }, { id: data.conversation_id, channel: data.channel, status: data.status, at })
+      await upsertCustomer(db, { id: data.customer_id, name: data.customer_name, at })
+      await upsertConversation(db, { id: data.conversation_id, customerId: data.customer_id, channel: data.channel, status: data.status, at })
       return [{ type: 'contact', id: data.customer_id }]
     }
     case 'conversation.updated': {
@@ -30,20 +31,25 @@ export async function applyEvent (db: pg.ClientBase, event: AgentClaraEvent): Pr
     }
     case 'conversation.closed': {
       const { data } = event
-      await upsertCustomer(db, { id: data.customer_id, at }, { id: data.conversation_id, status: 'closed', closedAt: data.closed_at ?? at, closeReason: data.reason, at })
+      await upsertCustomer(db, { id: data.customer_id, at })
+      await upsertConversation(db, {
+        id: data.conversation_id, customerId: data.customer_id, status: 'closed', closedAt: data.closed_at ?? at, closeReason: data.reason, at
+      })
       return [{ type: 'contact', id: data.customer_id }]
     }
     case 'message.received': {
       const { data } = event
-      // Also moves its customer's last contact; writes nothing if the conversation is unknown.
-      const customerId = await upsertMessage(db, { id: data.message_id, conversationId: data.conversation_id, sender: data.sender, content: data.content, channel: data.channel, at })
+      const customerId = await customerOfConversation(db, data.conversation_id)
       if (!customerId) throw new ConversationNotKnownYet(data.conversation_id)
+      await upsertMessage(db, { id: data.message_id, conversationId: data.conversation_id, sender: data.sender, content: data.content, channel: data.channel, at })
+      await upsertCustomer(db, { id: customerId, at })
       return [{ type: 'contact', id: customerId }, { type: 'message', id: data.message_id }]
     }
     case 'appointment.booked': {
       const { data } = event
+      await upsertCustomer(db, { id: data.customer_id, name: data.customer_name, phone: data.customer_phone, at })
       // It names both ids, so it also tells us whose conversation this is.
-      await upsertCustomer(db, { id: data.customer_id, name: data.customer_name, phone: data.customer_phone, at }, data.conversation_id ? { id: data.conversation_id, at } : undefined)
+      if (data.conversation_id) await upsertConversation(db, { id: data.conversation_id, customerId: data.customer_id, at })
       await upsertAppointment(db, {
         id: data.appointment_id,
         customerId: data.customer_id,

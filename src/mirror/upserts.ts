@@ -7,49 +7,25 @@ import { prepared } from '../db/prepared.ts'
  * and out-of-order deliveries converge on the same state.
  */
 
-// The customer's upsert, in parts: the message's statement takes its customer from the
-// conversation it touches instead of from VALUES.
-const INSERT_CUSTOMER = 'INSERT INTO customers AS c (id, name, name_at, phone, phone_at, last_contact_at)'
-const MERGE_CUSTOMER = `
+const UPSERT_CUSTOMER = prepared(`
+    INSERT INTO customers AS c (id, name, name_at, phone, phone_at, last_contact_at)
+    VALUES ($1, $2::text, CASE WHEN $2::text IS NULL THEN NULL ELSE $4::timestamptz END,
+            $3::text, CASE WHEN $3::text IS NULL THEN NULL ELSE $4::timestamptz END, $4::timestamptz)
     ON CONFLICT (id) DO UPDATE SET
       name = CASE WHEN EXCLUDED.name_at > coalesce(c.name_at, '-infinity') THEN EXCLUDED.name ELSE c.name END,
       name_at = GREATEST(c.name_at, EXCLUDED.name_at),
       phone = CASE WHEN EXCLUDED.phone_at > coalesce(c.phone_at, '-infinity') THEN EXCLUDED.phone ELSE c.phone END,
       phone_at = GREATEST(c.phone_at, EXCLUDED.phone_at),
       last_contact_at = GREATEST(c.last_contact_at, EXCLUDED.last_contact_at),
-      updated_at = now()`
-/** The customer's upsert with its id, name, phone and time in parameters $first … $first+3. */
-function upsertCustomerSql (first: number): string {
-  const [id, name, phone, at] = [0, 1, 2, 3].map((offset) => `$${first + offset}`)
-  return `${INSERT_CUSTOMER}
-    VALUES (${id}, ${name}::text, CASE WHEN ${name}::text IS NULL THEN NULL ELSE ${at}::timestamptz END,
-            ${phone}::text, CASE WHEN ${phone}::text IS NULL THEN NULL ELSE ${at}::timestamptz END, ${at}::timestamptz)
-    ${MERGE_CUSTOMER}`
-}
-const UPSERT_CUSTOMER = prepared(upsertCustomerSql(1))
+      updated_at = now()`)
 
-export interface CustomerFacts { id: string, name?: string | null, phone?: string | null, at: string }
-
-const customerValues = (input: CustomerFacts) => [input.id, input.name ?? null, input.phone ?? null, input.at]
-
-/**
- * The customer, and with `conversation` also that conversation of theirs in the same
- * statement: every event that names a conversation's customer writes both, and one round
- * trip instead of two is most of what applying such an event costs.
- */
-export async function upsertCustomer (db: pg.ClientBase, input: CustomerFacts, conversation?: ConversationFacts): Promise<void> {
-  if (!conversation) {
-    await db.query(UPSERT_CUSTOMER(customerValues(input)))
-    return
-  }
-  const { id, channel, status, at, tags, closedAt, closeReason } = conversation
-  await db.query(UPSERT_CUSTOMER_AND_CONVERSATION([
-    id, input.id, channel ?? null, status ?? null, at, tags ?? null, closedAt ?? null, closeReason ?? null, ...customerValues(input)
-  ]))
+export async function upsertCustomer (db: pg.ClientBase, input: { id: string, name?: string | null, phone?: string | null, at: string }): Promise<void> {
+  await db.query(UPSERT_CUSTOMER([input.id, input.name ?? null, input.phone ?? null, input.at]))
 }
 
 export interface ConversationFacts {
   id: string
+  customerId: string
   at: string
   channel?: string | null
   status?: string | null
@@ -58,10 +34,7 @@ export interface ConversationFacts {
   closeReason?: string | null
 }
 
-// The customer first (the conversation's foreign key is checked at the end of the
-// statement, when the customer is there): its parameters follow the conversation's.
-const UPSERT_CUSTOMER_AND_CONVERSATION = prepared(`
-    WITH customer AS (${upsertCustomerSql(9)})
+const UPSERT_CONVERSATION = prepared(`
     INSERT INTO conversations AS v (id, customer_id, channel, status, status_at, tags, tags_at, closed_at, close_reason, last_event_at)
     VALUES ($1, $2, $3::text, $4::text, CASE WHEN $4::text IS NULL THEN NULL ELSE $5::timestamptz END,
             coalesce($6::text[], '{}'), CASE WHEN $6::text[] IS NULL THEN NULL ELSE $5::timestamptz END,
@@ -78,6 +51,11 @@ const UPSERT_CUSTOMER_AND_CONVERSATION = prepared(`
       last_event_at = GREATEST(v.last_event_at, EXCLUDED.last_event_at),
       updated_at = now()`)
 
+/** For events that name the customer (created, closed): creates the conversation if new. */
+export async function upsertConversation (db: pg.ClientBase, input: ConversationFacts): Promise<void> {
+  await db.query(UPSERT_CONVERSATION([input.id, input.customerId, input.channel ?? null, input.status ?? null, input.at, input.tags ?? null, input.closedAt ?? null, input.closeReason ?? null]))
+}
+
 const UPDATE_CONVERSATION = prepared(`
     UPDATE conversations AS v SET
       status = CASE WHEN $2::text IS NOT NULL AND $4::timestamptz > coalesce(v.status_at, '-infinity') THEN $2::text ELSE v.status END,
@@ -90,36 +68,31 @@ const UPDATE_CONVERSATION = prepared(`
     RETURNING customer_id`)
 
 /** For conversation.updated, which does not name the customer: returns the customer, or undefined if unknown. */
-export async function updateConversation (db: pg.ClientBase, input: ConversationFacts): Promise<string | undefined> {
+export async function updateConversation (db: pg.ClientBase, input: Omit<ConversationFacts, 'customerId'>): Promise<string | undefined> {
   const { rows } = await db.query<{ customer_id: string }>(UPDATE_CONVERSATION([input.id, input.status ?? null, input.tags ?? null, input.at]))
   return rows[0]?.customer_id
 }
 
-// One statement for a message: it touches its conversation (which names the customer),
-// stores the message and moves the customer's last contact. An unknown conversation
-// returns no row and nothing is written.
-const UPSERT_MESSAGE = prepared(`
-    WITH conversation AS (
-      UPDATE conversations SET last_event_at = GREATEST(last_event_at, $6::timestamptz) WHERE id = $2
-      RETURNING customer_id
-    ), message AS (
-      INSERT INTO messages AS m (id, conversation_id, sender, content, channel, sent_at)
-      SELECT $1, $2, $3, $4, $5, $6::timestamptz FROM conversation
-      ON CONFLICT (id) DO UPDATE SET
-        sender = EXCLUDED.sender, content = EXCLUDED.content, channel = EXCLUDED.channel,
-        sent_at = EXCLUDED.sent_at, updated_at = now()
-      WHERE EXCLUDED.sent_at > m.sent_at
-    ), customer AS (
-      ${INSERT_CUSTOMER}
-      SELECT customer_id, NULL, NULL, NULL, NULL, $6::timestamptz FROM conversation
-      ${MERGE_CUSTOMER}
-    )
-    SELECT customer_id FROM conversation`)
+const CUSTOMER_OF_CONVERSATION = prepared('SELECT customer_id FROM conversations WHERE id = $1')
 
-/** Returns the conversation's customer, or undefined (nothing written) when the conversation is unknown. */
-export async function upsertMessage (db: pg.ClientBase, input: { id: string, conversationId: string, sender: string, content: string, channel: string, at: string }): Promise<string | undefined> {
-  const { rows } = await db.query<{ customer_id: string }>(UPSERT_MESSAGE([input.id, input.conversationId, input.sender, input.content, input.channel, input.at]))
+export async function customerOfConversation (db: pg.ClientBase, conversationId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ customer_id: string }>(CUSTOMER_OF_CONVERSATION([conversationId]))
   return rows[0]?.customer_id
+}
+
+const TOUCH_CONVERSATION = prepared('UPDATE conversations SET last_event_at = GREATEST(last_event_at, $2) WHERE id = $1')
+
+const UPSERT_MESSAGE = prepared(`
+    INSERT INTO messages AS m (id, conversation_id, sender, content, channel, sent_at)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (id) DO UPDATE SET
+      sender = EXCLUDED.sender, content = EXCLUDED.content, channel = EXCLUDED.channel,
+      sent_at = EXCLUDED.sent_at, updated_at = now()
+    WHERE EXCLUDED.sent_at > m.sent_at`)
+
+export async function upsertMessage (db: pg.ClientBase, input: { id: string, conversationId: string, sender: string, content: string, channel: string, at: string }): Promise<void> {
+  await db.query(UPSERT_MESSAGE([input.id, input.conversationId, input.sender, input.content, input.channel, input.at]))
+  await db.query(TOUCH_CONVERSATION([input.conversationId, input.at]))
 }
 
 const UPSERT_APPOINTMENT = prepared(`

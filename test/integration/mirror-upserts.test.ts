@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type pg from 'pg'
 import { createPool } from '../../src/db/pool.ts'
-import { updateConversation, upsertAppointment, upsertCustomer, upsertMessage } from '../../src/mirror/upserts.ts'
+import { customerOfConversation, updateConversation, upsertAppointment, upsertConversation, upsertCustomer, upsertMessage } from '../../src/mirror/upserts.ts'
 import { rolledBackClient } from '../helpers/rolled-back.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts'
 import { testLogger } from '../helpers/test-logger.ts'
@@ -78,11 +78,11 @@ test('when the same customer events arrive in every order, with duplicates, then
 test('when a conversation update is older than the current status, then status and tags stay', async (t) => {
   const db = await rolledBackClient(t, pool)
   await upsertCustomer(db, { id: 'c3', name: 'Linus', at: at(0) })
-  await upsertCustomer(db, { id: 'c3', at: at(0) }, { id: 'v3', channel: 'sms', status: 'open', at: at(0) })
+  await upsertConversation(db, { id: 'v3', customerId: 'c3', channel: 'sms', status: 'open', at: at(0) })
   assert.equal(await updateConversation(db, { id: 'v3', status: 'closed', tags: ['resolved'], at: at(10) }), 'c3')
   assert.equal(await updateConversation(db, { id: 'v3', status: 'pending', tags: ['stale'], at: at(5) }), 'c3')
   // The creation event delivered again (a duplicate) changes nothing either.
-  await upsertCustomer(db, { id: 'c3', at: at(0) }, { id: 'v3', channel: 'whatsapp', status: 'open', at: at(0) })
+  await upsertConversation(db, { id: 'v3', customerId: 'c3', channel: 'whatsapp', status: 'open', at: at(0) })
   assert.deepEqual(await conversation(db, 'v3'), {
     customerId: 'c3', channel: 'sms', status: 'closed', tags: ['resolved'], closedAt: null, closeReason: null, lastEventAt: at(10)
   })
@@ -91,35 +91,27 @@ test('when a conversation update is older than the current status, then status a
 test('when an update arrives before its conversation is known, then nothing is written and the caller is told', async (t) => {
   const db = await rolledBackClient(t, pool)
   assert.equal(await updateConversation(db, { id: 'v_unknown', status: 'closed', at: at(10) }), undefined)
-  assert.equal(await upsertMessage(db, { id: 'm_unknown', conversationId: 'v_unknown', sender: 'customer', content: 'hi', channel: 'sms', at: at(10) }), undefined)
-  assert.equal(await message(db, 'm_unknown'), undefined)
+  assert.equal(await customerOfConversation(db, 'v_unknown'), undefined)
   assert.equal(await conversation(db, 'v_unknown'), undefined)
 })
 
 test('when the creation arrives after a newer close, then the conversation stays closed', async (t) => {
   const db = await rolledBackClient(t, pool)
   await upsertCustomer(db, { id: 'c4', at: at(20) })
-  await upsertCustomer(db, { id: 'c4', at: at(20) }, { id: 'v4', status: 'closed', closedAt: at(20), closeReason: 'resolved', at: at(20) })
+  await upsertConversation(db, { id: 'v4', customerId: 'c4', status: 'closed', closedAt: at(20), closeReason: 'resolved', at: at(20) })
   await upsertCustomer(db, { id: 'c4', name: 'Barbara', at: at(0) })
-  await upsertCustomer(db, { id: 'c4', at: at(0) }, { id: 'v4', channel: 'sms', status: 'open', at: at(0) })
+  await upsertConversation(db, { id: 'v4', customerId: 'c4', channel: 'sms', status: 'open', at: at(0) })
   assert.deepEqual(await conversation(db, 'v4'), {
     customerId: 'c4', channel: 'sms', status: 'closed', tags: [], closedAt: at(20), closeReason: 'resolved', lastEventAt: at(20)
   })
   assert.equal((await customer(db, 'c4'))?.name, 'Barbara')
 })
 
-test('when a conversation names a customer not stored yet, then one call writes both', async (t) => {
-  const db = await rolledBackClient(t, pool)
-  await upsertCustomer(db, { id: 'c8', name: 'Edsger', at: at(3) }, { id: 'v8', channel: 'sms', status: 'open', at: at(3) })
-  assert.deepEqual(await customer(db, 'c8'), { name: 'Edsger', nameAt: at(3), phone: null, phoneAt: null, lastContactAt: at(3) })
-  assert.equal((await conversation(db, 'v8'))?.customerId, 'c8')
-})
-
 test('when a late close is older than the close already stored, then the stored close time and reason stay', async (t) => {
   const db = await rolledBackClient(t, pool)
   await upsertCustomer(db, { id: 'c9', at: at(0) })
-  await upsertCustomer(db, { id: 'c9', at: at(30) }, { id: 'v9', status: 'closed', closedAt: at(30), closeReason: 'resolved again', at: at(30) })
-  await upsertCustomer(db, { id: 'c9', at: at(10) }, { id: 'v9', status: 'closed', closedAt: at(10), closeReason: 'first close', at: at(10) })
+  await upsertConversation(db, { id: 'v9', customerId: 'c9', status: 'closed', closedAt: at(30), closeReason: 'resolved again', at: at(30) })
+  await upsertConversation(db, { id: 'v9', customerId: 'c9', status: 'closed', closedAt: at(10), closeReason: 'first close', at: at(10) })
   const stored = await conversation(db, 'v9')
   assert.deepEqual([stored?.closedAt, stored?.closeReason], [at(30), 'resolved again'])
 })
@@ -127,20 +119,19 @@ test('when a late close is older than the close already stored, then the stored 
 test('when a message is delivered again or an older version arrives, then the newest content stays', async (t) => {
   const db = await rolledBackClient(t, pool)
   await upsertCustomer(db, { id: 'c5', at: at(0) })
-  await upsertCustomer(db, { id: 'c5', at: at(0) }, { id: 'v5', channel: 'sms', status: 'open', at: at(0) })
+  await upsertConversation(db, { id: 'v5', customerId: 'c5', channel: 'sms', status: 'open', at: at(0) })
   await upsertMessage(db, { id: 'm5', conversationId: 'v5', sender: 'customer', content: 'edited', channel: 'sms', at: at(12) })
   await upsertMessage(db, { id: 'm5', conversationId: 'v5', sender: 'customer', content: 'original', channel: 'sms', at: at(11) })
   await upsertMessage(db, { id: 'm5', conversationId: 'v5', sender: 'customer', content: 'same time, other text', channel: 'sms', at: at(12) })
   assert.deepEqual(await message(db, 'm5'), { sender: 'customer', content: 'edited', channel: 'sms', sentAt: at(12) })
-  // The conversation's last event and the customer's last contact move forward with its messages, never back.
+  // The conversation's last event moves forward with its messages, never back.
   assert.equal((await conversation(db, 'v5'))?.lastEventAt, at(12))
-  assert.equal((await customer(db, 'c5'))?.lastContactAt, at(12))
 })
 
 test('when a newer version of a message arrives, then it replaces the older one', async (t) => {
   const db = await rolledBackClient(t, pool)
   await upsertCustomer(db, { id: 'c6', at: at(0) })
-  await upsertCustomer(db, { id: 'c6', at: at(0) }, { id: 'v6', at: at(0) })
+  await upsertConversation(db, { id: 'v6', customerId: 'c6', at: at(0) })
   await upsertMessage(db, { id: 'm6', conversationId: 'v6', sender: 'customer', content: 'first', channel: 'sms', at: at(1) })
   await upsertMessage(db, { id: 'm6', conversationId: 'v6', sender: 'agent', content: 'second', channel: 'webchat', at: at(2) })
   assert.deepEqual(await message(db, 'm6'), { sender: 'agent', content: 'second', channel: 'webchat', sentAt: at(2) })
