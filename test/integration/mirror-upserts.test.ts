@@ -2,12 +2,13 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type pg from 'pg'
 import { createPool } from '../../src/db/pool.ts'
+import { loadContacts } from '../../src/mirror/load-state.ts'
 import { customerOfConversation, updateConversation, upsertAppointment, upsertConversation, upsertCustomer, upsertMessage } from '../../src/mirror/upserts.ts'
 import { rolledBackClient } from '../helpers/rolled-back.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts'
 import { testLogger } from '../helpers/test-logger.ts'
 
-// The last-writer-wins SQL on a real PostgreSQL, each test in a transaction of its own
+// The last-writer-wins SQL and the state read back from it, on a real PostgreSQL, each test in a transaction of its own
 // that is rolled back at its end.
 let database: TestDatabase
 let pool: pg.Pool
@@ -150,6 +151,33 @@ test('when bookings of one appointment arrive out of order, then the newest book
   assert.deepEqual(await appointment(db, 'a7'), {
     customerId: 'c7', conversationId: 'v7', startsAt: '2024-03-17T09:00:00.000Z', minutes: 60, service: 'Beard trim', bookedAt: at(20)
   })
+})
+
+// The contact state every CRM write starts from.
+const sms = (id: string, conversationId: string, minute: number) =>
+  ({ id, conversationId, sender: 'customer', content: `text of ${id}`, channel: 'sms', at: at(minute) })
+
+test('when a customer has several conversations, then the last message is the newest of all of them, the larger id breaking a tie', async (t) => {
+  const db = await rolledBackClient(t, pool)
+  await upsertCustomer(db, { id: 'c1', name: 'Ada', at: at(0) })
+  await upsertConversation(db, { id: 'v_old', customerId: 'c1', channel: 'sms', status: 'open', at: at(0) })
+  await upsertConversation(db, { id: 'v_new', customerId: 'c1', channel: 'sms', status: 'open', at: at(1) })
+  await upsertMessage(db, sms('m_a', 'v_new', 10))
+  await upsertMessage(db, sms('m_c', 'v_old', 20))
+  await upsertMessage(db, sms('m_b', 'v_new', 20))
+  await upsertMessage(db, sms('m_old', 'v_old', 5))
+  // Another customer's newer message is not theirs.
+  await upsertCustomer(db, { id: 'c2', at: at(0) })
+  await upsertConversation(db, { id: 'v_other', customerId: 'c2', at: at(0) })
+  await upsertMessage(db, sms('m_z', 'v_other', 30))
+  await upsertCustomer(db, { id: 'c3', name: 'Quiet', at: at(0) })
+  await upsertConversation(db, { id: 'v_quiet', customerId: 'c3', at: at(0) })
+
+  const contacts = await loadContacts(db, ['c1', 'c3', 'c_unknown'])
+  assert.equal(contacts.get('c1')?.lastMessage, 'text of m_c', 'both at 10:20 — m_c sorts after m_b')
+  assert.equal(contacts.get('c1')?.conversationId, 'v_old', 'both conversations last moved at 10:20: the larger id breaks the tie')
+  assert.equal(contacts.get('c3')?.lastMessage, null, 'no message yet')
+  assert.equal(contacts.has('c_unknown'), false)
 })
 
 test('when each test writes in its own rolled-back transaction, then nothing of the other tests is visible', async (t) => {

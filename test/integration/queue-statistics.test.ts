@@ -1,41 +1,19 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import type pg from 'pg'
-import type { PgBoss } from 'pg-boss'
-import { createBoss } from '../../src/db/boss.ts'
-import { runMigrations } from '../../src/db/migrate.ts'
-import { createPool } from '../../src/db/pool.ts'
+import { test } from 'node:test'
 import { enqueueSync } from '../../src/sync/enqueue-sync.ts'
 import { ensureQueues } from '../../src/sync/ensure-queues.ts'
 import { createQueueStatistics } from '../../src/sync/queue-statistics.ts'
 import { syncQueue } from '../../src/sync/sync-queue.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts'
+import { useQueueDatabase } from '../helpers/queue-database.ts'
 import { testLogger } from '../helpers/test-logger.ts'
 
 // A backlog's fetches plan from current statistics: the sync queue's job table is analysed
 // when it outgrew what its statistics say, and not again before the interval.
-let database: TestDatabase
-let boss: PgBoss
-let pool: pg.Pool
-
-before(async () => {
-  database = await createTestDatabase()
-  await runMigrations(database.url)
-  boss = createBoss({ connectionString: database.url, logger: testLogger() })
-  await boss.start()
-  await ensureQueues(boss, ['hubspot'])
-  pool = createPool({ connectionString: database.url, logger: testLogger() })
-})
-
-after(async () => {
-  await pool.end()
-  await boss.stop({ graceful: false })
-  await database.drop()
-})
+const h = useQueueDatabase((boss) => ensureQueues(boss, ['hubspot']))
 
 /** When the queue's job table was last analysed by hand (not by autovacuum), and what changed since. */
 async function tableStats () {
-  const { rows: [row] } = await pool.query<{ analysed: Date | null, changed: number }>(`
+  const { rows: [row] } = await h.pool.query<{ analysed: Date | null, changed: number }>(`
     SELECT s.last_analyze AS analysed, s.n_mod_since_analyze::int AS changed
     FROM pgboss.queue q JOIN pg_stat_user_tables s ON s.schemaname = 'pgboss' AND s.relname = q.table_name
     WHERE q.name = $1`, [syncQueue('hubspot')])
@@ -45,9 +23,9 @@ async function tableStats () {
 
 /** Queues sync jobs for `count` entities and has the statistics count them now (a backend reports them when idle, at most every second). */
 async function enqueue (prefix: string, count: number): Promise<void> {
-  const client = await pool.connect()
+  const client = await h.pool.connect()
   try {
-    await enqueueSync(boss, client, ['hubspot'], Array.from({ length: count }, (_, i) => ({ type: 'contact' as const, id: `${prefix}${i}` })))
+    await enqueueSync(h.boss, client, ['hubspot'], Array.from({ length: count }, (_, i) => ({ type: 'contact' as const, id: `${prefix}${i}` })))
     await client.query('SELECT pg_stat_force_next_flush()')
   } finally {
     client.release()
@@ -58,13 +36,13 @@ async function untilChangesCounted (atLeast: number): Promise<void> {
   const deadline = Date.now() + 10_000
   while ((await tableStats()).changed < atLeast) {
     assert.ok(Date.now() < deadline, `fewer than ${atLeast} changes counted within 10 s`)
-    await pool.query('SELECT pg_sleep(0.02)')
+    await h.pool.query('SELECT pg_sleep(0.02)')
   }
 }
 
 test('when a sync queue\'s job table outgrew its statistics, then a full fetch has it analysed, once per interval', async () => {
   let clock = 0
-  const statistics = createQueueStatistics({ pool, queue: syncQueue('hubspot'), logger: testLogger(), minIntervalMs: 15_000, now: () => clock })
+  const statistics = createQueueStatistics({ pool: h.pool, queue: syncQueue('hubspot'), logger: testLogger(), minIntervalMs: 15_000, now: () => clock })
   assert.equal(await statistics.refreshIfStale(), false, 'an empty table is left alone')
 
   clock = 20_000
@@ -87,7 +65,7 @@ test('when a sync queue\'s job table outgrew its statistics, then a full fetch h
 })
 
 test('when the job table cannot be found, then it stops trying and the worker goes on', async () => {
-  const statistics = createQueueStatistics({ pool, queue: 'no-such-queue', logger: testLogger(), minIntervalMs: 0 })
+  const statistics = createQueueStatistics({ pool: h.pool, queue: 'no-such-queue', logger: testLogger(), minIntervalMs: 0 })
   assert.equal(await statistics.refreshIfStale(), false)
   assert.equal(await statistics.refreshIfStale(), false)
 })

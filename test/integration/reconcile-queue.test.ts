@@ -1,40 +1,18 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import type { PgBoss } from 'pg-boss'
-import type pg from 'pg'
-import { createBoss } from '../../src/db/boss.ts'
-import { runMigrations } from '../../src/db/migrate.ts'
-import { createPool } from '../../src/db/pool.ts'
-import { createLogger } from '../../src/logger.ts'
+import { test } from 'node:test'
 import { ensureReconcileQueue, RECONCILE_QUEUE, requestReconcile } from '../../src/reconcile/reconcile-queue.ts'
 import { startRun } from '../../src/reconcile/run-store.ts'
 import { NoWorkerError, waitForPass } from '../../src/reconcile/wait-for-pass.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts'
+import { useQueueDatabase } from '../helpers/queue-database.ts'
 
 // The queue alone, with no worker consuming it: what the sweep and the CLI rely on.
-let database: TestDatabase
-let boss: PgBoss
-let pool: pg.Pool
-before(async () => {
-  database = await createTestDatabase()
-  await runMigrations(database.url)
-  const logger = createLogger({ level: 'silent' })
-  pool = createPool({ connectionString: database.url, logger })
-  boss = createBoss({ connectionString: database.url, logger })
-  await boss.start()
-  await ensureReconcileQueue(boss)
-})
-after(async () => {
-  await boss.stop({ graceful: false })
-  await pool.end()
-  await database.drop()
-})
+const h = useQueueDatabase(ensureReconcileQueue)
 
-const queued = async (crm: string) => Number((await pool.query(
+const queued = async (crm: string) => Number((await h.pool.query(
   "SELECT count(*) FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [RECONCILE_QUEUE, crm])).rows[0].count)
 
 test('when several workers ask for the scheduled pass in one interval, then one pass is queued per CRM', async () => {
-  const ask = (crm: string) => requestReconcile(boss, { crm, dryRun: false, trigger: 'schedule' }, { everySeconds: 3600 })
+  const ask = (crm: string) => requestReconcile(h.boss, { crm, dryRun: false, trigger: 'schedule' }, { everySeconds: 3600 })
   const answers = await Promise.all([ask('hubspot'), ask('hubspot'), ask('hubspot'), ask('salesforce')])
   assert.equal(answers.filter((id) => id !== null).length, 2)
   assert.equal(await queued('hubspot'), 1)
@@ -42,20 +20,20 @@ test('when several workers ask for the scheduled pass in one interval, then one 
 })
 
 test('when a pass over a CRM is already queued, then asking again from the CLI queues nothing', async () => {
-  assert.equal(await requestReconcile(boss, { crm: 'hubspot', dryRun: true, trigger: 'cli' }), null)
+  assert.equal(await requestReconcile(h.boss, { crm: 'hubspot', dryRun: true, trigger: 'cli' }), null)
 })
 
 test('when no worker takes a pass, then waiting for it gives up with a message naming the fix and cancels the job', async () => {
-  const id = await requestReconcile(boss, { crm: 'pipedrive', dryRun: true, trigger: 'cli' })
+  const id = await requestReconcile(h.boss, { crm: 'pipedrive', dryRun: true, trigger: 'cli' })
   assert.ok(id)
-  await assert.rejects(waitForPass(boss, id, { pickUpSeconds: 0.3 }), (error: Error) =>
+  await assert.rejects(waitForPass(h.boss, id, { pickUpSeconds: 0.3 }), (error: Error) =>
     error instanceof NoWorkerError && /start the service \(npm start, or npm run start:worker\)/.test(error.message))
-  assert.equal((await boss.getJobById(RECONCILE_QUEUE, id))?.state, 'cancelled')
+  assert.equal((await h.boss.getJobById(RECONCILE_QUEUE, id))?.state, 'cancelled')
 })
 
 test('when a pass starts while an earlier one is still recorded as running, then that one is marked failed (its worker died)', async () => {
-  const stale = await startRun(pool, { crm: 'hubspot', trigger: 'schedule', dryRun: false })
-  const current = await startRun(pool, { crm: 'hubspot', trigger: 'cli', dryRun: true })
-  const { rows } = await pool.query('SELECT id, status, error FROM reconcile_runs ORDER BY id')
+  const stale = await startRun(h.pool, { crm: 'hubspot', trigger: 'schedule', dryRun: false })
+  const current = await startRun(h.pool, { crm: 'hubspot', trigger: 'cli', dryRun: true })
+  const { rows } = await h.pool.query('SELECT id, status, error FROM reconcile_runs ORDER BY id')
   assert.deepEqual(rows, [{ id: stale, status: 'failed', error: 'the worker stopped during the pass' }, { id: current, status: 'running', error: null }])
 })
