@@ -4,6 +4,8 @@ import { BOSS_SCHEMA } from '../db/boss.ts'
 
 /** Fewer changes than this since the last analyse never trigger one: a small table plans fine. */
 const MIN_CHANGES = 1000
+/** Errors trying again will not mend (no such table or column, no privilege); others are tried again later. */
+const LASTING = new Set(['42P01', '42703', '42501'])
 
 export interface QueueStatistics {
   /** Analyses the queue's job table if it changed by more than its size since it was last analysed; true if it did. */
@@ -21,14 +23,19 @@ export interface QueueStatistics {
  * So a worker whose fetch came back full (a backlog) calls this: at most once per
  * `minIntervalMs`, the table is analysed if it changed by more than its size since its
  * last analyse. The table's name is pg-boss's (`queue.table_name`); if that cannot be
- * read or analysed (another pg-boss version, no privilege), this stops trying and says so
- * once.
+ * found or analysed for good (another pg-boss version, no privilege), this stops trying
+ * and says so once; a passing failure (the database restarting) is tried again later.
  */
 export function createQueueStatistics (deps: { pool: pg.Pool, queue: string, logger: Logger, minIntervalMs?: number, now?: () => number }): QueueStatistics {
   const minIntervalMs = deps.minIntervalMs ?? 15_000
   const now = deps.now ?? Date.now
   let lastCheck = -Infinity
   let givenUp = false
+  const giveUp = (error: unknown): false => {
+    givenUp = true
+    deps.logger.warn({ err: error, queue: deps.queue }, 'cannot refresh the sync queue\'s statistics; leaving it to autovacuum')
+    return false
+  }
   return {
     async refreshIfStale () {
       if (givenUp || now() - lastCheck < minIntervalMs) return false
@@ -42,14 +49,14 @@ export function createQueueStatistics (deps: { pool: pg.Pool, queue: string, log
           JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = q.table_name
           JOIN pg_stat_user_tables s ON s.relid = c.oid
           WHERE q.name = $1`, [deps.queue, BOSS_SCHEMA])
-        if (!table) throw new Error(`no job table found for queue ${deps.queue}`)
+        if (!table) return giveUp(new Error(`no job table found for queue ${deps.queue}`))
         if (table.changed <= Math.max(MIN_CHANGES, table.rows)) return false
         await deps.pool.query(`ANALYZE ${table.name}`)
         deps.logger.debug({ queue: deps.queue, changed: table.changed, rows: table.rows }, 'sync queue statistics refreshed')
         return true
       } catch (error) {
-        givenUp = true
-        deps.logger.warn({ err: error, queue: deps.queue }, 'cannot refresh the sync queue\'s statistics; leaving it to autovacuum')
+        if (LASTING.has((error as { code?: string }).code ?? '')) return giveUp(error)
+        deps.logger.debug({ err: error, queue: deps.queue }, 'sync queue statistics not refreshed; trying again later')
         return false
       }
     }

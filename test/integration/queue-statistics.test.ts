@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { pino } from 'pino'
+import { createPool } from '../../src/db/pool.ts'
 import { enqueueSync } from '../../src/sync/enqueue-sync.ts'
 import { ensureQueues } from '../../src/sync/ensure-queues.ts'
 import { createQueueStatistics } from '../../src/sync/queue-statistics.ts'
@@ -64,8 +66,29 @@ test('when a sync queue\'s job table outgrew its statistics, then a full fetch h
   assert.equal(await statistics.refreshIfStale(), true, 'more changes than rows: analysed again')
 })
 
-test('when the job table cannot be found, then it stops trying and the worker goes on', async () => {
-  const statistics = createQueueStatistics({ pool: h.pool, queue: 'no-such-queue', logger: testLogger(), minIntervalMs: 0 })
+/** A logger whose lines the test reads. */
+function recordingLogger () {
+  const lines: Array<{ level: number, msg: string }> = []
+  return { lines, logger: pino({ level: 'debug' }, { write: (line: string) => { lines.push(JSON.parse(line)) } }) }
+}
+
+test('when the job table cannot be found, then it says so once, stops trying and the worker goes on', async () => {
+  const { lines, logger } = recordingLogger()
+  const statistics = createQueueStatistics({ pool: h.pool, queue: 'no-such-queue', logger, minIntervalMs: 0 })
   assert.equal(await statistics.refreshIfStale(), false)
   assert.equal(await statistics.refreshIfStale(), false)
+  assert.deepEqual(lines.map((line) => line.msg), ['cannot refresh the sync queue\'s statistics; leaving it to autovacuum'])
+})
+
+test('when the database cannot be reached, then it tries again at the next interval instead of giving up', async () => {
+  const { lines, logger } = recordingLogger()
+  const unreachable = createPool({ connectionString: 'postgres://nobody:none@127.0.0.1:1/none', logger: testLogger() })
+  try {
+    const statistics = createQueueStatistics({ pool: unreachable, queue: syncQueue('hubspot'), logger, minIntervalMs: 0 })
+    assert.equal(await statistics.refreshIfStale(), false)
+    assert.equal(await statistics.refreshIfStale(), false)
+    assert.deepEqual(lines.map((line) => line.msg), ['sync queue statistics not refreshed; trying again later', 'sync queue statistics not refreshed; trying again later'])
+  } finally {
+    await unreachable.end()
+  }
 })
