@@ -12,6 +12,7 @@ import { deferSync, enqueueSync, requeueHeld } from '../src/sync/enqueue-sync.ts
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { batchPacing, demandShare } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
+import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
 import type { QueueStatistics } from '../src/sync/queue-statistics.ts'
@@ -63,8 +64,11 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
   // New changes, and every job fetched (put-off ones read again included): see batch-pacing.ts.
   const demand = createDemandMeter()
   const workload = createDemandMeter()
+  // Shared by the CRM's worker slots (one handler serves them all): the linger spaces their fetches.
+  const pacer = createFetchPacer()
 
   return async function syncJobs (jobs: Array<JobWithMetadata<SyncJob>>): Promise<JobResult[]> {
+    pacer.fetched()
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
     const status = await circuit.status()
     if (status.open && !(await circuit.claimProbe())) {
@@ -160,11 +164,12 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')
     await statistics
-    // pg-boss fetches this worker's next batch when we return: while the budget is the
-    // bottleneck, give the queue time to fill that batch's calls.
-    const { lingerMs } = batchPacing(await pressure(fetchWasFull))
+    // pg-boss fetches this slot's next batch when we return: while the budget is the
+    // bottleneck, give the queue time to fill that batch's calls — counted from the CRM's
+    // latest fetch, whichever slot made it (fetch-pacer.ts).
+    const waitMs = pacer.nextTurn(batchPacing(await pressure(fetchWasFull)).lingerMs)
     // Cut short when the jobs are aborted (shutdown, expiry).
-    if (lingerMs > 0) await delay(lingerMs, undefined, { signal }).catch(() => {})
+    if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})
 
     return jobs.map((job): JobResult => {
       const outcome: EntityOutcome | undefined = outcomes.get(entityKey(job.data))

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logger.ts'
 import { applyEvent } from '../../src/mirror/apply-event.ts'
 import { entityKey, type EntityRef } from '../../src/mirror/entity-ref.ts'
 import { createCircuit } from '../../src/sync/circuit.ts'
+import { MAX_LINGER_MS } from '../../src/sync/batch-pacing.ts'
 import { createRateLimiter } from '../../src/sync/rate-limiter.ts'
 import { syncBatch } from '../../src/sync/sync-batch.ts'
 import { syncQueue, type SyncJob } from '../../src/sync/sync-queue.ts'
@@ -361,4 +362,24 @@ test('when the daily quota binds, then the part-filled rest of a call may wait a
     await h.startWorkers()
   }
   assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer).length, 1)
+})
+
+test('when a CRM\'s two worker slots linger under pressure, then their next fetches are spaced by the linger across both: the second waits for the first\'s turn', async () => {
+  // A spent window (the limiter's one call is used): every batch lingers MAX_LINGER_MS.
+  const limiter = createRateLimiter({ max: 1, intervalMs: 600_000 })
+  await limiter.acquire()
+  const spent = createHubspotConnector({ accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter })
+  // One handler serves a CRM's slots (start-workers.ts); the jobs name contacts not in the mirror, so nothing is written.
+  const handler = createSyncHandler({
+    pool: h.pool, boss: h.boss, connector: spent, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
+  })
+  const job = (id: string) => ({ id: crypto.randomUUID(), data: { type: 'contact', id }, retryCount: 0, retryLimit: 16, signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+  const before = h.hubspot.requestStats().total
+  const started = Date.now()
+  const returned = await Promise.all(['ghost_slot_a', 'ghost_slot_b'].map(async (id) => { await handler([job(id)]); return Date.now() - started }))
+  returned.sort((a, b) => a - b)
+  // Each on its own would return after one linger; the second's next fetch comes one linger after the first's.
+  assert.ok((returned[0] ?? 0) >= MAX_LINGER_MS - 50, `first slot lingered (${returned[0]} ms)`)
+  assert.ok((returned[1] ?? 0) >= 2 * MAX_LINGER_MS - 50, `second slot waited for the first's turn (${returned[1]} ms)`)
+  assert.equal(h.hubspot.requestStats().total, before, 'nothing written')
 })

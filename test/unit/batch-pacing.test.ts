@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { batchPacing, demandShare, MAX_LINGER_MS, OVERLOAD, PRESSURE } from '../../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../../src/sync/demand-meter.ts'
+import { createFetchPacer } from '../../src/sync/fetch-pacer.ts'
 
 const quiet = { usage: 0, demand: 0, workload: 0, fetchWasFull: false }
 
@@ -63,4 +64,25 @@ test('when fetches are recorded, then the demand is what arrived since the oldes
   assert.equal(meter.perSecond(), 100 / 4.7, 'the first fetch dropped out: 100 since the one at 0.5 s')
   clock = 7500
   assert.equal(meter.perSecond(), 0)
+})
+
+test('when two slots linger, then their fetches are spaced by the linger across both, not each on its own', () => {
+  let t = 0
+  const pacer = createFetchPacer(() => t)
+  pacer.fetched() // slot A fetches at 0
+  t = 400; pacer.fetched() // slot B at 400
+  t = 150; assert.equal(pacer.nextTurn(800), 1050, 'A: 800 ms after B\'s fetch, not after its own')
+  t = 500; assert.equal(pacer.nextTurn(800), 1500, 'B: after A\'s reserved turn (1 200), not at the same time')
+  t = 1200; pacer.fetched() // A fetches on its turn
+  t = 1300; assert.equal(pacer.nextTurn(800), 1500, 'A again: after B\'s reserved turn (2 000)')
+})
+
+test('when a batch needs no linger, then its slot fetches at once and reserves nothing; a turn is never in the past', () => {
+  let t = 1000
+  const pacer = createFetchPacer(() => t)
+  pacer.fetched()
+  assert.equal(pacer.nextTurn(0), 0)
+  t = 5000
+  assert.equal(pacer.nextTurn(800), 0, 'the latest fetch is older than the linger: at once')
+  assert.equal(pacer.nextTurn(800), 800, 'the turn just reserved counts as the latest fetch')
 })
