@@ -15,7 +15,8 @@
  *   (`deferContactUpdates`): a later write carries all its changes;
  * - a worker whose fetch was NOT full lingers before its next fetch (`lingerMs`), so the jobs
  *   that arrive meanwhile fill the next calls instead of going in one part-filled call after
- *   another. The linger grows with the pressure: 0 at `PRESSURE`, `MAX_LINGER_MS` at 1.
+ *   another. The linger grows with the pressure: 0 at `PRESSURE`, `MAX_LINGER_MS` at 1. It
+ *   counts from the CRM's latest fetch, whichever worker slot made it (fetch-pacer.ts).
  * Beyond `OVERLOAD` — more than the budget could write even in full calls:
  * - new changes (`demand`) while the window still has room (`usage` below `PRESSURE`): a
  *   contact new to the CRM waits while its customer's events are still coming
