@@ -1,10 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_HUBSPOT_MAPPING_FILE } from '../../src/crm/hubspot/mapping-spec.ts'
 import { DEFAULT_SALESFORCE_MAPPING_FILE } from '../../src/crm/salesforce/mapping-spec.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'agentclara-mapping-'))
+// Each test file runs in its own process: its mapping files go with it.
+process.once('exit', () => { rmSync(dir, { recursive: true, force: true }) })
 let count = 0
 
 /** Writes a mapping file for one test and returns its path. */
