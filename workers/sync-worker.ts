@@ -10,7 +10,7 @@ import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
 import { deferSync, enqueueSync, requeueHeld } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
-import { batchPacing, demandShare } from '../src/sync/batch-pacing.ts'
+import { batchPacing, demandShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
@@ -182,7 +182,14 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
   async function pressure (fetchWasFull: boolean) {
     const usage = await deps.connector.budgetUsage?.().catch(() => 0) ?? 0
     const capacity = deps.connector.capacity?.()
-    return { usage, demand: demandShare(demand.perSecond(), capacity), workload: demandShare(workload.perSecond(), capacity), fetchWasFull }
+    const changesPerSecond = demand.perSecond()
+    return {
+      usage,
+      demand: demandShare(changesPerSecond, capacity),
+      workload: demandShare(workload.perSecond(), capacity),
+      fetchWasFull,
+      ...(capacity ? { fillMs: timeToFill(changesPerSecond, capacity.recordsPerCall) } : {})
+    }
   }
 
   async function park (refs: EntityRef[], reason: string | null): Promise<void> {

@@ -15,8 +15,11 @@
  *   (`deferContactUpdates`): a later write carries all its changes;
  * - a worker whose fetch was NOT full lingers before its next fetch (`lingerMs`), so the jobs
  *   that arrive meanwhile fill the next calls instead of going in one part-filled call after
- *   another. The linger grows with the pressure: 0 at `PRESSURE`, `MAX_LINGER_MS` at 1. It
- *   counts from the CRM's latest fetch, whichever worker slot made it (fetch-pacer.ts).
+ *   another. The linger grows with the pressure: 0 at `PRESSURE`, `MAX_LINGER_MS` at 1; and it
+ *   is at least the time new changes take to fill `FILL_TARGET` of a call (`fillMs`, see
+ *   `timeToFill`), capped at `MAX_LINGER_MS`: a slow flow under pressure still goes in calls
+ *   worth making. It counts from the CRM's latest fetch, whichever worker slot made it
+ *   (fetch-pacer.ts).
  * Beyond `OVERLOAD` — more than the budget could write even in full calls:
  * - new changes (`demand`) while the window still has room (`usage` below `PRESSURE`): a
  *   contact new to the CRM waits while its customer's events are still coming
@@ -35,6 +38,8 @@
 export const PRESSURE = 0.5
 export const OVERLOAD = 1
 export const MAX_LINGER_MS = 2000
+// Not a whole call: arrivals jitter, and a fetch just over one call's worth makes two calls.
+export const FILL_TARGET = 0.8
 
 export interface Pacing {
   deferContactUpdates: boolean
@@ -49,9 +54,11 @@ export interface BudgetPressure {
   demand: number
   workload: number
   fetchWasFull: boolean
+  /** How long new changes take to fill `FILL_TARGET` of a call (`timeToFill`); none: no floor. */
+  fillMs?: number
 }
 
-export function batchPacing ({ usage, demand, workload, fetchWasFull }: BudgetPressure): Pacing {
+export function batchPacing ({ usage, demand, workload, fetchWasFull, fillMs = 0 }: BudgetPressure): Pacing {
   const busiest = Math.max(usage, demand, workload)
   const pressure = Math.min(1, Math.max(0, (busiest - PRESSURE) / (1 - PRESSURE)))
   const quotaBinds = demand >= OVERLOAD && usage < PRESSURE
@@ -60,8 +67,13 @@ export function batchPacing ({ usage, demand, workload, fetchWasFull }: BudgetPr
     holdArrivingContacts: quotaBinds,
     fillCalls: fetchWasFull || Math.max(demand, workload) >= OVERLOAD,
     waitToFill: quotaBinds,
-    lingerMs: fetchWasFull ? 0 : Math.round(pressure * MAX_LINGER_MS)
+    lingerMs: fetchWasFull || busiest < PRESSURE ? 0 : Math.round(Math.min(MAX_LINGER_MS, Math.max(pressure * MAX_LINGER_MS, fillMs)))
   }
+}
+
+/** How long `recordsPerSecond` new changes take to fill `FILL_TARGET` of a call (Infinity when none come). */
+export function timeToFill (recordsPerSecond: number, recordsPerCall: number): number {
+  return recordsPerSecond > 0 ? FILL_TARGET * recordsPerCall / recordsPerSecond * 1000 : Infinity
 }
 
 /** Calls a second that writing `recordsPerSecond` as they come would take, over what the budget sustains. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { batchPacing, demandShare, MAX_LINGER_MS, OVERLOAD, PRESSURE } from '../../src/sync/batch-pacing.ts'
+import { batchPacing, demandShare, FILL_TARGET, MAX_LINGER_MS, OVERLOAD, PRESSURE, timeToFill } from '../../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../../src/sync/fetch-pacer.ts'
 
@@ -17,6 +17,23 @@ test('when the window fills or demand grows, then the linger before the next fet
   assert.equal(batchPacing({ ...quiet, usage: 1 }).lingerMs, MAX_LINGER_MS)
   assert.equal(batchPacing({ ...quiet, usage: 3 }).lingerMs, MAX_LINGER_MS)
   assert.equal(batchPacing({ ...quiet, usage: 0.2, demand: PRESSURE + (1 - PRESSURE) / 4 }).lingerMs, MAX_LINGER_MS / 4)
+})
+
+test('when the budget is the bottleneck but changes come slowly, then the linger is at least the time they take to fill most of a call, up to the bound', () => {
+  const slightly = { ...quiet, usage: PRESSURE + (1 - PRESSURE) / 10 }
+  assert.equal(batchPacing(slightly).lingerMs, MAX_LINGER_MS / 10)
+  assert.equal(batchPacing({ ...slightly, fillMs: 1500 }).lingerMs, 1500, 'the fill time, not the pressure, sets it')
+  assert.equal(batchPacing({ ...slightly, fillMs: 50 }).lingerMs, MAX_LINGER_MS / 10, 'the pressure still sets it when calls fill faster')
+  assert.equal(batchPacing({ ...slightly, fillMs: Infinity }).lingerMs, MAX_LINGER_MS, 'no new changes: the bound')
+  assert.equal(batchPacing({ ...quiet, usage: PRESSURE - 0.01, fillMs: 1500 }).lingerMs, 0, 'a budget that is not the bottleneck never waits to fill')
+  assert.equal(batchPacing({ ...slightly, fillMs: 1500, fetchWasFull: true }).lingerMs, 0, 'a full fetch: more is queued already')
+})
+
+test('when 50 records change a second, then 80 of a 100-record call take 1.6 s to arrive', () => {
+  assert.equal(FILL_TARGET, 0.8)
+  assert.equal(timeToFill(50, 100), 1600)
+  assert.equal(timeToFill(1000, 200), 160)
+  assert.equal(timeToFill(0, 100), Infinity)
 })
 
 test('when changes arrive faster than the budget could write them one by one, then contact updates wait though nothing is spent yet', () => {
