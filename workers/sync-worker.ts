@@ -13,6 +13,7 @@ import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { batchPacing, demandShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
+import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
 import type { QueueStatistics } from '../src/sync/queue-statistics.ts'
@@ -47,6 +48,8 @@ export interface SyncHandlerDeps {
   batchSize?: number
   /** Refreshed when a fetch comes back full: a backlog's fetches plan from current statistics. */
   queueStatistics?: QueueStatistics
+  /** How long a new contact waits for its customer while the daily quota binds (ARRIVAL_WINDOW). */
+  arrivalWindow?: ArrivalWindow
 }
 
 /**
@@ -95,9 +98,16 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       const since = heldAt.get(key)
       return since === undefined || (pacing.waitToFill && Date.now() - since < MAX_FILL_WAIT_MS)
     }
+    // A new contact already put off as arriving (a recheck), and its records, keep waiting for
+    // its customer (within the same bound) whatever the pressure reads now: demand dips between
+    // fetches mid-burst, and writing it then means writing it again when its customer's last
+    // events land.
+    const arrivalWindow = deps.arrivalWindow ?? ARRIVAL_WINDOW
+    const rechecked = new Set(jobs.filter((job) => job.data.recheck === true).map((job) => entityKey(job.data)))
+    const hold = pacing.holdArrivingContacts ? arrivalWindow : rechecked.size > 0 ? { ...arrivalWindow, only: rechecked } : undefined
     const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal, {
       ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {}),
-      ...(pacing.holdArrivingContacts ? { holdArrivingContacts: ARRIVAL_WINDOW } : {}),
+      ...(hold ? { holdArrivingContacts: hold } : {}),
       // More is queued than this batch holds, or soon will be: the next fetch fills what this one would part-fill.
       ...(pacing.fillCalls && recordsPerCall ? { fillCalls: { recordsPerCall, mayHold } } : {})
     })

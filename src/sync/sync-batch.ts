@@ -29,9 +29,10 @@ export interface SyncBatchOptions {
    * arriving-customers.ts) is not written yet but `arriving`, and so are its messages and
    * appointments, which cannot go without it. Its first write then carries what arrived
    * meanwhile — one write instead of a first write now and another with the final state.
-   * The caller queues them again; `maxHoldMs` bounds the wait.
+   * The caller queues them again; `maxHoldMs` bounds the wait. With `only` (entity keys), the
+   * hold applies only to the customers of those entities.
    */
-  holdArrivingContacts?: ArrivalWindow
+  holdArrivingContacts?: ArrivalWindow & { only?: ReadonlySet<string> }
   /**
    * While more is queued than this batch holds, or changes come faster than the budget
    * sustains: write each kind in full calls only (`recordsPerCall`); the part-filled rest is
@@ -70,7 +71,11 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     ])
     const hold = options.holdArrivingContacts
     const newCustomers = customers.filter((id) => !records.get(entityKey({ type: 'contact', id }))?.crmId)
-    const arriving = hold ? await stillArriving(client, newCustomers, hold) : new Set<string>()
+    const only = hold?.only
+    const customerOf = (ref: EntityRef) => ref.type === 'contact' ? ref.id : (ref.type === 'message' ? messages.get(ref.id) : appointments.get(ref.id))?.customerId
+    const holdFor = only ? new Set(refs.filter((ref) => only.has(entityKey(ref))).map(customerOf)) : undefined
+    const candidates = holdFor ? newCustomers.filter((id) => holdFor.has(id)) : newCustomers
+    const arriving = hold ? await stillArriving(client, candidates, hold) : new Set<string>()
     return { versions, messages, appointments, contacts, records, arriving }
   })
   const outcomes = new Map<string, EntityOutcome>()
