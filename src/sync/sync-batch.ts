@@ -72,7 +72,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     const hold = options.holdArrivingContacts
     const newCustomers = customers.filter((id) => !records.get(entityKey({ type: 'contact', id }))?.crmId)
     const only = hold?.only
-    const customerOf = (ref: EntityRef) => ref.type === 'contact' ? ref.id : (ref.type === 'message' ? messages.get(ref.id) : appointments.get(ref.id))?.customerId
+    const customerOf = (ref: EntityRef) => ref.type === 'contact' ? ref.id : ref.type === 'message' ? messages.get(ref.id)?.customerId : appointments.get(ref.id)?.customerId
     const holdFor = only ? new Set(refs.filter((ref) => only.has(entityKey(ref))).map(customerOf)) : undefined
     const candidates = holdFor ? newCustomers.filter((id) => holdFor.has(id)) : newCustomers
     const arriving = hold ? await stillArriving(client, candidates, hold) : new Set<string>()
