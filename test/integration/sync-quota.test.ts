@@ -303,6 +303,8 @@ test('when a worker\'s fetch is more than its budget sustains, then a new contac
   const { rows: [record] } = await h.pool.query("SELECT status, crm_id FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1", [ids.customer])
   assert.equal(record?.status, 'synced')
   assert.equal(record?.crm_id, hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer)[0]?.id)
+  // Its one write carries the mirror's state, field by field (only the contact was queued here).
+  assert.deepEqual((await hubspotDriftFromMirror(h.pool, h.hubspot, [ids.customer])).filter((line) => line.startsWith('contacts ')), [])
 })
 
 test('when calls go full only and a new contact is in the part-filled rest, then it is held with its message and meeting, and the next batch writes them linked, once', async () => {
