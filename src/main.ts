@@ -12,7 +12,7 @@ import { crmRegistry, type CrmDefinition } from './crm/registry.ts'
 import { createBoss } from './db/boss.ts'
 import { runMigrations } from './db/migrate.ts'
 import { openDatabase } from './db/open-database.ts'
-import { createPool } from './db/pool.ts'
+import { createPool, endPool } from './db/pool.ts'
 import { resolveServiceSecrets } from './dev-secrets.ts'
 import { createHttpApps } from './http/http-apps.ts'
 import { listen, type HttpServer } from './http/http-server.ts'
@@ -160,7 +160,7 @@ export async function startService (options: ServiceOptions): Promise<RunningSer
       await inbox.drain()
       await sync?.stop()
       await boss.stop({ graceful: true, timeout: 15_000 })
-      await pool.end()
+      await endPool(pool)
       await database.stop()
       logger.info('stopped')
     }

@@ -26,6 +26,25 @@ export function createPool (options: { connectionString: string, max?: number, l
   return pool
 }
 
+/**
+ * Ends the pool and resolves once its connections have closed. pg-pool's own `end()`
+ * resolves as soon as it has asked them to close, so a database stopped right after
+ * (embedded PostgreSQL at shutdown) would still find them open and terminate them, and each
+ * would be logged as lost. Bounded: a connection that never reports closing is not waited for.
+ */
+export async function endPool (pool: pg.Pool, boundMs = 2000): Promise<void> {
+  let open = pool.totalCount
+  let timer: NodeJS.Timeout | undefined
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) return resolve()
+    pool.on('remove', () => { if (--open <= 0) resolve() })
+    timer = setTimeout(resolve, boundMs)
+  })
+  await pool.end()
+  await closed
+  clearTimeout(timer)
+}
+
 /** Runs `work` in one transaction on one client; rolls back on any error. */
 export async function withTransaction<T> (pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect()

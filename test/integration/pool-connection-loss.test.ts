@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import pg from 'pg'
-import { createPool } from '../../src/db/pool.ts'
+import { createPool, endPool } from '../../src/db/pool.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts'
 import { until } from '../helpers/until.ts'
 import { testLogger } from '../helpers/test-logger.ts'
@@ -25,4 +25,17 @@ test('when a checked-out connection is killed between queries, then the error is
   assert.ok(failure instanceof Error)
   client.release(true)
   assert.equal((await pool.query('SELECT 1 AS ok')).rows[0].ok, 1)
+})
+
+test('when the pool is ended with endPool, then every connection has closed by the time it resolves, so stopping the database right after cuts none', async () => {
+  const pool = createPool({ connectionString: database.url, logger: testLogger() })
+  let closed = 0
+  pool.on('connect', (client) => { client.once('end', () => { closed++ }) })
+  // Several connections open at once, all idle when the pool ends.
+  const clients = await Promise.all([1, 2, 3].map(async () => pool.connect()))
+  for (const client of clients) client.release()
+  assert.equal(pool.totalCount, 3)
+  // pg-pool's own end() resolves once it has asked them to close, before any has.
+  await endPool(pool)
+  assert.equal(closed, 3)
 })
