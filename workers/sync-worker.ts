@@ -46,7 +46,7 @@ export interface SyncHandlerDeps {
   metrics: Metrics
   /** The most jobs one fetch hands over: a full fetch means more is queued (see batch-pacing.ts). */
   batchSize?: number
-  /** Refreshed when a fetch comes back full: a backlog's fetches plan from current statistics. */
+  /** Looked at after every fetch, so a backlog's fetches plan from current statistics (queue-statistics.ts). */
   queueStatistics?: QueueStatistics
   /** How long a new contact waits for its customer while the daily quota binds (ARRIVAL_WINDOW). */
   arrivalWindow?: ArrivalWindow
@@ -81,7 +81,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
 
     const fetchWasFull = deps.batchSize !== undefined && jobs.length >= deps.batchSize
     // Alongside the batch; the next fetch, after we return, plans from what it finds.
-    const statistics = fetchWasFull ? deps.queueStatistics?.refreshIfStale() : undefined
+    const statistics = deps.queueStatistics?.refreshIfStale()
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
     // Demand is new changes: a job put off or held by an earlier batch is that change read again.
     demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true).map((job) => entityKey(job.data))).size)

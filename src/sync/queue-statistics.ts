@@ -8,7 +8,7 @@ const MIN_CHANGES = 1000
 const LASTING = new Set(['42P01', '42703', '42501'])
 
 export interface QueueStatistics {
-  /** Analyses the queue's job table if it changed by more than its size since it was last analysed; true if it did. */
+  /** Analyses the queue's job table if it changed by more than its size since it was last analysed; true if it did. Cheap to call often. */
   refreshIfStale: () => Promise<boolean>
 }
 
@@ -20,16 +20,21 @@ export interface QueueStatistics {
  * 1.0–2.1 s of PostgreSQL CPU per fetch at the start of the bench's 10 000-job backlog
  * (auto_explain), where current statistics plan it in milliseconds. Autovacuum catches up
  * within its naptime (a minute by default), longer than such a backlog takes to drain.
- * So a worker whose fetch came back full (a backlog) calls this: at most once per
- * `minIntervalMs`, the table is analysed if it changed by more than its size since its
- * last analyse. The table's name is pg-boss's (`queue.table_name`); if that cannot be
- * found or analysed for good (another pg-boss version, no privilege), this stops trying
- * and says so once; a passing failure (the database restarting) is tried again later.
+ * So the worker calls this after every fetch: at most once per `checkIntervalMs` it looks
+ * at how much the table changed, and analyses it if that is more than its size since its
+ * last analyse (and that analyse is at least `minIntervalMs` old). Not only after full
+ * fetches: under a steady overload the fetches come back part-full (the other slot holds
+ * the rest locked) and the same join ran at 15–365 ms a fetch. The table's name is
+ * pg-boss's (`queue.table_name`); if that cannot be found or analysed for good (another
+ * pg-boss version, no privilege), this stops trying and says so once; a passing failure
+ * (the database restarting) is tried again later.
  */
-export function createQueueStatistics (deps: { pool: pg.Pool, queue: string, logger: Logger, minIntervalMs?: number, now?: () => number }): QueueStatistics {
+export function createQueueStatistics (deps: { pool: pg.Pool, queue: string, logger: Logger, minIntervalMs?: number, checkIntervalMs?: number, now?: () => number }): QueueStatistics {
   const minIntervalMs = deps.minIntervalMs ?? 15_000
+  const checkIntervalMs = deps.checkIntervalMs ?? 1000
   const now = deps.now ?? Date.now
   let lastCheck = -Infinity
+  let lastAnalyse = -Infinity
   let givenUp = false
   const giveUp = (error: unknown): false => {
     givenUp = true
@@ -38,7 +43,7 @@ export function createQueueStatistics (deps: { pool: pg.Pool, queue: string, log
   }
   return {
     async refreshIfStale () {
-      if (givenUp || now() - lastCheck < minIntervalMs) return false
+      if (givenUp || now() - lastCheck < checkIntervalMs || now() - lastAnalyse < minIntervalMs) return false
       lastCheck = now()
       try {
         const { rows: [table] } = await deps.pool.query<{ name: string, changed: number, rows: number }>(`
@@ -52,6 +57,7 @@ export function createQueueStatistics (deps: { pool: pg.Pool, queue: string, log
         if (!table) return giveUp(new Error(`no job table found for queue ${deps.queue}`))
         if (table.changed <= Math.max(MIN_CHANGES, table.rows)) return false
         await deps.pool.query(`ANALYZE ${table.name}`)
+        lastAnalyse = now()
         deps.logger.debug({ queue: deps.queue, changed: table.changed, rows: table.rows }, 'sync queue statistics refreshed')
         return true
       } catch (error) {

@@ -42,27 +42,31 @@ async function untilChangesCounted (atLeast: number): Promise<void> {
   }
 }
 
-test('when a sync queue\'s job table outgrew its statistics, then a full fetch has it analysed, once per interval', async () => {
+test('when a sync queue\'s job table outgrew its statistics, then the next look (at most a second later) has it analysed, at most once per interval', async () => {
   let clock = 0
-  const statistics = createQueueStatistics({ pool: h.pool, queue: syncQueue('hubspot'), logger: testLogger(), minIntervalMs: 15_000, now: () => clock })
+  const statistics = createQueueStatistics({ pool: h.pool, queue: syncQueue('hubspot'), logger: testLogger(), minIntervalMs: 15_000, checkIntervalMs: 1000, now: () => clock })
   assert.equal(await statistics.refreshIfStale(), false, 'an empty table is left alone')
 
-  clock = 20_000
   await enqueue('c', 1500)
   await untilChangesCounted(1500)
-  assert.equal(await statistics.refreshIfStale(), true)
+  clock = 500
+  assert.equal(await statistics.refreshIfStale(), false, 'looked less than a second ago')
+  clock = 1000
+  assert.equal(await statistics.refreshIfStale(), true, 'a look that found the table small does not put off the next one by the interval')
   assert.ok((await tableStats()).analysed, 'ANALYZE ran')
   assert.equal((await tableStats()).changed, 0)
 
   await enqueue('d', 1500)
   await untilChangesCounted(1500)
-  clock = 30_000
-  assert.equal(await statistics.refreshIfStale(), false, 'within the interval')
-  clock = 40_000
+  clock = 11_000
+  assert.equal(await statistics.refreshIfStale(), false, 'within the interval since the last analyse')
+  clock = 16_000
   assert.equal(await statistics.refreshIfStale(), false, '1 500 changes on a table analysed at 1 500 rows: not more than its size')
   await enqueue('e', 100)
   await untilChangesCounted(1600)
-  clock = 60_000
+  clock = 16_500
+  assert.equal(await statistics.refreshIfStale(), false, 'looked less than a second ago')
+  clock = 17_000
   assert.equal(await statistics.refreshIfStale(), true, 'more changes than rows: analysed again')
 })
 
@@ -74,7 +78,7 @@ function recordingLogger () {
 
 test('when the job table cannot be found, then it says so once, stops trying and the worker goes on', async () => {
   const { lines, logger } = recordingLogger()
-  const statistics = createQueueStatistics({ pool: h.pool, queue: 'no-such-queue', logger, minIntervalMs: 0 })
+  const statistics = createQueueStatistics({ pool: h.pool, queue: 'no-such-queue', logger, minIntervalMs: 0, checkIntervalMs: 0 })
   assert.equal(await statistics.refreshIfStale(), false)
   assert.equal(await statistics.refreshIfStale(), false)
   assert.deepEqual(lines.map((line) => line.msg), ['cannot refresh the sync queue\'s statistics; leaving it to autovacuum'])
@@ -84,7 +88,7 @@ test('when the database cannot be reached, then it tries again at the next inter
   const { lines, logger } = recordingLogger()
   const unreachable = createPool({ connectionString: 'postgres://nobody:none@127.0.0.1:1/none', logger: testLogger() })
   try {
-    const statistics = createQueueStatistics({ pool: unreachable, queue: syncQueue('hubspot'), logger, minIntervalMs: 0 })
+    const statistics = createQueueStatistics({ pool: unreachable, queue: syncQueue('hubspot'), logger, minIntervalMs: 0, checkIntervalMs: 0 })
     assert.equal(await statistics.refreshIfStale(), false)
     assert.equal(await statistics.refreshIfStale(), false)
     assert.deepEqual(lines.map((line) => line.msg), ['sync queue statistics not refreshed; trying again later', 'sync queue statistics not refreshed; trying again later'])

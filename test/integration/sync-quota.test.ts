@@ -134,7 +134,7 @@ test('when a fetch comes back full (more is queued than one batch holds), then t
     })
     const before = Date.now()
     assert.deepEqual((await handler(jobs)).map((result) => result.status), ['completed'])
-    assert.equal(statisticsChecks, 1, 'a backlog: its fetches should plan from current statistics (queue-statistics.ts)')
+    assert.equal(statisticsChecks, 1, 'every fetch has its queue\'s statistics looked at, so later fetches plan from current ones (queue-statistics.ts)')
     // As the worker would after the handler (the stately queue runs the next job of this contact only then).
     await h.boss.complete(syncQueue('hubspot'), jobs.map((job) => job.id))
     assert.equal(calls('POST /crm/v3/objects/contacts/batch/upsert'), upserts, 'nothing written while the budget is the bottleneck')
