@@ -15,6 +15,7 @@ import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
+import { sortOutcomes } from '../src/sync/sort-outcomes.ts'
 import { heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
 import type { QueueStatistics } from '../src/sync/queue-statistics.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
@@ -123,40 +124,17 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     if (!down && outcomes.size > 0 && await circuit.succeeded()) await requeueWaiting(deps)
 
     const lastAttempt = new Set(jobs.filter((job) => job.retryCount >= job.retryLimit).map((job) => entityKey(job.data)))
-    const synced: Parameters<typeof markSynced>[2] = []
-    const failed: Parameters<typeof markFailed>[2] = []
-    const parked: EntityRef[] = []
-    const waitingForContact: EntityRef[] = []
-    const ownership: Parameters<typeof recordFieldOwnership>[2] = []
-    const deferred: EntityRef[] = []
-    const arriving: EntityRef[] = []
-    const held: EntityRef[] = []
-    for (const [key, outcome] of outcomes) {
-      const ref = parseKey(key)
-      if (outcome.ok && ('deferred' in outcome || 'arriving' in outcome || 'held' in outcome)) {
-        ('held' in outcome ? held : 'arriving' in outcome ? arriving : deferred).push(ref)
-        deps.metrics.crmSync.inc({ crm, outcome: 'deferred' })
-      } else if (outcome.ok) {
-        if ('crmId' in outcome) {
-          synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash, version: versions.get(key) ?? 0 })
-          ownership.push({ ref, skipped: outcome.skipped ?? [] })
-        }
-        deps.metrics.crmSync.inc({ crm, outcome: 'crmId' in outcome ? 'synced' : 'unchanged' })
-      } else if (outcome.whole && (opened || status.open || lastAttempt.has(key))) {
-        // The CRM, not the record, is the problem: park it rather than spend or end its attempts.
-        parked.push(ref)
-      } else if ('waitingFor' in outcome && lastAttempt.has(key)) {
-        // Never dead for its contact's sake: it waits, visibly, and goes when the contact lands.
-        waitingForContact.push(ref)
-      } else {
-        const dead = !outcome.retryable || lastAttempt.has(key)
-        failed.push({ ref, error: outcome.error, dead })
-        deps.metrics.crmSync.inc({ crm, outcome: dead ? 'dead' : 'retrying' })
-      }
-    }
+    const { synced, unchanged, failed, parked, waitingForContact, deferred, arriving, held } =
+      sortOutcomes(outcomes, { versions, lastAttempt, crmDown: opened || status.open })
+    const count = (outcome: string, n: number) => { if (n > 0) deps.metrics.crmSync.inc({ crm, outcome }, n) }
+    count('synced', synced.length)
+    count('unchanged', unchanged)
+    count('deferred', deferred.length + arriving.length + held.length)
+    count('dead', failed.filter((item) => item.dead).length)
+    count('retrying', failed.filter((item) => !item.dead).length)
     await markSynced(deps.pool, crm, synced)
     await markFailed(deps.pool, crm, failed)
-    await recordFieldOwnership(deps.pool, crm, ownership)
+    await recordFieldOwnership(deps.pool, crm, synced)
     if (parked.length > 0) {
       // A record parked on its last attempt must not wait for a circuit that never opened.
       if (!opened && !status.open) await circuit.failed(down?.error ?? 'the CRM keeps failing', true)
@@ -181,10 +159,11 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Cut short when the jobs are aborted (shutdown, expiry).
     if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})
 
+    // Parked and waiting records are settled in crm_records: their jobs complete.
+    const settled = new Set([...parked, ...waitingForContact].map(entityKey))
     return jobs.map((job): JobResult => {
       const outcome: EntityOutcome | undefined = outcomes.get(entityKey(job.data))
-      const settled = [...parked, ...waitingForContact].some((ref) => entityKey(ref) === entityKey(job.data))
-      if (!outcome || outcome.ok || settled) return { id: job.id, status: 'completed' }
+      if (!outcome || outcome.ok || settled.has(entityKey(job.data))) return { id: job.id, status: 'completed' }
       return { id: job.id, status: outcome.retryable ? 'failed' : 'deadletter', output: { error: outcome.error } }
     })
   }
@@ -218,9 +197,4 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const needed = contactsNeeded.map((id) => ({ type: 'contact' as const, id }))
     await enqueueSync(deps.boss, undefined, [crm], [...movedOn, ...dependents, ...needed])
   }
-}
-
-function parseKey (key: string): EntityRef {
-  const separator = key.indexOf(':')
-  return { type: key.slice(0, separator) as EntityRef['type'], id: key.slice(separator + 1) }
 }

@@ -1,0 +1,52 @@
+import type { EntityRef } from '../mirror/entity-ref.ts'
+import type { EntityOutcome } from './sync-batch.ts'
+
+/** What becomes of each entity of a sync batch, sorted by what the worker records for it. */
+export interface SortedOutcomes {
+  /** Written: its CRM id, state hash and version go to crm_records; `skipped` fields to field ownership. */
+  synced: Array<{ ref: EntityRef, crmId: string, hash: string, version: number, skipped: string[] }>
+  /** Its current state was already in the CRM (or it is gone from the mirror): nothing to record. */
+  unchanged: number
+  /** Failed for itself: retried with backoff; `dead` when the CRM rejected it or this was its last attempt. */
+  failed: Array<{ ref: EntityRef, error: string, dead: boolean }>
+  /** Failed because the CRM did (down, or failing on its last attempt): parked until it answers, attempts not spent. */
+  parked: EntityRef[]
+  /** Still waiting for its contact on its last attempt: marked waiting, never dead for its contact's sake. */
+  waitingForContact: EntityRef[]
+  /** Put off while the budget is the bottleneck: a contact-only change, a new contact still arriving, the rest of a call. */
+  deferred: EntityRef[]
+  arriving: EntityRef[]
+  held: EntityRef[]
+}
+
+/**
+ * Sorts a batch's outcomes (by entity key) into what the sync worker does with each.
+ * `crmDown`: the circuit is open or this batch opened it, so a whole-CRM failure parks its
+ * records instead of spending their attempts. `lastAttempt`: keys whose job has no retry left.
+ */
+export function sortOutcomes (outcomes: ReadonlyMap<string, EntityOutcome>, context: { versions: ReadonlyMap<string, number>, lastAttempt: ReadonlySet<string>, crmDown: boolean }): SortedOutcomes {
+  const sorted: SortedOutcomes = { synced: [], unchanged: 0, failed: [], parked: [], waitingForContact: [], deferred: [], arriving: [], held: [] }
+  for (const [key, outcome] of outcomes) {
+    const ref = parseKey(key)
+    const lastAttempt = context.lastAttempt.has(key)
+    if (outcome.ok) {
+      if ('held' in outcome) sorted.held.push(ref)
+      else if ('arriving' in outcome) sorted.arriving.push(ref)
+      else if ('deferred' in outcome) sorted.deferred.push(ref)
+      else if ('crmId' in outcome) sorted.synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash, version: context.versions.get(key) ?? 0, skipped: outcome.skipped ?? [] })
+      else sorted.unchanged++
+    } else if (outcome.whole && (context.crmDown || lastAttempt)) {
+      sorted.parked.push(ref)
+    } else if ('waitingFor' in outcome && lastAttempt) {
+      sorted.waitingForContact.push(ref)
+    } else {
+      sorted.failed.push({ ref, error: outcome.error, dead: !outcome.retryable || lastAttempt })
+    }
+  }
+  return sorted
+}
+
+function parseKey (key: string): EntityRef {
+  const separator = key.indexOf(':')
+  return { type: key.slice(0, separator) as EntityRef['type'], id: key.slice(separator + 1) }
+}
