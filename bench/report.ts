@@ -56,6 +56,8 @@ export function renderMarkdown (input: { environment: Record<string, unknown>, i
       `| e2e lag receive → HubSpot contact synced, p50 / p99 (${s.lag.rate} events/s for ${s.lag.seconds} s, ${s.lag.samples} samples) | ${ms(s.lag.p50)} / ${ms(s.lag.p99)} ms |`,
       `| HubSpot calls / s at ${s.lag.rate} events/s → a day of it | ${s.steady.hubspotCallsPerSecond.toFixed(2)} → ${Math.round(s.steady.hubspotCallsPerDay).toLocaleString('en')} |`,
       `| share of a Free/Starter daily quota (${s.steady.dailyQuota.toLocaleString('en')}, shared with the account's other integrations) | ${pct(s.steady.dailyQuotaShare)} |`,
+      `| Salesforce calls / s at ${s.lag.rate} events/s → a day of it | ${s.steady.salesforceCallsPerSecond.toFixed(2)} → ${Math.round(s.steady.salesforceCallsPerDay).toLocaleString('en')} |`,
+      `| share of the org's daily API request limit our default budget assumes (${s.steady.salesforceDailyQuota.toLocaleString('en')}, shared with its other integrations) | ${pct(s.steady.salesforceDailyQuotaShare)} |`,
       `| HubSpot 429s / failed or dead sync records | ${s.hubspot429} / ${s.failedSyncJobs} |`)
   } else {
     lines.push('', 'Sync benchmark: not run.')

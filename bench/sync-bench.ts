@@ -51,8 +51,18 @@ export interface SyncResult {
   hubspot429: number
   failedSyncJobs: number
   lag: { rate: number, seconds: number, samples: number, p50: number | null, p99: number | null }
-  /** HubSpot calls / s during the steady phase, and what a day of it costs. */
-  steady: { hubspotCallsPerSecond: number, hubspotCallsPerDay: number, dailyQuota: number, dailyQuotaShare: number }
+  /** HubSpot and Salesforce calls / s during the steady phase, and what a day of it costs. */
+  steady: {
+    hubspotCallsPerSecond: number
+    hubspotCallsPerDay: number
+    dailyQuota: number
+    dailyQuotaShare: number
+    salesforceCallsPerSecond: number
+    salesforceCallsPerDay: number
+    /** The org's daily API request limit our default budget assumes (src/crm/salesforce/definition.ts). */
+    salesforceDailyQuota: number
+    salesforceDailyQuotaShare: number
+  }
 }
 
 const HUBSPOT_DAILY_QUOTA = 250_000
@@ -208,6 +218,7 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     const { rows: [mark] } = await pool.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM webhook_events')
     options.log(`sync steady: ${lagRate} events/s for ${lagSeconds} s`)
     const hubspotBeforeSteady = hubspotCount()
+    const salesforceBeforeSteady = salesforceCount()
     const sends: Array<Promise<number>> = []
     const lagStarted = performance.now()
     for (let i = 0; i < lagRate * lagSeconds; i++) {
@@ -232,6 +243,8 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     }
     const steadySeconds = (performance.now() - lagStarted) / 1000
     const steadyCalls = hubspotCount() - hubspotBeforeSteady
+    const steadySalesforceCalls = salesforceCount() - salesforceBeforeSteady
+    const salesforceDailyQuota = defaultBudget(salesforceDefinition).dailyLimit
     lags.sort((a, b) => a - b)
     const quantile = (q: number) => lags.length === 0 ? null : lags[Math.min(lags.length - 1, Math.ceil(q * lags.length) - 1)] as number
 
@@ -252,7 +265,11 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
         hubspotCallsPerSecond: steadyCalls / steadySeconds,
         hubspotCallsPerDay: (steadyCalls / steadySeconds) * 86_400,
         dailyQuota: HUBSPOT_DAILY_QUOTA,
-        dailyQuotaShare: ((steadyCalls / steadySeconds) * 86_400) / HUBSPOT_DAILY_QUOTA
+        dailyQuotaShare: ((steadyCalls / steadySeconds) * 86_400) / HUBSPOT_DAILY_QUOTA,
+        salesforceCallsPerSecond: steadySalesforceCalls / steadySeconds,
+        salesforceCallsPerDay: (steadySalesforceCalls / steadySeconds) * 86_400,
+        salesforceDailyQuota,
+        salesforceDailyQuotaShare: ((steadySalesforceCalls / steadySeconds) * 86_400) / salesforceDailyQuota
       }
     }
   } finally {
