@@ -10,7 +10,7 @@ import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
 import { deferSync, enqueueSync, requeueHeld } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
-import { batchPacing, demandShare, timeToFill } from '../src/sync/batch-pacing.ts'
+import { batchPacing, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
@@ -176,6 +176,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       usage,
       demand: demandShare(changesPerSecond, capacity),
       workload: demandShare(workload.perSecond(), capacity),
+      spend: spendShare(usage, capacity),
       fetchWasFull,
       ...(capacity ? { fillMs: timeToFill(changesPerSecond, capacity.recordsPerCall) } : {})
     }

@@ -8,9 +8,14 @@
  *   per second ÷ records per call) — a burst shows here before it has spent anything, and so
  *   does a steady flow that would empty the day's quota before the day ends;
  * - `workload`: the same for every job fetched, including those an earlier batch put off
- *   and that come back to be read again (they are work still to do, not new changes).
- * The budget is the bottleneck when `usage`, `workload` or `demand` is at least `PRESSURE`,
- * or when a fetch came back full (more is queued than one batch holds). Then:
+ *   and that come back to be read again (they are work still to do, not new changes);
+ * - `spend`: what the current window has spent, over what the budget sustains all day for a
+ *   window's length. `demand` counts a flow in full calls, but a flow written at once goes in
+ *   a call per fetch however few records each carries: Salesforce took 11.7 calls a second
+ *   for 100 new customers a second (1 000 records a call: demand 0.2), ten times its daily
+ *   limit. What was actually spent shows it.
+ * The budget is the bottleneck when `usage`, `workload`, `demand` or `spend` is at least
+ * `PRESSURE`, or when a fetch came back full (more is queued than one batch holds). Then:
  * - a contact already in the CRM is not rewritten for every message that touches it
  *   (`deferContactUpdates`): a later write carries all its changes;
  * - a worker whose fetch was NOT full lingers before its next fetch (`lingerMs`), so the jobs
@@ -56,11 +61,15 @@ export interface BudgetPressure {
   fetchWasFull: boolean
   /** How long new changes take to fill `FILL_TARGET` of a call (`timeToFill`); none: no floor. */
   fillMs?: number
+  /** The window's spending over the daily rate (`spendShare`); none: not known. */
+  spend?: number
 }
 
-export function batchPacing ({ usage, demand, workload, fetchWasFull, fillMs = 0 }: BudgetPressure): Pacing {
-  const busiest = Math.max(usage, demand, workload)
-  const pressure = Math.min(1, Math.max(0, (busiest - PRESSURE) / (1 - PRESSURE)))
+export function batchPacing ({ usage, demand, workload, fetchWasFull, fillMs = 0, spend = 0 }: BudgetPressure): Pacing {
+  const busiest = Math.max(usage, demand, workload, spend)
+  // What was spent turns the pacing on but does not lengthen the linger past the fill time:
+  // it reads what the pacing itself shapes, and a longer wait would only add lag.
+  const pressure = Math.min(1, Math.max(0, (Math.max(usage, demand, workload) - PRESSURE) / (1 - PRESSURE)))
   const quotaBinds = demand >= OVERLOAD && usage < PRESSURE
   return {
     deferContactUpdates: fetchWasFull || busiest >= PRESSURE,
@@ -80,4 +89,13 @@ export function timeToFill (recordsPerSecond: number, recordsPerCall: number): n
 export function demandShare (recordsPerSecond: number, capacity?: { recordsPerCall: number, callsPerSecond: number }): number {
   if (!capacity || !(capacity.callsPerSecond > 0) || !Number.isFinite(capacity.callsPerSecond)) return 0
   return recordsPerSecond / capacity.recordsPerCall / capacity.callsPerSecond
+}
+
+/**
+ * The window's spending (`usage`, a share of what the window allows) over what the budget
+ * sustains all day for as long: 1 spends the day's allowance exactly by the end of the day.
+ */
+export function spendShare (usage: number, capacity?: { callsPerSecond: number, windowCallsPerSecond?: number }): number {
+  if (!capacity?.windowCallsPerSecond || !(capacity.callsPerSecond > 0) || !Number.isFinite(capacity.callsPerSecond)) return 0
+  return usage * capacity.windowCallsPerSecond / capacity.callsPerSecond
 }

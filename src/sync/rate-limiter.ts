@@ -14,6 +14,8 @@ export interface RateLimiter {
   usage?: () => number | Promise<number>
   /** The calls a second the budget sustains all day: its window's allowance, and no more than its daily one spread over the day. */
   readonly callsPerSecond?: number
+  /** The calls a second the window allows (what `usage` is measured against). */
+  readonly windowCallsPerSecond?: number
 }
 
 /**
@@ -53,6 +55,7 @@ export function createRateLimiter (options: { max: number, intervalMs: number, n
       pausedUntil = Math.max(pausedUntil, now() + ms)
     },
     callsPerSecond: options.max / (options.intervalMs / 1000),
+    windowCallsPerSecond: options.max / (options.intervalMs / 1000),
     usage () {
       const t = now()
       if (pausedUntil > t) return 1

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { batchPacing, demandShare, FILL_TARGET, MAX_LINGER_MS, OVERLOAD, PRESSURE, timeToFill } from '../../src/sync/batch-pacing.ts'
+import { batchPacing, demandShare, FILL_TARGET, MAX_LINGER_MS, OVERLOAD, PRESSURE, spendShare, timeToFill } from '../../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../../src/sync/fetch-pacer.ts'
 
@@ -27,6 +27,23 @@ test('when the budget is the bottleneck but changes come slowly, then the linger
   assert.equal(batchPacing({ ...slightly, fillMs: Infinity }).lingerMs, MAX_LINGER_MS, 'no new changes: the bound')
   assert.equal(batchPacing({ ...quiet, usage: PRESSURE - 0.01, fillMs: 1500 }).lingerMs, 0, 'a budget that is not the bottleneck never waits to fill')
   assert.equal(batchPacing({ ...slightly, fillMs: 1500, fetchWasFull: true }).lingerMs, 0, 'a full fetch: more is queued already')
+})
+
+test('when the window spends faster than the daily allowance lasts though each flow fits in full calls, then the pacing is on and the wait fills most of a call', () => {
+  // Salesforce at 100 new customers a second written at once: 12 small calls a second, demand 0.2.
+  const atOnce = { ...quiet, demand: 0.2, spend: 20, fillMs: 8000 }
+  assert.deepEqual(batchPacing(atOnce), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: false, waitToFill: false, lingerMs: MAX_LINGER_MS })
+  assert.equal(batchPacing({ ...atOnce, fillMs: 600 }).lingerMs, 600, 'what was spent does not lengthen the wait past the fill time: it reads what the pacing shapes')
+  assert.equal(batchPacing({ ...atOnce, spend: PRESSURE - 0.01 }).lingerMs, 0, 'spending under half the daily rate: at once')
+  assert.equal(batchPacing({ ...atOnce, spend: 20 }).holdArrivingContacts, false, 'no new contact is held for it: that is the demand\'s to say')
+})
+
+test('when 120 calls went out in a 10 s window of 237 and the day sustains 0.58 a second, then the window spent 20.7 times its daily share', () => {
+  const salesforce = { callsPerSecond: 0.58, windowCallsPerSecond: 23.7 }
+  assert.equal(spendShare(120 / 237, salesforce).toFixed(1), '20.7')
+  assert.equal(spendShare(0.5, { callsPerSecond: 9.5, windowCallsPerSecond: 9.5 }), 0.5, 'the window is what binds: spend is its usage')
+  assert.equal(spendShare(0.5, { callsPerSecond: 0.58 }), 0, 'a limiter that does not say its window: not known')
+  assert.equal(spendShare(0.5, undefined), 0)
 })
 
 test('when 50 records change a second, then 80 of a 100-record call take 1.6 s to arrive', () => {
