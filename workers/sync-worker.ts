@@ -10,7 +10,7 @@ import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
 import { deferSync, enqueueSync, requeueHeld } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
-import { batchPacing, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
+import { batchPacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
@@ -67,6 +67,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
   const { circuit } = deps
   // New changes, and every job fetched (put-off ones read again included): see batch-pacing.ts.
   const demand = createDemandMeter()
+  const spendGate = createSpendGate()
   const workload = createDemandMeter()
   // Shared by the CRM's worker slots (one handler serves them all): the linger spaces their fetches.
   const pacer = createFetchPacer()
@@ -176,7 +177,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       usage,
       demand: demandShare(changesPerSecond, capacity),
       workload: demandShare(workload.perSecond(), capacity),
-      spend: spendShare(usage, capacity),
+      spend: spendGate(spendShare(usage, capacity)),
       fetchWasFull,
       ...(capacity ? { fillMs: timeToFill(changesPerSecond, capacity.recordsPerCall) } : {})
     }

@@ -13,7 +13,8 @@
  *   window's length. `demand` counts a flow in full calls, but a flow written at once goes in
  *   a call per fetch however few records each carries: Salesforce took 11.7 calls a second
  *   for 100 new customers a second (1 000 records a call: demand 0.2), ten times its daily
- *   limit. What was actually spent shows it.
+ *   limit. What was actually spent shows it (it counts from when it reaches the daily rate
+ *   until it falls under half of it: `createSpendGate`).
  * The budget is the bottleneck when `usage`, `workload`, `demand` or `spend` is at least
  * `PRESSURE`, or when a fetch came back full (more is queued than one batch holds). Then:
  * - a contact already in the CRM is not rewritten for every message that touches it
@@ -98,4 +99,20 @@ export function demandShare (recordsPerSecond: number, capacity?: { recordsPerCa
 export function spendShare (usage: number, capacity?: { callsPerSecond: number, windowCallsPerSecond?: number }): number {
   if (!capacity?.windowCallsPerSecond || !(capacity.callsPerSecond > 0) || !Number.isFinite(capacity.callsPerSecond)) return 0
   return usage * capacity.windowCallsPerSecond / capacity.callsPerSecond
+}
+
+/**
+ * Whether what was spent counts, with hysteresis: from when the window has spent at the daily
+ * rate or more (`OVERLOAD`) until it spends under half of it (`PRESSURE`). A window is 10 s,
+ * so a few calls together (a start-up's setup and reconciliation reads) read as a high rate
+ * for a moment; only a flow at the daily rate turns the pacing on. Once on, the paced flow
+ * spends under the daily rate but over half of it, and keeps it on — turning off at the daily
+ * rate would let the flow go at once again, and on and off in turn.
+ */
+export function createSpendGate (): (spend: number) => number {
+  let on = false
+  return (spend) => {
+    on = on ? spend >= PRESSURE : spend >= OVERLOAD
+    return on ? spend : 0
+  }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { batchPacing, demandShare, FILL_TARGET, MAX_LINGER_MS, OVERLOAD, PRESSURE, spendShare, timeToFill } from '../../src/sync/batch-pacing.ts'
+import { batchPacing, createSpendGate, demandShare, FILL_TARGET, MAX_LINGER_MS, OVERLOAD, PRESSURE, spendShare, timeToFill } from '../../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../../src/sync/fetch-pacer.ts'
 
@@ -44,6 +44,16 @@ test('when 120 calls went out in a 10 s window of 237 and the day sustains 0.58 
   assert.equal(spendShare(0.5, { callsPerSecond: 9.5, windowCallsPerSecond: 9.5 }), 0.5, 'the window is what binds: spend is its usage')
   assert.equal(spendShare(0.5, { callsPerSecond: 0.58 }), 0, 'a limiter that does not say its window: not known')
   assert.equal(spendShare(0.5, undefined), 0)
+})
+
+test('when the window spends at the daily rate, then what was spent counts until it falls under half of it; a start-up\'s few calls under the daily rate never count', () => {
+  const gate = createSpendGate()
+  assert.equal(gate(0.7), 0, 'a few calls together: under the daily rate')
+  assert.equal(gate(OVERLOAD), OVERLOAD, 'at the daily rate: on')
+  assert.equal(gate(0.8), 0.8, 'paced, the flow spends under the daily rate and stays paced')
+  assert.equal(gate(PRESSURE), PRESSURE)
+  assert.equal(gate(PRESSURE - 0.01), 0, 'under half of it: off')
+  assert.equal(gate(0.8), 0, 'and off until the daily rate again')
 })
 
 test('when 50 records change a second, then 80 of a 100-record call take 1.6 s to arrive', () => {
