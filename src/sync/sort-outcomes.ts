@@ -1,4 +1,4 @@
-import type { EntityRef } from '../mirror/entity-ref.ts'
+import { parseEntityKey, type EntityRef } from '../mirror/entity-ref.ts'
 import type { EntityOutcome } from './sync-batch.ts'
 
 /** What becomes of each entity of a sync batch, sorted by what the worker records for it. */
@@ -27,7 +27,7 @@ export interface SortedOutcomes {
 export function sortOutcomes (outcomes: ReadonlyMap<string, EntityOutcome>, context: { versions: ReadonlyMap<string, number>, lastAttempt: ReadonlySet<string>, crmDown: boolean }): SortedOutcomes {
   const sorted: SortedOutcomes = { synced: [], unchanged: 0, failed: [], parked: [], waitingForContact: [], deferred: [], arriving: [], held: [] }
   for (const [key, outcome] of outcomes) {
-    const ref = parseKey(key)
+    const ref = parseEntityKey(key)
     const lastAttempt = context.lastAttempt.has(key)
     if (outcome.ok) {
       if ('held' in outcome) sorted.held.push(ref)
@@ -44,9 +44,4 @@ export function sortOutcomes (outcomes: ReadonlyMap<string, EntityOutcome>, cont
     }
   }
   return sorted
-}
-
-function parseKey (key: string): EntityRef {
-  const separator = key.indexOf(':')
-  return { type: key.slice(0, separator) as EntityRef['type'], id: key.slice(separator + 1) }
 }
