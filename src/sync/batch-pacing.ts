@@ -106,9 +106,9 @@ export function spendShare (usage: number, capacity?: { callsPerSecond: number, 
  * rate or more (`OVERLOAD`) until it spends under half of it (`PRESSURE`). A window is 10 s,
  * so a few calls together (a start-up's setup and reconciliation reads) read as a high rate
  * for a moment; asking for the daily rate keeps most of them out (a first start against an
- * empty HubSpot account, 17 calls creating properties, still paces its first seconds). Once on, the paced flow
- * spends under the daily rate but over half of it, and keeps it on — turning off at the daily
- * rate would let the flow go at once again, and on and off in turn.
+ * empty HubSpot account, 17 calls creating properties, still paces its first seconds). Once
+ * on, the paced flow spends under the daily rate but over half of it, and keeps it on —
+ * turning off at the daily rate would let the flow go at once again, and on and off in turn.
  */
 export function createSpendGate (): (spend: number) => number {
   let on = false
