@@ -8,7 +8,7 @@ import { recordFieldOwnership } from '../src/sync/field-ownership.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
-import { deferSync, enqueueSync, requeueHeld } from '../src/sync/enqueue-sync.ts'
+import { deferArriving, deferSync, enqueueSync, requeueHeld } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { batchPacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
@@ -30,8 +30,9 @@ const DEFER_SECONDS = 5
 // but never past 6 s from the customer's first event: a new customer's opening burst
 // (conversation, first messages, a booking) comes within seconds, and a customer first seen
 // longer ago — a backlog after an outage or a deploy — is written at once, so its messages
-// do not wait behind it. It, and the part-filled rest of a call, come back on the next
-// second boundary, together with what arrived meanwhile.
+// do not wait behind it. It comes back when its hold ends if nothing more comes, the
+// part-filled rest of a call on the next second boundary, each together with what arrived
+// meanwhile.
 const ARRIVAL_WINDOW = { quietMs: 5000, maxHoldMs: 6000 }
 const RECHECK_SECONDS = 1
 // The part-filled rest of a call waits once; while the daily quota binds it may wait again
@@ -144,7 +145,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     await markWaiting(deps.pool, crm, waitingForContact, 'waiting for contact: it goes as soon as its contact is in the CRM')
     // Before this job completes: the entity's next job exists before this one is gone.
     await deferSync(deps.boss, crm, deferred, DEFER_SECONDS)
-    await deferSync(deps.boss, crm, arriving, RECHECK_SECONDS)
+    await deferArriving(deps.boss, crm, arriving, RECHECK_SECONDS)
     // After a full fetch the next one is full too and takes them at once; otherwise they wait
     // for the next boundary, so a second worker does not pick them up alone, part-filled again.
     const now = Date.now()

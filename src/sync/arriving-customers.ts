@@ -10,18 +10,23 @@ export interface ArrivalWindow {
 // Every event touches its customer's row (updated_at = the apply's now()), so "changed in
 // the last quietMs" is "its events are still coming". Both ages by the database's clock.
 const STILL_ARRIVING = prepared(`
-  SELECT id FROM customers
+  SELECT id, 1000 * EXTRACT(EPOCH FROM LEAST(
+      updated_at + make_interval(secs => $2::float8 / 1000),
+      first_seen_at + make_interval(secs => $3::float8 / 1000)) - now())::float8 AS wait_ms
+  FROM customers
   WHERE id = ANY($1::text[])
     AND updated_at > now() - make_interval(secs => $2::float8 / 1000)
     AND first_seen_at > now() - make_interval(secs => $3::float8 / 1000)`)
 
 /**
- * Of these customers, those whose events are still arriving: changed less than `quietMs`
- * ago and first seen less than `maxHoldMs` ago. While the budget is the bottleneck their
- * contacts, if new to the CRM, wait (see sync-batch.ts `holdArrivingContacts`).
+ * Of these customers, those whose events are still arriving — changed less than `quietMs`
+ * ago and first seen less than `maxHoldMs` ago — each with how long (ms) its hold lasts if
+ * nothing more comes: until it has been quiet for `quietMs`, or its bound, whichever is
+ * first. While the budget is the bottleneck their contacts, if new to the CRM, wait that
+ * long (see sync-batch.ts `holdArrivingContacts`).
  */
-export async function stillArriving (db: pg.ClientBase, customerIds: string[], window: ArrivalWindow): Promise<Set<string>> {
-  if (customerIds.length === 0) return new Set()
-  const { rows } = await db.query<{ id: string }>(STILL_ARRIVING([customerIds, window.quietMs, window.maxHoldMs]))
-  return new Set(rows.map((row) => row.id))
+export async function stillArriving (db: pg.ClientBase, customerIds: string[], window: ArrivalWindow): Promise<Map<string, number>> {
+  if (customerIds.length === 0) return new Map()
+  const { rows } = await db.query<{ id: string, wait_ms: number }>(STILL_ARRIVING([customerIds, window.quietMs, window.maxHoldMs]))
+  return new Map(rows.map((row) => [row.id, Math.max(0, row.wait_ms)]))
 }

@@ -33,8 +33,8 @@
  *   its only one. That trades latency for the daily quota, so only while the daily quota, not
  *   the window, is what binds: a call held back from a filling window is one the window must
  *   still make later, so holding would only stretch a drain the window already paces. New
- *   changes only: the contacts it puts off come back every second, and counting those would
- *   keep the hold on by itself;
+ *   changes only: the contacts it puts off come back to be read again, and counting those
+ *   would keep the hold on by itself;
  * - any work (`workload`), or a full fetch: each kind goes in full calls only, the
  *   part-filled rest waiting once for the next fetch (`fillCalls`); and while the daily quota
  *   binds as above, a rest may wait again, for a bounded time, until later records fill its

@@ -25,16 +25,26 @@ export async function enqueueSync (boss: PgBoss, client: pg.PoolClient | undefin
 }
 
 /**
- * Queues these entities again to be read after `seconds`, marked `recheck` (a change put off
- * while the rate budget is the bottleneck: a contact-only change, or a new contact whose
- * customer is still arriving). The time is rounded up to the next multiple of `seconds` on
- * the clock, so everything put off within one period comes back together and fills calls
- * instead of trickling back into part-filled ones. Stately: if the entity already has a
- * queued job, that one reads the same latest state, so nothing is lost when this insert is
- * dropped.
+ * Queues these entities again to be read after `seconds`, marked `recheck` (a contact-only
+ * change put off while the rate budget is the bottleneck). The time is rounded up to the next
+ * multiple of `seconds` on the clock, so everything put off within one period comes back
+ * together and fills calls instead of trickling back into part-filled ones. Stately: if the
+ * entity already has a queued job, that one reads the same latest state, so nothing is lost
+ * when this insert is dropped.
  */
 export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], seconds: number, now = Date.now()): Promise<void> {
-  await requeue(boss, crm, refs.map((ref) => ({ ...ref, recheck: true })), nextBoundary(seconds, now))
+  const at = nextBoundary(seconds, now)
+  await requeue(boss, crm, refs.map((ref) => ({ data: { ...ref, recheck: true }, startAfter: at })))
+}
+
+/**
+ * Queues new contacts whose customers are still arriving, and the records waiting with them,
+ * again for when each hold ends if nothing more comes (`waitMs`, at least `seconds`), marked
+ * `recheck`, on a multiple of `seconds` like `deferSync`. Read then, a customer whose events
+ * kept coming is put off again, to its new end: one read per hold instead of one a second.
+ */
+export async function deferArriving (boss: PgBoss, crm: CrmName, arriving: Array<{ ref: EntityRef, waitMs: number }>, seconds: number, now = Date.now()): Promise<void> {
+  await requeue(boss, crm, arriving.map(({ ref, waitMs }) => ({ data: { ...ref, recheck: true }, startAfter: nextBoundary(seconds, now, waitMs) })))
 }
 
 /**
@@ -43,15 +53,17 @@ export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], 
  * `deferSync`: what several batches held comes back together.
  */
 export async function requeueHeld (boss: PgBoss, crm: CrmName, held: Array<{ ref: EntityRef, since: number }>, seconds: number, now = Date.now()): Promise<void> {
-  await requeue(boss, crm, held.map(({ ref, since }) => ({ ...ref, held: true, heldSince: since })), nextBoundary(seconds, now))
+  const at = nextBoundary(seconds, now)
+  await requeue(boss, crm, held.map(({ ref, since }) => ({ data: { ...ref, held: true, heldSince: since }, startAfter: at })))
 }
 
-function nextBoundary (seconds: number, now: number): Date {
+/** The first multiple of `seconds` on the clock at least `seconds` (or `waitMs`, if longer) from `now`. */
+function nextBoundary (seconds: number, now: number, waitMs = 0): Date {
   const period = seconds * 1000
-  return new Date(period > 0 ? Math.ceil((now + period) / period) * period : now)
+  return new Date(period > 0 ? Math.ceil((now + Math.max(period, waitMs)) / period) * period : now + waitMs)
 }
 
-async function requeue (boss: PgBoss, crm: CrmName, jobs: SyncJob[], startAfter: Date): Promise<void> {
+async function requeue (boss: PgBoss, crm: CrmName, jobs: Array<{ data: SyncJob, startAfter: Date }>): Promise<void> {
   if (jobs.length === 0) return
-  await boss.insert(syncQueue(crm), jobs.map((data) => ({ data, singletonKey: entityKey(data), priority: syncPriority(data), startAfter })))
+  await boss.insert(syncQueue(crm), jobs.map(({ data, startAfter }) => ({ data, singletonKey: entityKey(data), priority: syncPriority(data), startAfter })))
 }

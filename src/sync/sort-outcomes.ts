@@ -15,7 +15,8 @@ export interface SortedOutcomes {
   waitingForContact: EntityRef[]
   /** Put off while the budget is the bottleneck: a contact-only change, a new contact still arriving, the rest of a call. */
   deferred: EntityRef[]
-  arriving: EntityRef[]
+  /** A new contact still arriving, or a record linked to it, with how long its hold lasts if nothing more comes. */
+  arriving: Array<{ ref: EntityRef, waitMs: number }>
   held: EntityRef[]
 }
 
@@ -31,7 +32,7 @@ export function sortOutcomes (outcomes: ReadonlyMap<string, EntityOutcome>, cont
     const lastAttempt = context.lastAttempt.has(key)
     if (outcome.ok) {
       if ('held' in outcome) sorted.held.push(ref)
-      else if ('arriving' in outcome) sorted.arriving.push(ref)
+      else if ('arriving' in outcome) sorted.arriving.push({ ref, waitMs: outcome.waitMs })
       else if ('deferred' in outcome) sorted.deferred.push(ref)
       else if ('crmId' in outcome) sorted.synced.push({ ref, crmId: outcome.crmId, hash: outcome.hash, version: context.versions.get(key) ?? 0, skipped: outcome.skipped ?? [] })
       else sorted.unchanged++

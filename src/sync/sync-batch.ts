@@ -10,9 +10,9 @@ import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
 
 /** `waitingFor`: a message or appointment that cannot go before its contact (a customer id) is in the CRM. */
 /** `deferred`: a contact-only change held back while the rate budget is the bottleneck (see `deferContactUpdates`). */
-/** `arriving`: a new contact whose customer's events are still coming, or a record linked to it (see `holdArrivingContacts`). */
+/** `arriving`: a new contact whose customer's events are still coming, or a record linked to it, and how long its hold lasts if nothing more comes (see `holdArrivingContacts`). */
 /** `held`: the part-filled rest of a kind, left for a later, fuller call (see `fillCalls`). */
-export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true } | { ok: true, deferred: true } | { ok: true, arriving: true } | { ok: true, held: true } | { ok: false, error: string, retryable: true, waitingFor: string, whole?: undefined }
+export type EntityOutcome = Outcome | { ok: true, unchanged: true } | { ok: true, missing: true } | { ok: true, deferred: true } | { ok: true, arriving: true, waitMs: number } | { ok: true, held: true } | { ok: false, error: string, retryable: true, waitingFor: string, whole?: undefined }
 
 export interface SyncBatchOptions {
   /**
@@ -29,7 +29,8 @@ export interface SyncBatchOptions {
    * arriving-customers.ts) is not written yet but `arriving`, and so are its messages and
    * appointments, which cannot go without it. Its first write then carries what arrived
    * meanwhile — one write instead of a first write now and another with the final state.
-   * The caller queues them again; `maxHoldMs` bounds the wait. With `only` (entity keys), the
+   * The caller queues them again, for when the hold ends if nothing more comes for the
+   * customer (`waitMs`); `maxHoldMs` bounds the wait. With `only` (entity keys), the
    * hold applies only to the customers of those entities.
    */
   holdArrivingContacts?: ArrivalWindow & { only?: ReadonlySet<string> }
@@ -75,7 +76,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     const customerOf = (ref: EntityRef) => ref.type === 'contact' ? ref.id : ref.type === 'message' ? messages.get(ref.id)?.customerId : appointments.get(ref.id)?.customerId
     const holdFor = only ? new Set(refs.filter((ref) => only.has(entityKey(ref))).map(customerOf)) : undefined
     const candidates = holdFor ? newCustomers.filter((id) => holdFor.has(id)) : newCustomers
-    const arriving = hold ? await stillArriving(client, candidates, hold) : new Set<string>()
+    const arriving = hold ? await stillArriving(client, candidates, hold) : new Map<string, number>()
     return { versions, messages, appointments, contacts, records, arriving }
   })
   const outcomes = new Map<string, EntityOutcome>()
@@ -89,7 +90,8 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
     const hash = stateHash(state)
     if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
-    if (arriving.has(id)) { outcomes.set(key, { ok: true, arriving: true }); return [] }
+    const waitMs = arriving.get(id)
+    if (waitMs !== undefined) { outcomes.set(key, { ok: true, arriving: true, waitMs }); return [] }
     const defer = options.deferContactUpdates
     const syncedAt = record(key)?.syncedAt
     if (defer && record(key)?.crmId && syncedAt && (defer.now ?? Date.now()) - syncedAt.getTime() < defer.maxStaleMs) {
@@ -116,7 +118,8 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       const state = states.get(id)
       if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
       const crmId = contactCrmId(state.customerId)
-      if (!crmId && arriving.has(state.customerId)) { outcomes.set(key, { ok: true, arriving: true }); return [] }
+      const waitMs = crmId ? undefined : arriving.get(state.customerId)
+      if (waitMs !== undefined) { outcomes.set(key, { ok: true, arriving: true, waitMs }); return [] }
       const contactOutcome = outcomes.get(`contact:${state.customerId}`)
       if (!crmId && contactOutcome && 'held' in contactOutcome) { outcomes.set(key, { ok: true, held: true }); return [] }
       if (!crmId) {

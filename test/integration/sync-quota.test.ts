@@ -209,12 +209,20 @@ test('when changes come faster than the budget sustains, then a contact new to H
     const associationsBefore = associationCalls()
     const still = { quietMs: 60_000, maxHoldMs: 60_000 }
     const held = await syncBatch({ pool: h.pool, connector: hubspot }, [...busy.refs, ...quiet.refs], undefined, { holdArrivingContacts: still })
-    for (const key of [...busy.keys, ...quiet.keys]) assert.deepEqual(held.outcomes.get(key), { ok: true, arriving: true }, key)
+    // Each waits, with how long its hold lasts if nothing more comes: a minute from its
+    // customer's last (and first) event, less the seconds since.
+    const waitOf = (outcome: unknown) => outcome !== null && typeof outcome === 'object' && 'arriving' in outcome && 'waitMs' in outcome ? Number(outcome.waitMs) : undefined
+    for (const key of [...busy.keys, ...quiet.keys]) {
+      const waitMs = waitOf(held.outcomes.get(key))
+      assert.ok(waitMs !== undefined && waitMs > 50_000 && waitMs <= 60_000, `${key} arriving, hold ${waitMs} ms`)
+    }
     assert.deepEqual(held.contactsNeeded, [])
     assert.equal(callsNow(), before, 'nothing written')
-    // Its message alone waits with it, not "for its contact" (which would spend a retry).
-    const alone = await syncBatch({ pool: h.pool, connector: hubspot }, [busy.refs[1] as EntityRef], undefined, { holdArrivingContacts: still })
-    assert.deepEqual(alone.outcomes.get(busy.keys[1] as string), { ok: true, arriving: true })
+    // Its message alone waits with it, not "for its contact" (which would spend a retry),
+    // here until its customer has been quiet 20 s: the earlier end, before the bound.
+    const alone = await syncBatch({ pool: h.pool, connector: hubspot }, [busy.refs[1] as EntityRef], undefined, { holdArrivingContacts: { quietMs: 20_000, maxHoldMs: 60_000 } })
+    const aloneWait = waitOf(alone.outcomes.get(busy.keys[1] as string))
+    assert.ok(aloneWait !== undefined && aloneWait > 10_000 && aloneWait <= 20_000, `message arriving, hold ${aloneWait} ms`)
     // Without the hold (the budget keeps up) the same message waits for its contact, which it asks for.
     const control = await syncBatch({ pool: h.pool, connector: hubspot }, [busy.refs[1] as EntityRef])
     assert.equal(control.outcomes.get(busy.keys[1] as string)?.ok, false)
@@ -240,61 +248,67 @@ test('when changes come faster than the budget sustains, then a contact new to H
   assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, [seedIds('_arr').customer, seedIds('_arr2').customer]), [])
 })
 
-test('when a worker\'s fetch is more than its budget sustains, then a new contact still arriving is queued again on the next second boundary, unwritten; read again it is no new demand but still held while its customer arrives, then held once to fill a call, then written once', async () => {
+test('when a worker\'s fetch is more than its budget sustains, then a new contact still arriving is queued again for when its hold ends, unwritten; read again it is no new demand, and is put off again while its customer\'s events keep coming; quiet, it is held once to fill a call, then written once', async () => {
   await h.stopWorkers()
   const { ids, refs } = await arrivedInMirror('_arr3')
   const contact = refs[0] as EntityRef
   const fetchJobs = async () => (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
     .map((job) => ({ ...job, signal: new AbortController().signal }))
+  const dueAt = async () => {
+    const { rows } = await h.pool.query<{ start_after: Date }>("SELECT start_after FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), entityKey(contact)])
+    return rows[0]?.start_after.getTime() ?? 0
+  }
+  const lastEventAt = async () => (await h.pool.query<{ updated_at: Date }>('SELECT updated_at FROM customers WHERE id = $1', [ids.customer])).rows[0]?.updated_at.getTime() ?? 0
   try {
     // A budget of one call per ten minutes: one change every two seconds is more than it sustains.
     const starved = createHubspotConnector({
       accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter: createRateLimiter({ max: 1, intervalMs: 600_000 })
     })
-    // Never quiet (60 s), so only the bound (4 s from the customer's first event) ends the hold.
-    const arrivalWindow = { quietMs: 60_000, maxHoldMs: 4000 }
+    // Quiet after 2 s without an event; the bound (a minute) does not come into it.
+    const arrivalWindow = { quietMs: 2000, maxHoldMs: 60_000 }
     const worker = () => createSyncHandler({
       pool: h.pool, boss: h.boss, connector: starved, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400, arrivalWindow
     })
+    const run = async (handler: ReturnType<typeof worker>, jobs: Array<JobWithMetadata<SyncJob>>) => {
+      assert.deepEqual((await handler(jobs)).map((result) => result.status), jobs.map(() => 'completed'))
+      await h.boss.complete(syncQueue('hubspot'), jobs.map((job) => job.id))
+    }
     await enqueueSync(h.boss, undefined, ['hubspot'], [contact])
     const jobs = await fetchJobs()
     assert.deepEqual(jobs.map((job) => job.data.id), [ids.customer])
     const before = h.hubspot.requestStats().total
-    const started = Date.now()
-    assert.deepEqual((await worker()(jobs)).map((result) => result.status), ['completed'])
-    await h.boss.complete(syncQueue('hubspot'), jobs.map((job) => job.id))
+    await run(worker(), jobs)
     assert.equal(h.hubspot.requestStats().total, before, 'nothing written')
-    const { rows } = await h.pool.query<{ start_after: Date }>("SELECT start_after FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), entityKey(contact)])
-    const at = rows[0]?.start_after.getTime() ?? 0
+    // Due when its customer will have been quiet 2 s, rounded up to a second boundary (at least a second away).
+    const quietAt = await lastEventAt() + arrivalWindow.quietMs
+    const at = await dueAt()
     assert.equal(at % 1000, 0, 'on a second boundary')
-    assert.ok(at >= started + 1000 && at <= Date.now() + 2000, 'between 1 and 2 s from now')
+    assert.ok(at >= quietAt && at <= Math.max(quietAt, Date.now() + 1000) + 1000, `due ${at - quietAt} ms after its quiet end`)
     assert.equal((await h.pool.query('SELECT 1 FROM crm_records WHERE entity_id = $1', [ids.customer])).rowCount, 0, 'nothing recorded')
 
     // Due again it is marked a recheck: no new demand, so this fresh handler's meter reads no
-    // pressure to hold for. It was put off as arriving, though, so it waits for its customer
-    // again, up to the bound, rather than be written now and again when the last events land.
-    const { rows: [customer] } = await h.pool.query<{ first_seen_at: Date }>('SELECT first_seen_at FROM customers WHERE id = $1', [ids.customer])
-    const bound = (customer?.first_seen_at.getTime() ?? 0) + arrivalWindow.maxHoldMs
+    // pressure to hold for. It was put off as arriving, though, so it waits for its customer:
+    // an event for it lands just before the read (the apply touches the customer's row), so
+    // it is put off again, to its new quiet end, instead of being written now and again later.
     const next = worker()
-    let rechecks = 0
-    for (;;) {
-      const due = await until(fetchJobs, (found) => found.length > 0, { what: 'the contact due again' })
-      if (due[0]?.data.held === true) {
-        // Past the bound: the work is still more than this budget sustains, so calls go full
-        // only: a call of one waits once, then goes.
-        assert.deepEqual((await next(due)).map((result) => result.status), ['completed'])
-        await h.boss.complete(syncQueue('hubspot'), due.map((job) => job.id))
-        break
-      }
-      assert.equal(due[0]?.data.recheck, true)
-      rechecks++
-      const readAt = Date.now()
-      assert.deepEqual((await next(due)).map((result) => result.status), ['completed'])
-      await h.boss.complete(syncQueue('hubspot'), due.map((job) => job.id))
-      assert.equal(h.hubspot.requestStats().total, before, readAt < bound - 100 ? 'held again while its customer may still be arriving' : 'past the bound: held once to fill its call')
-      assert.ok(rechecks < 10, 'the hold ends at its bound')
-    }
-    assert.ok(rechecks >= 2, `read again and held at least once before its bound (${rechecks} reads)`)
+    const due = await until(fetchJobs, (found) => found.length > 0, { what: 'the contact due again' })
+    assert.equal(due[0]?.data.recheck, true)
+    await h.pool.query('UPDATE customers SET updated_at = now() WHERE id = $1', [ids.customer])
+    await run(next, due)
+    assert.equal(h.hubspot.requestStats().total, before, 'held again while its customer is still arriving')
+    const newQuietAt = await lastEventAt() + arrivalWindow.quietMs
+    const again = await dueAt()
+    assert.ok(again % 1000 === 0 && again >= newQuietAt && again <= Math.max(newQuietAt, Date.now() + 1000) + 1000, `due ${again - newQuietAt} ms after its new quiet end`)
+
+    // Quiet by then: read once more it goes. The work is still more than this budget
+    // sustains, so calls go full only: a call of one waits once, then goes.
+    const quiet = await until(fetchJobs, (found) => found.length > 0, { what: 'the contact due a third time' })
+    assert.equal(quiet[0]?.data.recheck, true)
+    await run(next, quiet)
+    assert.equal(h.hubspot.requestStats().total, before, 'held once to fill its call')
+    const held = await until(fetchJobs, (found) => found.length > 0, { what: 'the contact held to fill a call' })
+    assert.equal(held[0]?.data.held, true)
+    await run(next, held)
     assert.equal(h.hubspot.requestStats().total, before + 1, 'one contact upsert')
   } finally {
     await h.startWorkers()

@@ -17,7 +17,7 @@ test('when records were written, put off or already in the CRM, then each lands 
     ['message:m2', { ok: true, unchanged: true }],
     ['appointment:a1', { ok: true, missing: true }],
     ['contact:c2', { ok: true, deferred: true }],
-    ['contact:c3', { ok: true, arriving: true }],
+    ['contact:c3', { ok: true, arriving: true, waitMs: 2500 }],
     ['message:m3', { ok: true, held: true }]
   ])
   assert.deepEqual(sorted.synced, [
@@ -26,7 +26,7 @@ test('when records were written, put off or already in the CRM, then each lands 
   ])
   assert.equal(sorted.unchanged, 2, 'unchanged and gone from the mirror: nothing to record')
   assert.deepEqual(sorted.deferred, [{ type: 'contact', id: 'c2' }])
-  assert.deepEqual(sorted.arriving, [{ type: 'contact', id: 'c3' }])
+  assert.deepEqual(sorted.arriving, [{ ref: { type: 'contact', id: 'c3' }, waitMs: 2500 }])
   assert.deepEqual(sorted.held, [{ type: 'message', id: 'm3' }])
   assert.deepEqual([sorted.failed, sorted.parked, sorted.waitingForContact], [[], [], []])
 })
