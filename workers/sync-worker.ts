@@ -68,7 +68,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
   const { circuit } = deps
   // New changes, and every job fetched (put-off ones read again included): see batch-pacing.ts.
   const demand = createDemandMeter()
-  const spendGate = createSpendGate()
+  const spendGate = createSpendGate({ graceMs: deps.connector.capacity?.().windowMs })
   const workload = createDemandMeter()
   // Shared by the CRM's worker slots (one handler serves them all): the linger spaces their fetches.
   const pacer = createFetchPacer()

@@ -95,9 +95,9 @@ export interface CrmConnector {
    * Records one write call carries and calls a second the budget allows: with the rate at which
    * records change, the sync sees whether writing every change as it comes would make the
    * budget the bottleneck (see src/sync/batch-pacing.ts). `windowCallsPerSecond`: what the
-   * short window alone allows, which `budgetUsage` is measured against.
+   * short window alone allows, which `budgetUsage` is measured against; `windowMs`, its length.
    */
-  capacity?: () => { recordsPerCall: number, callsPerSecond: number, windowCallsPerSecond?: number }
+  capacity?: () => { recordsPerCall: number, callsPerSecond: number, windowCallsPerSecond?: number, windowMs?: number }
   /** Link to the record in the CRM's UI, when the connector knows one. */
   recordUrl?: (entity: EntityType, crmId: string) => string | undefined
 }
@@ -127,6 +127,8 @@ export interface ConnectorDeps {
     readonly callsPerSecond?: number
     /** The calls a second its short window allows (what `usage` is measured against). */
     readonly windowCallsPerSecond?: number
+    /** How long that window is (ms). */
+    readonly windowMs?: number
   }
   /** Called once per HTTP response (status code) or failure ('timeout' | 'error'). */
   onRequest?: (status: number | 'timeout' | 'error') => void

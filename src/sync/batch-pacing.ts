@@ -104,15 +104,20 @@ export function spendShare (usage: number, capacity?: { callsPerSecond: number, 
 /**
  * Whether what was spent counts, with hysteresis: from when the window has spent at the daily
  * rate or more (`OVERLOAD`) until it spends under half of it (`PRESSURE`). A window is 10 s,
- * so a few calls together (a start-up's setup and reconciliation reads) read as a high rate
- * for a moment; asking for the daily rate keeps most of them out (a first start against an
- * empty HubSpot account, 17 calls creating properties, still paces its first seconds). Once
- * on, the paced flow spends under the daily rate but over half of it, and keeps it on —
- * turning off at the daily rate would let the flow go at once again, and on and off in turn.
+ * so a few calls together read as a high rate for a moment; asking for the daily rate keeps
+ * most of them out. Once on, the paced flow spends under the daily rate but over half of it,
+ * and keeps it on — turning off at the daily rate would let the flow go at once again, and on
+ * and off in turn. Nothing counts for `graceMs` (the window's length) from when the gate is
+ * made: a window that began before the workers holds calls they did not pace — the start-up's
+ * own setup (17 HubSpot calls creating properties against an empty account, Salesforce's
+ * login and describes), which read as the daily rate and paced the first seconds' syncs.
  */
-export function createSpendGate (): (spend: number) => number {
+export function createSpendGate (options: { graceMs?: number, now?: () => number } = {}): (spend: number) => number {
+  const now = options.now ?? Date.now
+  const countsFrom = now() + (options.graceMs ?? 0)
   let on = false
   return (spend) => {
+    if (now() < countsFrom) return 0
     on = on ? spend >= PRESSURE : spend >= OVERLOAD
     return on ? spend : 0
   }

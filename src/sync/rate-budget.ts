@@ -67,6 +67,7 @@ export function createRateBudget (deps: { pool: pg.Pool, crm: CrmName, settings:
     // the daily quota spread over the day — spending faster empties the day's quota early.
     callsPerSecond: Math.min(perWindow / (settings.windowMs / 1000), settings.dailyLimit * settings.dailyShare / 86_400),
     windowCallsPerSecond: perWindow / (settings.windowMs / 1000),
+    windowMs: settings.windowMs,
     // What every process spent in the current window (shared), plus this process's waiters.
     async usage () {
       if (pausedUntil > now()) return 1

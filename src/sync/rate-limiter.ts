@@ -16,6 +16,8 @@ export interface RateLimiter {
   readonly callsPerSecond?: number
   /** The calls a second the window allows (what `usage` is measured against). */
   readonly windowCallsPerSecond?: number
+  /** How long the window is (ms). */
+  readonly windowMs?: number
 }
 
 /**
@@ -56,6 +58,7 @@ export function createRateLimiter (options: { max: number, intervalMs: number, n
     },
     callsPerSecond: options.max / (options.intervalMs / 1000),
     windowCallsPerSecond: options.max / (options.intervalMs / 1000),
+    windowMs: options.intervalMs,
     usage () {
       const t = now()
       if (pausedUntil > t) return 1

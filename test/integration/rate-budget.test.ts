@@ -56,6 +56,10 @@ test('when HubSpot\'s headers report a higher limit, then the budget uses it', a
   assert.equal(usage?.windowLimit, 180)
 })
 
+test('when a budget is made, then it says how long its window is (the sync\'s spending gate waits that long from the start)', () => {
+  assert.equal(createRateBudget({ pool, crm: 'says', settings: settings({ windowMs: 20_000 }) }).windowMs, 20_000)
+})
+
 test('when Salesforce reports the org\'s daily allocation, then the daily budget is this app\'s share of it', async () => {
   const own = settings({ dailyLimit: 100_000, dailyShare: 0.5 })
   const budget = createRateBudget({ pool, crm: 'sf-daily', settings: own })

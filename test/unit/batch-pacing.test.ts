@@ -56,6 +56,17 @@ test('when the window spends at the daily rate, then what was spent counts until
   assert.equal(gate(0.8), 0, 'and off until the daily rate again')
 })
 
+test('when the window still holds the start-up\'s own calls, then what was spent does not count for the window\'s length from the start; after it, it does', () => {
+  let t = 1_000_000
+  const gate = createSpendGate({ graceMs: 10_000, now: () => t })
+  assert.equal(gate(1.17), 0, '17 HubSpot setup calls in the window: the daily rate, but not paced by us')
+  t += 9_999
+  assert.equal(gate(1.17), 0, 'still inside the first window')
+  t += 1
+  assert.equal(gate(1.17), 1.17, 'a window of the workers\' own calls: it counts')
+  assert.equal(createSpendGate({ now: () => t })(1.17), 1.17, 'no grace unless asked for')
+})
+
 test('when 50 records change a second, then 80 of a 100-record call take 1.6 s to arrive', () => {
   assert.equal(FILL_TARGET, 0.8)
   assert.equal(timeToFill(50, 100), 1600)

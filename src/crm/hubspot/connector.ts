@@ -141,7 +141,7 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
     ...readBack,
 
     budgetUsage: async () => await options.limiter.usage?.() ?? 0,
-    capacity: () => ({ recordsPerCall: MAX_BATCH, callsPerSecond: options.limiter.callsPerSecond ?? Infinity, windowCallsPerSecond: options.limiter.windowCallsPerSecond }),
+    capacity: () => ({ recordsPerCall: MAX_BATCH, callsPerSecond: options.limiter.callsPerSecond ?? Infinity, windowCallsPerSecond: options.limiter.windowCallsPerSecond, windowMs: options.limiter.windowMs }),
     recordUrl: (entity, crmId) => hubspotRecordUrl(options.portalId, appointmentObject, entity, crmId)
   }
 }

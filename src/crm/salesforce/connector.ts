@@ -87,7 +87,7 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
   return {
     name: 'salesforce',
     budgetUsage: async () => await options.limiter.usage?.() ?? 0,
-    capacity: () => ({ recordsPerCall: MAX_RECORDS_PER_CALL, callsPerSecond: options.limiter.callsPerSecond ?? Infinity, windowCallsPerSecond: options.limiter.windowCallsPerSecond }),
+    capacity: () => ({ recordsPerCall: MAX_RECORDS_PER_CALL, callsPerSecond: options.limiter.callsPerSecond ?? Infinity, windowCallsPerSecond: options.limiter.windowCallsPerSecond, windowMs: options.limiter.windowMs }),
 
     prepare: (signal) => setupCall(signal, () => prepareSalesforce(describe, mapping, Object.values(objects))),
     checkMapping: (signal) => setupCall(signal, () => checkSalesforceSetup(describe, mapping, Object.values(objects))),
