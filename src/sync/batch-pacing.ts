@@ -107,17 +107,24 @@ export function spendShare (usage: number, capacity?: { callsPerSecond: number, 
  * so a few calls together read as a high rate for a moment; asking for the daily rate keeps
  * most of them out. Once on, the paced flow spends under the daily rate but over half of it,
  * and keeps it on — turning off at the daily rate would let the flow go at once again, and on
- * and off in turn. Nothing counts for `graceMs` (the window's length) from when the gate is
- * made: a window that began before the workers holds calls they did not pace — the start-up's
- * own setup (17 HubSpot calls creating properties against an empty account, Salesforce's
- * login and describes), which read as the daily rate and paced the first seconds' syncs.
+ * and off in turn.
+ * The window the workers start in holds calls they did not pace — the start-up's own setup (17
+ * HubSpot calls creating properties against an empty account, Salesforce's login and
+ * describes) — which read as the daily rate and paced the first seconds' syncs. So what the
+ * window held at the first look within `graceMs` (the window's length) of the gate's making is
+ * left out until then; what the workers spend on top of it counts from the first call.
  */
 export function createSpendGate (options: { graceMs?: number, now?: () => number } = {}): (spend: number) => number {
   const now = options.now ?? Date.now
-  const countsFrom = now() + (options.graceMs ?? 0)
+  const graceEnds = now() + (options.graceMs ?? 0)
+  let before: number | undefined
   let on = false
-  return (spend) => {
-    if (now() < countsFrom) return 0
+  return (read) => {
+    let spend = read
+    if (now() < graceEnds) {
+      before ??= read
+      spend = Math.max(0, read - before)
+    }
     on = on ? spend >= PRESSURE : spend >= OVERLOAD
     return on ? spend : 0
   }

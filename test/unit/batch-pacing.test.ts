@@ -56,15 +56,21 @@ test('when the window spends at the daily rate, then what was spent counts until
   assert.equal(gate(0.8), 0, 'and off until the daily rate again')
 })
 
-test('when the window still holds the start-up\'s own calls, then what was spent does not count for the window\'s length from the start; after it, it does', () => {
+test('when the window still holds the start-up\'s own calls, then they do not count for the window\'s length from the start, but what the workers spend on top of them does', () => {
   let t = 1_000_000
   const gate = createSpendGate({ graceMs: 10_000, now: () => t })
-  assert.equal(gate(1.17), 0, '17 HubSpot setup calls in the window: the daily rate, but not paced by us')
-  t += 9_999
-  assert.equal(gate(1.17), 0, 'still inside the first window')
-  t += 1
-  assert.equal(gate(1.17), 1.17, 'a window of the workers\' own calls: it counts')
+  assert.equal(gate(1.17), 0, '17 HubSpot setup calls in the window at the first look: the daily rate, but not paced by us')
+  t += 2000
+  assert.equal(gate(1.17 + 0.5), 0, 'the workers\' own calls: half the daily rate')
+  t += 2000
+  assert.equal(gate(1.17 + 1.2).toFixed(2), '1.20', 'the workers\' own calls at the daily rate: on')
+  t += 6000
+  assert.equal(gate(0.6), 0.6, 'after the first window all of it counts (the setup calls have left it): still on')
   assert.equal(createSpendGate({ now: () => t })(1.17), 1.17, 'no grace unless asked for')
+  let late = 0
+  const idle = createSpendGate({ graceMs: 10_000, now: () => late })
+  late += 60_000
+  assert.equal(idle(1.17), 1.17, 'a first look after the first window: nothing left out')
 })
 
 test('when 50 records change a second, then 80 of a 100-record call take 1.6 s to arrive', () => {
