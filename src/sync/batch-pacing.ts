@@ -67,10 +67,11 @@ export interface BudgetPressure {
 }
 
 export function batchPacing ({ usage, demand, workload, fetchWasFull, fillMs = 0, spend = 0 }: BudgetPressure): Pacing {
-  const busiest = Math.max(usage, demand, workload, spend)
+  const load = Math.max(usage, demand, workload)
   // What was spent turns the pacing on but does not lengthen the linger past the fill time:
   // it reads what the pacing itself shapes, and a longer wait would only add lag.
-  const pressure = Math.min(1, Math.max(0, (Math.max(usage, demand, workload) - PRESSURE) / (1 - PRESSURE)))
+  const busiest = Math.max(load, spend)
+  const pressure = Math.min(1, Math.max(0, (load - PRESSURE) / (1 - PRESSURE)))
   const quotaBinds = demand >= OVERLOAD && usage < PRESSURE
   return {
     deferContactUpdates: fetchWasFull || busiest >= PRESSURE,
