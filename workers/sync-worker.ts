@@ -10,7 +10,7 @@ import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
 import { deferArriving, deferSync, enqueueSync, requeueHeld } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
-import { batchPacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
+import { batchPacing, callSpacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
@@ -180,6 +180,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       workload: demandShare(workload.perSecond(), capacity),
       spend: spendGate(spendShare(usage, capacity)),
       fetchWasFull,
+      spacingMs: callSpacing(capacity),
       ...(capacity ? { fillMs: timeToFill(changesPerSecond, capacity.recordsPerCall) } : {})
     }
   }
