@@ -46,10 +46,6 @@ export function minimumCalls (w: Workload): MinimumCalls {
   const hubspot = up(contacts, HUBSPOT_BATCH) + linked
   const salesforce = up(contacts + messages + meetings, SALESFORCE_COMPOSITE)
   const meetingsPart = meetings > 0 ? ` + ⌈${meetings} meetings / ${HUBSPOT_BATCH}⌉` : ''
-  // Ours: Contacts in Composite requests of their own (their Tasks and Events need their ids),
-  // Tasks' and Events' collections sharing theirs.
-  const collections = (n: number) => up(n, SALESFORCE_COLLECTION)
-  const ours = up(contacts, SALESFORCE_COMPOSITE) + up(collections(messages) + collections(meetings), SALESFORCE_COMPOSITE / SALESFORCE_COLLECTION)
   return {
     hubspot,
     hubspotWithoutInlineAssociations: hubspot + linked,
@@ -58,7 +54,7 @@ export function minimumCalls (w: Workload): MinimumCalls {
       `HubSpot: ⌈${contacts} contacts / ${HUBSPOT_BATCH}⌉ batch upserts + ⌈${messages} communications / ${HUBSPOT_BATCH}⌉${meetingsPart} batch creates with the contact association inline = ${hubspot}` +
         ` (${hubspot + linked} without inline associations: one association batch per create)`,
       `Salesforce: ⌈(${contacts} Contacts + ${messages} Tasks${meetings > 0 ? ` + ${meetings} Events` : ''}) / ${SALESFORCE_COMPOSITE}⌉ Composite requests of five 200-record sObject Collections upserts = ${salesforce}` +
-        ` (${collections(contacts) + collections(messages) + collections(meetings)} in plain collections; ours send Contacts in Composite requests of their own, Tasks and Events sharing theirs, so at best ${ours})`
+        ` (${up(contacts, SALESFORCE_COLLECTION) + up(messages, SALESFORCE_COLLECTION) + up(meetings, SALESFORCE_COLLECTION)} in plain collections; ours pack one object per Composite request, so at best ${up(contacts, SALESFORCE_COMPOSITE) + up(messages, SALESFORCE_COMPOSITE) + up(meetings, SALESFORCE_COMPOSITE)})`
     ]
   }
 }

@@ -10,7 +10,7 @@ import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
 import { deferArriving, deferSync, enqueueSync, requeueHeld } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
-import { batchPacing, callSpacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
+import { batchPacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
@@ -154,10 +154,9 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')
     await statistics
-    // pg-boss fetches this slot's next batch when we return: after a part-filled fetch, wait
-    // at least one call's share of the daily budget, and while the budget is the bottleneck
-    // long enough for the queue to fill that batch's calls — counted from the CRM's latest
-    // fetch, whichever slot made it (fetch-pacer.ts).
+    // pg-boss fetches this slot's next batch when we return: while the budget is the
+    // bottleneck, give the queue time to fill that batch's calls — counted from the CRM's
+    // latest fetch, whichever slot made it (fetch-pacer.ts).
     const waitMs = pacer.nextTurn(batchPacing(await pressure(fetchWasFull)).lingerMs)
     // Cut short when the jobs are aborted (shutdown, expiry).
     if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})
@@ -181,7 +180,6 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       workload: demandShare(workload.perSecond(), capacity),
       spend: spendGate(spendShare(usage, capacity)),
       fetchWasFull,
-      spacingMs: callSpacing(capacity),
       ...(capacity ? { fillMs: timeToFill(changesPerSecond, capacity.recordsPerCall) } : {})
     }
   }

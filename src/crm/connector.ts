@@ -17,13 +17,6 @@ export type Linked<T> = T & { contactCrmId: string }
  */
 export interface WriteHints { newKeys?: ReadonlySet<string> }
 
-/** Messages and appointments to write together (`upsertLinked`), each kind with its hints. */
-export interface LinkedWrites {
-  messages: Array<Linked<MessageState>>
-  appointments: Array<Linked<AppointmentState>>
-  hints?: { messages?: WriteHints, appointments?: WriteHints }
-}
-
 export type RecordResult =
   /**
    * `skipped`: fields not written because the mapping says `if_empty` and the CRM already holds
@@ -83,13 +76,6 @@ export interface CrmConnector {
   upsertMessages: (messages: Array<Linked<MessageState>>, signal?: AbortSignal, hints?: WriteHints) => Promise<RecordResult[]>
   /** Results are keyed by appointmentId. */
   upsertAppointments: (appointments: Array<Linked<AppointmentState>>, signal?: AbortSignal, hints?: WriteHints) => Promise<RecordResult[]>
-  /**
-   * Optional, for a CRM whose calls can carry several objects (Salesforce: Tasks and Events in
-   * one Composite request): messages and appointments written together, in as few calls as
-   * that allows, each answered as `upsertMessages` and `upsertAppointments` would answer it.
-   * Without it the sync makes each kind's calls on its own.
-   */
-  upsertLinked?: (linked: LinkedWrites, signal?: AbortSignal) => Promise<{ messages: RecordResult[], appointments: RecordResult[] }>
   /**
    * Deletes the customer's contact, messages and appointments from the CRM (GDPR erasure).
    * Idempotent: records that are already gone are not an error.

@@ -48,8 +48,7 @@ export interface SyncBatchOptions {
 /**
  * Syncs a batch of entities to one CRM: contacts first (messages and appointments are
  * associated to the contact's CRM id), then messages, then appointments, each kind in as
- * few batch calls as the connector allows — messages and appointments in the same calls
- * where one call can carry both (`upsertLinked`). Entities whose current state was already
+ * few batch calls as the connector allows. Entities whose current state was already
  * written (same hash) cost nothing. Contacts are only ever written by their own job (one
  * at a time per contact), so an older state can never overwrite a newer one; a message
  * whose contact has no CRM id yet waits (retries) and its contact is named in
@@ -136,25 +135,8 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       return [{ key, state: full, hash }]
     })
   }
-  const messageWrites = linked('message', messages)
-  const appointmentWrites = linked('appointment', appointments)
-  const hints = { messages: { newKeys: newKeys.message }, appointments: { newKeys: newKeys.appointment } }
-  const together = connector.upsertLinked
-  if (together && messageWrites.length > 0 && appointmentWrites.length > 0) {
-    // One CRM call can carry both kinds: they fill calls together, and a rest is one rest.
-    const going = new Set(fullCallsOnly([...messageWrites, ...appointmentWrites]).map((item) => item.key))
-    const [messageItems, appointmentItems] = [messageWrites.filter((item) => going.has(item.key)), appointmentWrites.filter((item) => going.has(item.key))]
-    await writeKeyed([...messageItems, ...appointmentItems], async () => {
-      const results = await together({ messages: messageItems.map((item) => item.state), appointments: appointmentItems.map((item) => item.state), hints }, signal)
-      return [
-        ...results.messages.map((result) => ({ ...result, key: entityKey({ type: 'message', id: result.key }) })),
-        ...results.appointments.map((result) => ({ ...result, key: entityKey({ type: 'appointment', id: result.key }) }))
-      ]
-    })
-  } else {
-    await write(fullCallsOnly(messageWrites), (states) => connector.upsertMessages(states, signal, hints.messages), (state) => state.messageId)
-    await write(fullCallsOnly(appointmentWrites), (states) => connector.upsertAppointments(states, signal, hints.appointments), (state) => state.appointmentId)
-  }
+  await write(fullCallsOnly(linked('message', messages)), (states) => connector.upsertMessages(states, signal, { newKeys: newKeys.message }), (state) => state.messageId)
+  await write(fullCallsOnly(linked('appointment', appointments)), (states) => connector.upsertAppointments(states, signal, { newKeys: newKeys.appointment }), (state) => state.appointmentId)
   return { outcomes, contactsNeeded: [...contactsNeeded], versions }
 
   /** With `fillCalls`: the items that make full calls; the rest of the last call is held, if all of it may be. */
@@ -169,22 +151,12 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     return items.filter((item) => !held.has(item.key))
   }
 
-  /** One kind's write: the connector answers by the records' own ids. */
   async function write<S> (items: Array<{ key: string, state: S, hash: string }>, upsert: (states: S[]) => Promise<RecordResult[]>, idOf: (state: S) => string) {
-    const entityKeyById = new Map(items.map((item) => [idOf(item.state), item.key]))
-    await writeKeyed(items, async () => (await upsert(items.map((item) => item.state))).flatMap((result) => {
-      const key = entityKeyById.get(result.key)
-      return key ? [{ ...result, key }] : []
-    }))
-  }
-
-  /** A write whose results are keyed by entity key (`message:…`), so kinds may share it. */
-  async function writeKeyed (items: Array<{ key: string, hash: string }>, upsert: () => Promise<RecordResult[]>) {
     if (items.length === 0) return
-    const byKey = new Map(items.map((item) => [item.key, item]))
-    const results = await callCrm([...byKey.keys()], upsert)
-    for (const [key, result] of results) {
-      const item = byKey.get(key)
+    const keyById = new Map(items.map((item) => [idOf(item.state), item]))
+    const results = await callCrm([...keyById.keys()], () => upsert(items.map((item) => item.state)))
+    for (const [id, result] of results) {
+      const item = keyById.get(id)
       if (!item) continue
       outcomes.set(item.key, result.ok ? { ok: true, crmId: result.crmId, hash: item.hash, skipped: result.skipped } : result)
     }

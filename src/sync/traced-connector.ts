@@ -2,7 +2,7 @@ import { trace } from '@opentelemetry/api'
 import type { CrmConnector, RecordResult, WriteHints } from '../crm/connector.ts'
 import { inSpan } from '../tracing/tracer.ts'
 
-type Write = 'upsertContacts' | 'upsertMessages' | 'upsertAppointments' | 'upsertLinked'
+type Write = 'upsertContacts' | 'upsertMessages' | 'upsertAppointments'
 
 /**
  * The connector with a span around each write (its HTTP calls nest inside). A write that
@@ -35,17 +35,6 @@ export function tracedConnector (connector: CrmConnector): CrmConnector {
     ...connector,
     upsertContacts: traced('upsertContacts', (states, signal) => connector.upsertContacts(states, signal)),
     upsertMessages: traced('upsertMessages', (states, signal, hints) => connector.upsertMessages(states, signal, hints)),
-    upsertAppointments: traced('upsertAppointments', (states, signal, hints) => connector.upsertAppointments(states, signal, hints)),
-    ...(connector.upsertLinked ? { upsertLinked: tracedLinked(connector.upsertLinked) } : {})
-  }
-
-  function tracedLinked (upsertLinked: NonNullable<CrmConnector['upsertLinked']>): NonNullable<CrmConnector['upsertLinked']> {
-    return (linked, signal) => inSpan(`${connector.name} upsertLinked`, {
-      attributes: { 'crm.name': connector.name, 'crm.operation': 'upsertLinked', 'crm.records': linked.messages.length + linked.appointments.length, 'crm.attempt': nextAttempt('upsertLinked') }
-    }, async (span) => {
-      const results = await upsertLinked(linked, signal)
-      span.setAttribute('crm.records_failed', [...results.messages, ...results.appointments].filter((result) => !result.ok).length)
-      return results
-    })
+    upsertAppointments: traced('upsertAppointments', (states, signal, hints) => connector.upsertAppointments(states, signal, hints))
   }
 }

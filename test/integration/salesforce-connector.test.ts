@@ -124,40 +124,6 @@ describe('Salesforce connector against the sandbox', () => {
     assert.equal(sandbox.requestStats().byRoute['POST /services/data/v62.0/composite'], 4)
   })
 
-  it('when Tasks and Events are written together, then they share Composite requests, each record equals its own write, and repeated nothing is duplicated', async () => {
-    const r = recorder()
-    const connector = connect(r.deps)
-    await connector.prepare()
-    const contactId = crmId((await connector.upsertContacts([john]))[0])
-    const messages = Array.from({ length: 250 }, (_, i) => seedMessage(contactId, { messageId: `msg_t${i}`, content: `Message ${i}` }))
-    const appointments = Array.from({ length: 150 }, (_, i) => seedAppointment(contactId, { appointmentId: `apt_t${i}`, service: `Service ${i}` }))
-    for (const round of [1, 2]) {
-      const before = sandbox.requestStats().byRoute['POST /services/data/v62.0/composite'] ?? 0
-      const results = await connector.upsertLinked!({ messages, appointments })
-      assert.equal((sandbox.requestStats().byRoute['POST /services/data/v62.0/composite'] ?? 0) - before, 1, `round ${round}: Task, Task and Event collections in one request`)
-      assert.deepEqual(results.messages.map((x) => x.key), messages.map((m) => m.messageId))
-      assert.deepEqual(results.appointments.map((x) => x.key), appointments.map((a) => a.appointmentId))
-      assert.ok([...results.messages, ...results.appointments].every((x) => x.ok))
-    }
-    const { Task: tasks = [], Event: events = [] } = sandbox.dump().records
-    assert.equal(tasks.length, 250)
-    assert.equal(events.length, 150)
-    // Field by field what a write of its own kind gives: write one of each again alone and
-    // compare everything but the modification stamps.
-    const fields = (record: Record<string, unknown> | undefined) => {
-      const { LastModifiedDate: _modified, SystemModstamp: _stamp, ...rest } = record ?? {}
-      return rest
-    }
-    const together = { task: fields(tasks.find((t) => t.AgentClara_Message_Id__c === 'msg_t7')), event: fields(events.find((e) => e.AgentClara_Appointment_Id__c === 'apt_t7')) }
-    await connector.upsertMessages([messages[7]!])
-    await connector.upsertAppointments([appointments[7]!])
-    assert.deepEqual(fields(sandbox.dump().records.Task?.find((t) => t.AgentClara_Message_Id__c === 'msg_t7')), together.task)
-    assert.deepEqual(fields(sandbox.dump().records.Event?.find((e) => e.AgentClara_Appointment_Id__c === 'apt_t7')), together.event)
-    assert.equal(together.task.WhoId, contactId)
-    assert.equal(together.event.WhoId, contactId)
-    assert.equal(together.event.Subject, 'Service 7')
-  })
-
   it('when one record of a Composite call fails, then it alone fails and retries, and the others are written', async () => {
     const connector = connect(recorder().deps)
     await connector.prepare()

@@ -126,34 +126,6 @@ for (const name of ['hubspot', 'salesforce']) {
   })
 }
 
-test('when a Salesforce batch holds messages and appointments, then they share one Composite request, and an Event that fails in it fails alone', async () => {
-  const salesforce = h.connectors.find((c) => c.name === 'salesforce') ?? assert.fail('no salesforce connector')
-  const a = await mirrorCustomer('sf_shared_a')
-  const b = await mirrorCustomer('sf_shared_b')
-  await record(salesforce, (await syncBatch({ pool: h.pool, connector: salesforce }, [a.contact, b.contact])).outcomes)
-  const composites = () => h.salesforce.requestStats().byRoute['POST /services/data/v62.0/composite'] ?? 0
-  const before = composites()
-  h.salesforce.setFaults({ failRecords: { keys: [b.appointment.id], times: 1 } })
-  const { outcomes } = await syncBatch({ pool: h.pool, connector: salesforce }, [a.message, a.appointment, b.message, b.appointment])
-  assert.equal(composites() - before, 1, 'Tasks and Events in one call')
-  for (const ref of [a.message, a.appointment, b.message]) crmIdOf(outcomes.get(key(ref)))
-  const failed = outcomes.get(key(b.appointment))
-  assert.ok(failed && !failed.ok && failed.retryable, JSON.stringify(failed))
-  const contactId = salesforceRecords(h.salesforce, 'Contact', 'AgentClara_Customer_Id__c', a.contact.id)[0]?.Id
-  assert.ok(contactId)
-  assert.equal(salesforceRecords(h.salesforce, 'Event', 'AgentClara_Appointment_Id__c', a.appointment.id)[0]?.WhoId, contactId)
-  assert.equal(salesforceRecords(h.salesforce, 'Task', 'AgentClara_Message_Id__c', a.message.id)[0]?.WhoId, contactId)
-  assert.equal(salesforceRecords(h.salesforce, 'Event', 'AgentClara_Appointment_Id__c', b.appointment.id).length, 0)
-
-  // Repeated: the written ones are unchanged, the failed Event goes alone, once.
-  await record(salesforce, outcomes)
-  const again = (await syncBatch({ pool: h.pool, connector: salesforce }, [a.message, a.appointment, b.message, b.appointment])).outcomes
-  for (const ref of [a.message, a.appointment, b.message]) assert.deepEqual(again.get(key(ref)), { ok: true, unchanged: true })
-  crmIdOf(again.get(key(b.appointment)))
-  assert.equal(salesforceRecords(h.salesforce, 'Event', 'AgentClara_Appointment_Id__c', b.appointment.id).length, 1)
-  assert.equal(salesforceRecords(h.salesforce, 'Task', 'AgentClara_Message_Id__c', a.message.id).length, 1)
-})
-
 test('when entities are not in the mirror, then they are reported missing without a CRM call', async () => {
   const hubspot = h.connectors.find((c) => c.name === 'hubspot') ?? assert.fail()
   const before = requests(hubspot)

@@ -1,7 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chunk, coalesceByKey, upsertKindsInBatches, type CollectionAnswer } from '../../src/crm/salesforce/batch-upsert.ts'
-import type { SalesforceRecord } from '../../src/crm/salesforce/mapping.ts'
+import { chunk, coalesceByKey, upsertInBatches, type CollectionAnswer } from '../../src/crm/salesforce/batch-upsert.ts'
 import { newCallState } from '../../src/crm/salesforce/call-context.ts'
 import { TokenRefreshLimitError } from '../../src/crm/salesforce/connection.ts'
 import { findMissingExternalIdFields, missingFieldsMessage } from '../../src/crm/salesforce/describe-check.ts'
@@ -16,12 +15,6 @@ const ctxWith = (status?: number, headers?: Record<string, string>) => {
   call.lastStatus = status
   call.lastHeaders = headers
   return { call, refreshError: undefined, rateLimitPauseMs: 60_000 }
-}
-
-/** One kind's records through upsertKindsInBatches: what the connector does for upsertContacts. */
-async function upsertInBatches<T> (items: T[], keyOf: (item: T) => string, toRecord: (item: T) => SalesforceRecord, send: (collections: SalesforceRecord[][]) => Promise<CollectionAnswer[]>) {
-  const [results] = await upsertKindsInBatches([{ entries: items.map((item) => ({ key: keyOf(item), toRecord: () => toRecord(item) })) }], async (collections) => await send(collections.map((c) => c.records)))
-  return results ?? []
 }
 
 describe('Salesforce batching', () => {
@@ -81,26 +74,6 @@ describe('Salesforce batching', () => {
       assert.deepEqual(failed.map((r) => r.key), items.slice(200, 400).map((i) => i.id))
       assert.ok(failed.every((r) => !r.ok && r.retryable === retryable && r.error.includes(`(${status})`)))
     }
-  })
-
-  it('when Tasks and Events go together, then their collections share calls in order, and each answer reaches its own kind', async () => {
-    const calls: string[][] = []
-    const kinds = [
-      { entries: Array.from({ length: 300 }, (_, i) => ({ key: `msg_${i}`, toRecord: () => ({ Key__c: `msg_${i}` }) })) },
-      { entries: Array.from({ length: 900 }, (_, i) => ({ key: `appt_${i}`, toRecord: () => ({ Key__c: `appt_${i}` }) })) }
-    ]
-    const [tasks = [], events = []] = await upsertKindsInBatches(kinds, async (collections) => {
-      calls.push(collections.map((c) => `${c.kind}:${c.records.length}`))
-      return collections.map((c, n): CollectionAnswer => calls.length === 1 && n === 2
-        ? { status: 400, errors: [{ errorCode: 'INVALID_FIELD', message: 'refused' }] }
-        : { results: c.records.map((r) => ({ id: `00${c.kind}${String(r.Key__c)}`, success: true })) })
-    })
-    assert.deepEqual(calls, [['0:200', '0:100', '1:200', '1:200', '1:200'], ['1:200', '1:100']], 'five collections a call, whatever their objects')
-    assert.deepEqual(tasks.map((r) => r.key), kinds[0]!.entries.map((e) => e.key))
-    assert.ok(tasks.every((r) => r.ok && r.crmId === `000${r.key}`))
-    assert.equal(events.length, 900)
-    assert.deepEqual(events.filter((r) => !r.ok).map((r) => r.key), kinds[1]!.entries.slice(0, 200).map((e) => e.key), 'only the refused collection\'s Events fail')
-    assert.ok(events.filter((r) => r.ok).every((r) => r.ok && r.crmId === `001${r.key}`))
   })
 
   it('when a record cannot be mapped, then only that record fails, permanently', async () => {

@@ -7,23 +7,21 @@ interface CompositeResponse {
   compositeResponse?: Array<{ body?: unknown, httpStatusCode?: number, referenceId?: string }>
 }
 
-/** One sObject Collections upsert: records of one object, matched by its External ID field. */
-export interface CollectionRequest { object: string, externalIdField: string, records: SalesforceRecord[] }
-
 /**
- * Upserts up to 5 collections of ≤200 records by External ID in ONE Composite request, which
- * "counts as a single call toward your API limits" (REST API Developer Guide, "Send Multiple
- * Requests Using Composite"; up to 25 subrequests, at most 5 of them sObject Collections).
- * Each subrequest is the sObject Collections upsert jsforce's `sobject().upsert` sends on its
- * own (`PATCH …/composite/sobjects/{object}/{externalIdField}`, every record typed in
- * `attributes`), so a collection behaves as it did alone, and collections of different
- * objects may share the request; `allOrNone: false` throughout, so one refused collection
- * leaves the others written. The External ID values travel in the body, never in a URL path.
+ * Upserts up to 5 collections of ≤200 records of one object by External ID in ONE Composite
+ * request, which "counts as a single call toward your API limits" (REST API Developer Guide,
+ * "Send Multiple Requests Using Composite"; up to 25 subrequests, at most 5 of them sObject
+ * Collections). Each subrequest is the sObject Collections upsert jsforce's `sobject().upsert`
+ * sends on its own (`PATCH …/composite/sobjects/{object}/{externalIdField}`, every record
+ * typed in `attributes`), so a collection behaves as it did alone; `allOrNone: false`
+ * throughout, so one refused collection leaves the others written. The External ID values
+ * travel in the body, never in a URL path.
  */
-export async function upsertCollections (conn: Connection, collections: CollectionRequest[]): Promise<CollectionAnswer[]> {
-  const compositeRequest = collections.map(({ object, externalIdField, records }, i) => ({
+export async function upsertCollections (conn: Connection, object: string, externalIdField: string, collections: SalesforceRecord[][]): Promise<CollectionAnswer[]> {
+  const url = `/services/data/v${conn.version}/composite/sobjects/${object}/${externalIdField}`
+  const compositeRequest = collections.map((records, i) => ({
     method: 'PATCH',
-    url: `/services/data/v${conn.version}/composite/sobjects/${object}/${externalIdField}`,
+    url,
     referenceId: `collection${i}`,
     body: { allOrNone: false, records: records.map((record) => ({ attributes: { type: object }, ...record })) }
   }))
@@ -34,7 +32,7 @@ export async function upsertCollections (conn: Connection, collections: Collecti
     headers: { 'content-type': 'application/json' }
   })
   const answers = response.compositeResponse ?? []
-  return collections.map((_collection, i): CollectionAnswer => {
+  return collections.map((_records, i): CollectionAnswer => {
     const answer = answers.find((a) => a.referenceId === `collection${i}`)
     const status = answer?.httpStatusCode ?? 0
     if (answer && status >= 200 && status < 300 && Array.isArray(answer.body)) return { results: answer.body as UpsertResultLike[] }

@@ -1,8 +1,8 @@
-import type { ConnectorDeps, CrmConnector, Linked } from '../connector.ts'
-import type { AppointmentState, EntityType, MessageState } from '../../mirror/states.ts'
+import type { ConnectorDeps, CrmConnector } from '../connector.ts'
+import type { EntityType } from '../../mirror/states.ts'
 import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../errors.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
-import { MAX_RECORDS_PER_CALL, upsertKindsInBatches, type KindCollection, type UpsertKind } from './batch-upsert.ts'
+import { MAX_RECORDS_PER_CALL, upsertInBatches } from './batch-upsert.ts'
 import { newCallState } from './call-context.ts'
 import { upsertCollections } from './composite-upsert.ts'
 import { createSalesforceConnection, type SalesforceAuth } from './connection.ts'
@@ -71,24 +71,14 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
     }
   }
 
-  /** One entity's records to upsert by its External ID, with the mapping's if_empty guard. */
-  function kind<T> (entity: EntityType, items: T[], keyOf: (item: T) => string, toRecord: (item: T) => SalesforceRecord): UpsertKind & { entity: EntityType } {
+  /** Upserts one entity's records by its External ID, honouring the mapping's if_empty fields. */
+  function upsert<T> (entity: EntityType, items: T[], keyOf: (item: T) => string, toRecord: (item: T) => SalesforceRecord) {
     const { object, externalIdField } = objects[entity]
     const query = async (soql: string) => (await sf.conn.query<Record<string, unknown>>(soql)).records
     const guard = salesforceValueGuard(query, object, externalIdField, mapping.get().objects[object])
-    return { entity, guard, entries: items.map((item) => ({ key: keyOf(item), toRecord: () => toRecord(item) })) }
+    const send = (collections: SalesforceRecord[][]) => upsertCollections(sf.conn, object, externalIdField, collections)
+    return upsertInBatches(items, keyOf, toRecord, send, guard)
   }
-
-  /** Upserts these kinds' records, their collections sharing Composite requests in order. */
-  function upsert (kinds: Array<UpsertKind & { entity: EntityType }>) {
-    const send = (collections: KindCollection[]) => upsertCollections(sf.conn, collections.map(({ kind: k, records }) => {
-      const { object, externalIdField } = objects[kinds[k]!.entity]
-      return { object, externalIdField, records }
-    }))
-    return upsertKindsInBatches(kinds, send)
-  }
-  const task = (m: Linked<MessageState>) => toSalesforceTask(m, mapping.get())
-  const event = (a: Linked<AppointmentState>) => toSalesforceEvent(a, mapping.get())
 
   // autoFetch follows nextRecordsUrl: duplicates can make a query return more rows than ids.
   const readBack = createSalesforceReadBack((soql, signal) => call(signal, async () =>
@@ -103,23 +93,14 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
     checkMapping: (signal) => setupCall(signal, () => checkSalesforceSetup(describe, mapping, Object.values(objects))),
     describeMapping: () => mapping.describe(),
 
-    upsertContacts: (contacts, signal) => call(signal, async () =>
-      (await upsert([kind('contact', contacts, (c) => c.customerId, (c) => toSalesforceContact(c, mapping.get(), personObject))]))[0] ?? []),
+    upsertContacts: (contacts, signal) => call(signal, () =>
+      upsert('contact', contacts, (c) => c.customerId, (c) => toSalesforceContact(c, mapping.get(), personObject))),
 
-    upsertMessages: (messages, signal) => call(signal, async () =>
-      (await upsert([kind('message', messages, (m) => m.messageId, task)]))[0] ?? []),
+    upsertMessages: (messages, signal) => call(signal, () =>
+      upsert('message', messages, (m) => m.messageId, (m) => toSalesforceTask(m, mapping.get()))),
 
-    upsertAppointments: (appointments, signal) => call(signal, async () =>
-      (await upsert([kind('appointment', appointments, (a) => a.appointmentId, event)]))[0] ?? []),
-
-    // Tasks and Events share Composite requests: a burst's last Tasks and its Events go in one call, not two.
-    upsertLinked: ({ messages, appointments }, signal) => call(signal, async () => {
-      const [taskResults = [], eventResults = []] = await upsert([
-        kind('message', messages, (m) => m.messageId, task),
-        kind('appointment', appointments, (a) => a.appointmentId, event)
-      ])
-      return { messages: taskResults, appointments: eventResults }
-    }),
+    upsertAppointments: (appointments, signal) => call(signal, () =>
+      upsert('appointment', appointments, (a) => a.appointmentId, (a) => toSalesforceEvent(a, mapping.get()))),
 
     eraseCustomer: (target, signal) => call(signal, () => eraseFromSalesforce(sf.conn, target)),
     ...readBack,

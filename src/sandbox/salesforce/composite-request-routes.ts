@@ -23,8 +23,7 @@ interface SubResponse { body: unknown, httpHeaders: Record<string, string>, http
  * With `allOrNone` false (the default) a failed subrequest leaves the others committed.
  *
  * Modelled: the subrequest the Salesforce connector sends, an sObject Collections upsert by
- * External ID (`PATCH …/composite/sobjects/{type}/{externalIdField}`), each on its own object
- * (the guide's own example creates an Account and a Contact in one request), and the limits above.
+ * External ID (`PATCH …/composite/sobjects/{type}/{externalIdField}`), and the limits above.
  * Anything else — other subrequests, `@{reference}` values, `allOrNone: true` — is refused
  * with a 400 that says so, so no test can pass on behaviour the sandbox does not model.
  * Salesforce does not document the error codes of a request over its limits; these are ours.
