@@ -13,10 +13,11 @@ export interface SortedOutcomes {
   parked: EntityRef[]
   /** Still waiting for its contact on its last attempt: marked waiting, never dead for its contact's sake. */
   waitingForContact: EntityRef[]
-  /** Put off while the budget is the bottleneck: a contact-only change, a new contact still arriving, the rest of a call. */
+  /** A contact-only change put off while the budget is the bottleneck. */
   deferred: EntityRef[]
   /** A new contact still arriving, or a record linked to it, with how long its hold lasts if nothing more comes. */
   arriving: Array<{ ref: EntityRef, waitMs: number }>
+  /** The part-filled rest of a call, left for a later, fuller one. */
   held: EntityRef[]
 }
 

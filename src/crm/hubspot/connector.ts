@@ -1,4 +1,5 @@
 import type { ConnectorDeps, CrmConnector, Linked, RecordResult, WriteHints } from '../connector.ts'
+import { limiterCapacity } from '../limiter-capacity.ts'
 import type { AppointmentState, MessageState } from '../../mirror/states.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
 import { associateDefaultWithContacts, associateWithContacts } from './associate.ts'
@@ -141,7 +142,7 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
     ...readBack,
 
     budgetUsage: async () => await options.limiter.usage?.() ?? 0,
-    capacity: () => ({ recordsPerCall: MAX_BATCH, callsPerSecond: options.limiter.callsPerSecond ?? Infinity, windowCallsPerSecond: options.limiter.windowCallsPerSecond, windowMs: options.limiter.windowMs }),
+    capacity: () => limiterCapacity(options.limiter, MAX_BATCH),
     recordUrl: (entity, crmId) => hubspotRecordUrl(options.portalId, appointmentObject, entity, crmId)
   }
 }

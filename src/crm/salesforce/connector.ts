@@ -1,4 +1,5 @@
 import type { ConnectorDeps, CrmConnector } from '../connector.ts'
+import { limiterCapacity } from '../limiter-capacity.ts'
 import type { EntityType } from '../../mirror/states.ts'
 import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../errors.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
@@ -87,7 +88,7 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
   return {
     name: 'salesforce',
     budgetUsage: async () => await options.limiter.usage?.() ?? 0,
-    capacity: () => ({ recordsPerCall: MAX_RECORDS_PER_CALL, callsPerSecond: options.limiter.callsPerSecond ?? Infinity, windowCallsPerSecond: options.limiter.windowCallsPerSecond, windowMs: options.limiter.windowMs }),
+    capacity: () => limiterCapacity(options.limiter, MAX_RECORDS_PER_CALL),
 
     prepare: (signal) => setupCall(signal, () => prepareSalesforce(describe, mapping, Object.values(objects))),
     checkMapping: (signal) => setupCall(signal, () => checkSalesforceSetup(describe, mapping, Object.values(objects))),
