@@ -8,7 +8,7 @@ import { recordFieldOwnership } from '../src/sync/field-ownership.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
-import { deferArriving, deferSync, enqueueSync, requeueHeld } from '../src/sync/enqueue-sync.ts'
+import { deferArriving, deferSync, enqueueSync, requeueHeld, retryAfterCrmFailure } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { batchPacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
@@ -59,9 +59,10 @@ export interface SyncHandlerDeps {
  * `syncBatch`, records each entity's outcome in `crm_records`, and settles each job on
  * its own. A record the CRM rejects is dead at once (visible, replayable); a record that
  * failed for itself retries alone with backoff and is dead after its last attempt. When
- * the CRM fails as a whole its circuit counts it, and while the circuit is open records
- * are parked as `waiting` — no attempts spent, never dead — until a probe finds the CRM
- * answering and queues them all again.
+ * the CRM fails as a whole its circuit counts it and the records are read again a second
+ * later; while the circuit is open they are parked as `waiting` until a probe finds the
+ * CRM answering and queues them all again. Either way no attempt is spent: a record is
+ * never dead, nor backed off for minutes, for the CRM's sake.
  */
 export function createSyncHandler (deps: SyncHandlerDeps) {
   const crm = deps.connector.name
@@ -87,7 +88,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const statistics = deps.queueStatistics?.refreshIfStale()
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
     // Demand is new changes: a job put off or held by an earlier batch is that change read again.
-    demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true).map((job) => entityKey(job.data))).size)
+    demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true && job.data.retry !== true).map((job) => entityKey(job.data))).size)
     workload.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
     const recordsPerCall = deps.connector.capacity?.().recordsPerCall
@@ -126,16 +127,16 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     if (!down && outcomes.size > 0 && await circuit.succeeded()) await requeueWaiting(deps)
 
     const lastAttempt = new Set(jobs.filter((job) => job.retryCount >= job.retryLimit).map((job) => entityKey(job.data)))
-    const { synced, unchanged, failed, parked, waitingForContact, deferred, arriving, held } =
+    const { synced, unchanged, failed, parked, crmFailed, waitingForContact, deferred, arriving, held } =
       sortOutcomes(outcomes, { versions, lastAttempt, crmDown: opened || status.open })
     const count = (outcome: string, n: number) => { if (n > 0) deps.metrics.crmSync.inc({ crm, outcome }, n) }
     count('synced', synced.length)
     count('unchanged', unchanged)
     count('deferred', deferred.length + arriving.length + held.length)
     count('dead', failed.filter((item) => item.dead).length)
-    count('retrying', failed.filter((item) => !item.dead).length)
+    count('retrying', failed.filter((item) => !item.dead).length + crmFailed.length)
     await markSynced(deps.pool, crm, synced)
-    await markFailed(deps.pool, crm, failed)
+    await markFailed(deps.pool, crm, [...failed, ...crmFailed.map((item) => ({ ...item, dead: false }))])
     await recordFieldOwnership(deps.pool, crm, synced)
     if (parked.length > 0) {
       // A record parked on its last attempt must not wait for a circuit that never opened.
@@ -146,6 +147,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Before this job completes: the entity's next job exists before this one is gone.
     await deferSync(deps.boss, crm, deferred, DEFER_SECONDS)
     await deferArriving(deps.boss, crm, arriving, RECHECK_SECONDS)
+    await retryAfterCrmFailure(deps.boss, crm, crmFailed.map((item) => item.ref), RECHECK_SECONDS)
     // After a full fetch the next one is full too and takes them at once; otherwise they wait
     // for the next boundary, so a second worker does not pick them up alone, part-filled again.
     const now = Date.now()
@@ -161,8 +163,9 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Cut short when the jobs are aborted (shutdown, expiry).
     if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})
 
-    // Parked and waiting records are settled in crm_records: their jobs complete.
-    const settled = new Set([...parked, ...waitingForContact].map(entityKey))
+    // Parked and waiting records are settled in crm_records, and the CRM's failures are
+    // queued again: their jobs complete.
+    const settled = new Set([...parked, ...waitingForContact, ...crmFailed.map((item) => item.ref)].map(entityKey))
     return jobs.map((job): JobResult => {
       const outcome: EntityOutcome | undefined = outcomes.get(entityKey(job.data))
       if (!outcome || outcome.ok || settled.has(entityKey(job.data))) return { id: job.id, status: 'completed' }

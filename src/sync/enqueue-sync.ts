@@ -57,6 +57,18 @@ export async function requeueHeld (boss: PgBoss, crm: CrmName, held: Array<{ ref
   await requeue(boss, crm, held.map(({ ref, since }) => ({ data: { ...ref, held: true, heldSince: since }, startAfter: at })))
 }
 
+/**
+ * Queues these entities again after the CRM failed their call as a whole (5xx, timeout, 429)
+ * while its circuit is closed, marked `retry`, on the next `seconds` boundary like
+ * `deferSync`. Their jobs complete instead of failing: a CRM's failure spends no attempt of
+ * theirs and does not grow their backoff. A CRM that keeps failing opens its circuit within
+ * a few such rounds, and its records are parked; one answering 429 is paced by its limiter.
+ */
+export async function retryAfterCrmFailure (boss: PgBoss, crm: CrmName, refs: EntityRef[], seconds: number, now = Date.now()): Promise<void> {
+  const at = nextBoundary(seconds, now)
+  await requeue(boss, crm, refs.map((ref) => ({ data: { ...ref, retry: true }, startAfter: at })))
+}
+
 /** The first multiple of `seconds` on the clock at least `seconds` (or `waitMs`, if longer) from `now`. */
 function nextBoundary (seconds: number, now: number, waitMs = 0): Date {
   const period = seconds * 1000

@@ -11,6 +11,8 @@ export interface SortedOutcomes {
   failed: Array<{ ref: EntityRef, error: string, dead: boolean }>
   /** Failed because the CRM did (down, or failing on its last attempt): parked until it answers, attempts not spent. */
   parked: EntityRef[]
+  /** Failed because the CRM failed the whole call (5xx, timeout, 429) while its circuit is closed: read again shortly, attempts not spent. */
+  crmFailed: Array<{ ref: EntityRef, error: string }>
   /** Still waiting for its contact on its last attempt: marked waiting, never dead for its contact's sake. */
   waitingForContact: EntityRef[]
   /** A contact-only change put off while the budget is the bottleneck. */
@@ -24,10 +26,11 @@ export interface SortedOutcomes {
 /**
  * Sorts a batch's outcomes (by entity key) into what the sync worker does with each.
  * `crmDown`: the circuit is open or this batch opened it, so a whole-CRM failure parks its
- * records instead of spending their attempts. `lastAttempt`: keys whose job has no retry left.
+ * records; otherwise they are read again shortly. Neither spends their attempts.
+ * `lastAttempt`: keys whose job has no retry left.
  */
 export function sortOutcomes (outcomes: ReadonlyMap<string, EntityOutcome>, context: { versions: ReadonlyMap<string, number>, lastAttempt: ReadonlySet<string>, crmDown: boolean }): SortedOutcomes {
-  const sorted: SortedOutcomes = { synced: [], unchanged: 0, failed: [], parked: [], waitingForContact: [], deferred: [], arriving: [], held: [] }
+  const sorted: SortedOutcomes = { synced: [], unchanged: 0, failed: [], parked: [], crmFailed: [], waitingForContact: [], deferred: [], arriving: [], held: [] }
   for (const [key, outcome] of outcomes) {
     const ref = parseEntityKey(key)
     const lastAttempt = context.lastAttempt.has(key)
@@ -39,6 +42,11 @@ export function sortOutcomes (outcomes: ReadonlyMap<string, EntityOutcome>, cont
       else sorted.unchanged++
     } else if (outcome.whole && (context.crmDown || lastAttempt)) {
       sorted.parked.push(ref)
+    } else if (outcome.whole) {
+      // The CRM's failure, not the record's: it must not grow the record's backoff (a
+      // record caught in a 503 burst and a 429 storm would otherwise wait minutes after
+      // the CRM recovered) nor bring it nearer to dead. The circuit counts it instead.
+      sorted.crmFailed.push({ ref, error: outcome.error })
     } else if ('waitingFor' in outcome && lastAttempt) {
       sorted.waitingForContact.push(ref)
     } else {

@@ -125,7 +125,11 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       if (!crmId) {
         if (!contactOutcome) contactsNeeded.add(state.customerId)
         const why = contactOutcome && !contactOutcome.ok ? contactOutcome.error : 'contact not in the CRM yet'
-        outcomes.set(key, { ok: false, error: `waiting for contact ${state.customerId}: ${why}`, retryable: true, waitingFor: state.customerId })
+        const error = `waiting for contact ${state.customerId}: ${why}`
+        // The CRM failed its contact's call as a whole: the CRM's failure is this record's too
+        // (read again with its contact, no attempt spent), not a wait of its own.
+        const whole = contactOutcome && !contactOutcome.ok ? contactOutcome.whole : undefined
+        outcomes.set(key, whole ? { ok: false, error, retryable: true, whole } : { ok: false, error, retryable: true, waitingFor: state.customerId })
         return []
       }
       const full: Linked<T> = { ...state, contactCrmId: crmId }

@@ -23,11 +23,11 @@ export function syncPriority (ref: EntityRef): number {
 /**
  * A sync job's data: the entity, the trace(s) of the deliveries that changed it, `held` and
  * `heldSince` (ms since the epoch) when an earlier batch left it as the part-filled rest of
- * a call (see sync-batch.ts `fillCalls`), and `recheck` when an earlier batch put it off
- * while the budget was the bottleneck. Both are reads again, not new changes: they do not
- * count as demand.
+ * a call (see sync-batch.ts `fillCalls`), `recheck` when an earlier batch put it off
+ * while the budget was the bottleneck, and `retry` when the CRM failed an earlier batch's
+ * call as a whole. All are reads again, not new changes: they do not count as demand.
  */
-export type SyncJob = EntityRef & TracedJobData & { held?: boolean, heldSince?: number, recheck?: boolean }
+export type SyncJob = EntityRef & TracedJobData & { held?: boolean, heldSince?: number, recheck?: boolean, retry?: boolean }
 
 /** When a job's entity was first held as the rest of a call, if it was (a `held` job from before `heldSince` counts as long ago). */
 export function heldSince (job: SyncJob): number | undefined {

@@ -19,6 +19,21 @@ test('when both CRMs answer a burst of 5xx, then everything is synced once after
   assert.ok(h.hubspot.faults.stats().failed >= 1)
 })
 
+test('when a CRM fails whole calls (a 5xx burst, then a 429 storm), then its records spend no attempt: their jobs are queued again, not failed, and sync once', async () => {
+  h.hubspot.faults.set({ failNext: { count: 4, status: 503 }, rateLimitNext: { count: 6, retryAfterSeconds: 1 } })
+  const customers = [await deliverCustomer(h, 'whole_cust_1'), await deliverCustomer(h, 'whole_cust_2')]
+  await assertSyncedOnce(h, customers)
+  assert.deepEqual([h.hubspot.faults.stats().failed, h.hubspot.faults.stats().rateLimited], [4, 6])
+  // Messages may still wait (and back off) for a contact not in the CRM yet: that wait is their own.
+  const { rows: [jobs] } = await h.pool.query<{ retried: number, contactsFailed: number, failedForCrm: number }>(`
+    SELECT count(*) FILTER (WHERE data->>'retry' = 'true')::int AS retried,
+      count(*) FILTER (WHERE retry_count > 0 AND data->>'type' = 'contact')::int AS "contactsFailed",
+      count(*) FILTER (WHERE output->>'error' ~ '(503|429)')::int AS "failedForCrm"
+    FROM pgboss.job WHERE name = 'sync-hubspot' AND singleton_key LIKE '%:whole\\_%'`)
+  assert.ok(jobs && jobs.retried > 0, 'the failed calls\' records were queued again')
+  assert.deepEqual([jobs.contactsFailed, jobs.failedForCrm], [0, 0], 'no job failed for the CRM\'s sake: none was backed off')
+})
+
 test('when a CRM hangs longer than CRM_TIMEOUT_MS, then the call is abandoned and the retry syncs it', async () => {
   h.hubspot.faults.set({ hangNext: { count: 2, seconds: 30 } })
   const customers = [await deliverCustomer(h, 'hang_cust_1')]

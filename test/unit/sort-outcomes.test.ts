@@ -31,12 +31,15 @@ test('when records were written, put off or already in the CRM, then each lands 
   assert.deepEqual([sorted.failed, sorted.parked, sorted.waitingForContact], [[], [], []])
 })
 
-test('when the CRM failed as a whole, then its records are parked while it is down or on their last attempt, and retried otherwise', () => {
-  assert.deepEqual(sort([['contact:c1', down]], { crmDown: true }).parked, [{ type: 'contact', id: 'c1' }])
+test('when the CRM failed as a whole, then its records are parked while it is down or on their last attempt, and read again otherwise, never failed', () => {
+  const parked = sort([['contact:c1', down]], { crmDown: true })
+  assert.deepEqual([parked.parked, parked.crmFailed, parked.failed], [[{ type: 'contact', id: 'c1' }], [], []])
   assert.deepEqual(sort([['contact:c1', down]], { lastAttempt: ['contact:c1'] }).parked, [{ type: 'contact', id: 'c1' }], 'never dead for the CRM\'s sake')
-  const early = sort([['contact:c1', down]])
+  const rateLimited = { ok: false, error: 'HubSpot answered 429', retryable: true, whole: 'rate-limited' } as const
+  const early = sort([['contact:c1', down], ['contact:c2', rateLimited]])
   assert.deepEqual(early.parked, [])
-  assert.deepEqual(early.failed, [{ ref: { type: 'contact', id: 'c1' }, error: down.error, dead: false }])
+  assert.deepEqual(early.failed, [], 'the CRM\'s failure spends no attempt of the record\'s and does not grow its backoff')
+  assert.deepEqual(early.crmFailed, [{ ref: { type: 'contact', id: 'c1' }, error: down.error }, { ref: { type: 'contact', id: 'c2' }, error: rateLimited.error }])
 })
 
 test('when a record failed for itself, then it retries, and is dead when the CRM rejected it or on its last attempt', () => {
