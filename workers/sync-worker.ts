@@ -10,7 +10,7 @@ import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
 import { deferArriving, deferSync, enqueueSync, requeueHeld, retryAfterCrmFailure } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
-import { batchPacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
+import { batchPacing, callSpacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
@@ -159,7 +159,10 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // pg-boss fetches this slot's next batch when we return: while the budget is the
     // bottleneck, give the queue time to fill that batch's calls — counted from the CRM's
     // latest fetch, whichever slot made it (fetch-pacer.ts).
-    const waitMs = pacer.nextTurn(batchPacing(await pressure(fetchWasFull)).lingerMs)
+    // Recovering — this batch failed or carried retries — the next fetch is not spaced:
+    // spacing is for a flow written as it comes, and must not stretch an outage's tail.
+    const recovering = failures.length > 0 || jobs.some((job) => job.retryCount > 0 || job.data.retry === true)
+    const waitMs = pacer.nextTurn(batchPacing(await pressure(fetchWasFull, !recovering)).lingerMs)
     // Cut short when the jobs are aborted (shutdown, expiry).
     if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})
 
@@ -173,7 +176,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     })
   }
 
-  async function pressure (fetchWasFull: boolean) {
+  /** `spaced`: whether part-filled fetches keep a call's share of the day apart (`callSpacing`). */
+  async function pressure (fetchWasFull: boolean, spaced = false) {
     const usage = await deps.connector.budgetUsage?.().catch(() => 0) ?? 0
     const capacity = deps.connector.capacity?.()
     const changesPerSecond = demand.perSecond()
@@ -183,6 +187,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       workload: demandShare(workload.perSecond(), capacity),
       spend: spendGate(spendShare(usage, capacity)),
       fetchWasFull,
+      ...(spaced ? { spacingMs: callSpacing(capacity) } : {}),
       ...(capacity ? { fillMs: timeToFill(changesPerSecond, capacity.recordsPerCall) } : {})
     }
   }

@@ -39,7 +39,12 @@
  *   part-filled rest waiting once for the next fetch (`fillCalls`); and while the daily quota
  *   binds as above, a rest may wait again, for a bounded time, until later records fill its
  *   call (`waitToFill`).
- * A quiet CRM gets every change at once: no linger, no deferral.
+ * A quiet CRM gets every change at once: no deferral, and a worker's next fetch waits only
+ * `spacingMs` — one call's share of what the budget sustains all day (`callSpacing`). A flow
+ * written as it comes goes in a call per fetch however few records each carries, and fetches
+ * come as fast as jobs do: the ramp of a Salesforce burst went in five calls in 2.5 s, a day's
+ * rate being one call every 1.7 s, before anything above measured it. Spaced, a lone change
+ * still goes at once, and a flow's part-filled calls never spend faster than the day allows.
  */
 export const PRESSURE = 0.5
 export const OVERLOAD = 1
@@ -64,9 +69,11 @@ export interface BudgetPressure {
   fillMs?: number
   /** The window's spending over the daily rate (`spendShare`); none: not known. */
   spend?: number
+  /** The least time between a worker's part-filled fetches (`callSpacing`); none: no floor. */
+  spacingMs?: number
 }
 
-export function batchPacing ({ usage, demand, workload, fetchWasFull, fillMs = 0, spend = 0 }: BudgetPressure): Pacing {
+export function batchPacing ({ usage, demand, workload, fetchWasFull, fillMs = 0, spend = 0, spacingMs = 0 }: BudgetPressure): Pacing {
   const load = Math.max(usage, demand, workload)
   // What was spent turns the pacing on but does not lengthen the linger past the fill time:
   // it reads what the pacing itself shapes, and a longer wait would only add lag.
@@ -78,8 +85,18 @@ export function batchPacing ({ usage, demand, workload, fetchWasFull, fillMs = 0
     holdArrivingContacts: quotaBinds,
     fillCalls: fetchWasFull || Math.max(demand, workload) >= OVERLOAD,
     waitToFill: quotaBinds,
-    lingerMs: fetchWasFull || busiest < PRESSURE ? 0 : Math.round(Math.min(MAX_LINGER_MS, Math.max(pressure * MAX_LINGER_MS, fillMs)))
+    lingerMs: fetchWasFull ? 0 : Math.max(spacingMs, busiest < PRESSURE ? 0 : Math.round(Math.min(MAX_LINGER_MS, Math.max(pressure * MAX_LINGER_MS, fillMs))))
   }
+}
+
+/**
+ * One call's share of what the budget sustains all day (ms), at most `MAX_LINGER_MS`: HubSpot
+ * Free/Starter's half of 250 000 a day is a call every 0.69 s, Salesforce's half of 100 000
+ * one every 1.7 s. 0 when the budget does not say its rate.
+ */
+export function callSpacing (capacity?: { callsPerSecond: number }): number {
+  if (!capacity || !(capacity.callsPerSecond > 0) || !Number.isFinite(capacity.callsPerSecond)) return 0
+  return Math.round(Math.min(MAX_LINGER_MS, 1000 / capacity.callsPerSecond))
 }
 
 /** How long `recordsPerSecond` new changes take to fill `FILL_TARGET` of a call (Infinity when none come). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { batchPacing, createSpendGate, demandShare, FILL_TARGET, MAX_LINGER_MS, OVERLOAD, PRESSURE, spendShare, timeToFill } from '../../src/sync/batch-pacing.ts'
+import { batchPacing, callSpacing, createSpendGate, demandShare, FILL_TARGET, MAX_LINGER_MS, OVERLOAD, PRESSURE, spendShare, timeToFill } from '../../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../../src/sync/fetch-pacer.ts'
 
@@ -78,6 +78,22 @@ test('when 50 records change a second, then 80 of a 100-record call take 1.6 s t
   assert.equal(timeToFill(50, 100), 1600)
   assert.equal(timeToFill(1000, 200), 160)
   assert.equal(timeToFill(0, 100), Infinity)
+})
+
+test('when the budget is quiet, then a fetch still goes at once but the next one waits a call\'s share of the day; a full fetch never waits', () => {
+  const spaced = { ...quiet, spacingMs: 1724 }
+  assert.deepEqual(batchPacing(spaced), { deferContactUpdates: false, holdArrivingContacts: false, fillCalls: false, waitToFill: false, lingerMs: 1724 })
+  assert.equal(batchPacing({ ...spaced, fetchWasFull: true }).lingerMs, 0, 'more is queued: the next fetch fills its calls at once')
+  assert.equal(batchPacing({ ...spaced, demand: 5 }).lingerMs, MAX_LINGER_MS, 'the pressure\'s longer wait wins')
+  assert.equal(batchPacing({ ...spaced, spacingMs: 690, demand: PRESSURE, fillMs: 400 }).lingerMs, 690, 'the spacing is a floor under the fill time')
+})
+
+test('when the budget sustains 0.58 calls a second all day, then part-filled calls go at most every 1.7 s; never more than the longest linger apart', () => {
+  assert.equal(callSpacing({ callsPerSecond: 100_000 * 0.5 / 86_400 }), 1728)
+  assert.equal(callSpacing({ callsPerSecond: 250_000 * 0.5 / 86_400 }), 691)
+  assert.equal(callSpacing({ callsPerSecond: 0.01 }), MAX_LINGER_MS, 'a small daily quota: bounded by the linger, for latency')
+  assert.equal(callSpacing({ callsPerSecond: Infinity }), 0, 'a budget with no rate: no floor')
+  assert.equal(callSpacing(undefined), 0)
 })
 
 test('when changes arrive faster than the budget could write them one by one, then contact updates wait though nothing is spent yet', () => {
