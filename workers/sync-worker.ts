@@ -16,10 +16,11 @@ import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { sortOutcomes } from '../src/sync/sort-outcomes.ts'
-import { heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
+import { heldSince, syncQueue, type SyncJob } from '../src/sync/sync-queue.ts'
 import type { QueueStatistics } from '../src/sync/queue-statistics.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
+import { wakeRetries } from '../src/sync/wake-retries.ts'
 
 // Coalescing contact-only changes while the budget is the bottleneck (batch-pacing.ts): a
 // contact already in the CRM and written there less than MAX_STALE_MS ago waits
@@ -153,7 +154,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const now = Date.now()
     await requeueHeld(deps.boss, crm, held.map((ref) => ({ ref, since: heldAt.get(entityKey(ref)) ?? now })), fetchWasFull ? 0 : RECHECK_SECONDS)
     await queueFollowUps(synced, contactsNeeded)
-    if (failed.length > 0) deps.logger.warn({ crm, failed: failed.length, of: outcomes.size, firstError: failed[0]?.error }, 'sync: some records failed')
+    const notSynced = [...failed, ...crmFailed]
+    if (notSynced.length > 0) deps.logger.warn({ crm, failed: notSynced.length, of: outcomes.size, firstError: notSynced[0]?.error }, 'sync: some records failed')
     deps.logger.debug({ crm, jobs: jobs.length, synced: synced.length, parked: parked.length }, 'sync batch done')
     await statistics
     // pg-boss fetches this slot's next batch when we return: while the budget is the
@@ -204,6 +206,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Contacts that just reached the CRM wake the messages and appointments waiting for them.
     const contacts = synced.filter((item) => item.ref.type === 'contact').map((item) => item.ref.id)
     const dependents = await dependentsWaitingFor(deps.pool, crm, contacts)
+    await wakeRetries(deps.pool, syncQueue(crm), dependents.map(entityKey))
     // Messages waiting for a contact without a CRM id: make sure that contact's job is queued.
     const needed = contactsNeeded.map((id) => ({ type: 'contact' as const, id }))
     await enqueueSync(deps.boss, undefined, [crm], [...movedOn, ...dependents, ...needed])
