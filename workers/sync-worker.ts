@@ -197,6 +197,10 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
   async function park (refs: EntityRef[], reason: string | null): Promise<void> {
     await markWaiting(deps.pool, crm, refs, `${crm} unavailable, waiting for it to answer again${reason ? `: ${reason}` : ''}`)
     deps.metrics.crmSync.inc({ crm, outcome: 'waiting' }, refs.length)
+    // The circuit may have closed since this batch read it open, and the re-queue of everything
+    // waiting that the close triggers may have read crm_records before these were marked: then
+    // nothing would ever bring them back. Read after marking, a closed circuit means they go now.
+    if (!(await circuit.status()).open) await enqueueSync(deps.boss, undefined, [crm], refs)
   }
 
   async function queueFollowUps (synced: Array<{ ref: EntityRef, version: number }>, contactsNeeded: string[]): Promise<void> {
