@@ -19,7 +19,7 @@ import { sortOutcomes } from '../src/sync/sort-outcomes.ts'
 import { heldSince, syncQueue, type SyncJob } from '../src/sync/sync-queue.ts'
 import type { QueueStatistics } from '../src/sync/queue-statistics.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
-import { dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
+import { contactsLandedFor, dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
 import { wakeRetries } from '../src/sync/wake-retries.ts'
 
 // Coalescing contact-only changes while the budget is the bottleneck (batch-pacing.ts): a
@@ -145,6 +145,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       await park(parked, down?.error ?? null)
     }
     await markWaiting(deps.pool, crm, waitingForContact, 'waiting for contact: it goes as soon as its contact is in the CRM')
+    await enqueueSync(deps.boss, undefined, [crm], await contactsLandedFor(deps.pool, crm, waitingForContact))
     // Before this job completes: the entity's next job exists before this one is gone.
     await deferSync(deps.boss, crm, deferred, DEFER_SECONDS)
     await deferArriving(deps.boss, crm, arriving, RECHECK_SECONDS)
