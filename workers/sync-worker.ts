@@ -145,6 +145,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       await park(parked, down?.error ?? null)
     }
     await markWaiting(deps.pool, crm, waitingForContact, 'waiting for contact: it goes as soon as its contact is in the CRM')
+    // Their contacts' batches look for what waits once: one that landed meanwhile did not see these.
     await enqueueSync(deps.boss, undefined, [crm], await contactsLandedFor(deps.pool, crm, waitingForContact))
     // Before this job completes: the entity's next job exists before this one is gone.
     await deferSync(deps.boss, crm, deferred, DEFER_SECONDS)
