@@ -24,19 +24,8 @@ before(async () => { h = await startSyncHarness({ retry: { retryLimit: 0 } }) })
 after(() => h.close())
 
 test('when the circuit closes while a batch that found it open is parking its records, then those records are queued again, not left waiting', async () => {
-  await h.stopWorkers()
   const contact: EntityRef = { type: 'contact', id: 'cust_race1' }
-  const conversation = seedEvent('conversation.created')
-  const client = await h.pool.connect()
-  try {
-    await client.query('BEGIN')
-    await applyEvent(client, { ...conversation, data: { ...conversation.data, conversation_id: 'conv_race1', customer_id: contact.id } } as AgentClaraEvent)
-    await enqueueSync(h.boss, client, ['hubspot'], [contact])
-    await client.query('COMMIT')
-  } finally {
-    client.release()
-  }
-  await h.pool.query("INSERT INTO crm_records (crm, entity_type, entity_id, status) VALUES ('hubspot', 'contact', $1, 'retrying')", [contact.id])
+  await queueAlone(contact, [event('conversation.created', { conversation_id: 'conv_race1', customer_id: contact.id })])
   const circuit = createCircuit({ pool: h.pool, crm: 'hubspot' })
   await circuit.failed('HubSpot answered 503', true)
   // No probe due: the batch parks its records instead of probing.
@@ -57,21 +46,11 @@ test('when the circuit closes while a batch that found it open is parking its re
 })
 
 test('when a message\'s contact lands while the batch that found it missing is marking the message waiting, then the message is queued again', async () => {
-  await h.stopWorkers()
   const message: EntityRef = { type: 'message', id: 'msg_race2' }
-  const conversation = seedEvent('conversation.created')
-  const received = seedEvent('message.received')
-  const client = await h.pool.connect()
-  try {
-    await client.query('BEGIN')
-    await applyEvent(client, { ...conversation, data: { ...conversation.data, conversation_id: 'conv_race2', customer_id: 'cust_race2' } } as AgentClaraEvent)
-    await applyEvent(client, { ...received, data: { ...received.data, conversation_id: 'conv_race2', message_id: message.id } } as AgentClaraEvent)
-    await enqueueSync(h.boss, client, ['hubspot'], [message])
-    await client.query('COMMIT')
-  } finally {
-    client.release()
-  }
-  await h.pool.query("INSERT INTO crm_records (crm, entity_type, entity_id, status) VALUES ('hubspot', 'message', $1, 'retrying')", [message.id])
+  await queueAlone(message, [
+    event('conversation.created', { conversation_id: 'conv_race2', customer_id: 'cust_race2' }),
+    event('message.received', { conversation_id: 'conv_race2', message_id: message.id })
+  ])
   const connector = h.connectors.find((c) => c.name === 'hubspot') ?? assert.fail('no HubSpot connector')
   const handler = createSyncHandler({ pool: h.pool, boss: h.boss, connector, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics })
   const fetched = await h.boss.fetch<EntityRef>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<EntityRef>>
@@ -84,6 +63,27 @@ test('when a message\'s contact lands while the batch that found it missing is m
   })
   assert.deepEqual(await statusAndQueued(message), { status: 'waiting', queued: 1 }, 'waiting for its contact, and queued again since it landed meanwhile')
 })
+
+/** The seed event of `type` with these ids. */
+function event (type: 'conversation.created' | 'message.received', ids: Record<string, string>): AgentClaraEvent {
+  const seed = seedEvent(type)
+  return { ...seed, data: { ...seed.data, ...ids } } as AgentClaraEvent
+}
+
+/** With the workers stopped: applies `events`, queues only `ref`'s HubSpot job, and gives `ref` a crm_records row to hold. */
+async function queueAlone (ref: EntityRef, events: AgentClaraEvent[]): Promise<void> {
+  await h.stopWorkers()
+  const client = await h.pool.connect()
+  try {
+    await client.query('BEGIN')
+    for (const applied of events) await applyEvent(client, applied)
+    await enqueueSync(h.boss, client, ['hubspot'], [ref])
+    await client.query('COMMIT')
+  } finally {
+    client.release()
+  }
+  await h.pool.query("INSERT INTO crm_records (crm, entity_type, entity_id, status) VALUES ('hubspot', $1, $2, 'retrying')", [ref.type, ref.id])
+}
 
 /** Runs the batch while holding `ref`'s crm_records row, so its marking waits; runs `meanwhile` then, and lets it finish. */
 async function runWithRowHeld (ref: EntityRef, handler: ReturnType<typeof createSyncHandler>, fetched: Array<JobWithMetadata<EntityRef>>, meanwhile: () => Promise<void>): Promise<void> {
