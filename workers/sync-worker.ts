@@ -146,7 +146,11 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     }
     await markWaiting(deps.pool, crm, waitingForContact, 'waiting for contact: it goes as soon as its contact is in the CRM')
     // Their contacts' batches look for what waits once: one that landed meanwhile did not see these.
-    await enqueueSync(deps.boss, undefined, [crm], await contactsLandedFor(deps.pool, crm, waitingForContact))
+    const awaited = waitingForContact.flatMap((ref) => {
+      const outcome = outcomes.get(entityKey(ref))
+      return outcome && 'waitingFor' in outcome ? [{ ref, customerId: outcome.waitingFor }] : []
+    })
+    await enqueueSync(deps.boss, undefined, [crm], await contactsLandedFor(deps.pool, crm, awaited))
     // Before this job completes: the entity's next job exists before this one is gone.
     await deferSync(deps.boss, crm, deferred, DEFER_SECONDS)
     await deferArriving(deps.boss, crm, arriving, RECHECK_SECONDS)

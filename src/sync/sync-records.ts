@@ -91,18 +91,12 @@ export async function dependentsWaitingFor (db: pg.Pool | pg.ClientBase, crm: Cr
 }
 
 /**
- * Of these records, those whose contact is in the CRM now. A record marked waiting for its
- * contact is woken when the contact lands (`dependentsWaitingFor`), but that read may have
- * come just before the record was marked: read after marking, these go at once.
+ * Of these records, those whose contact (`customerId`) is in the CRM now. A record marked
+ * waiting for its contact is woken when the contact lands (`dependentsWaitingFor`), but that
+ * read may have come just before the record was marked: read after marking, these go at once.
  */
-export async function contactsLandedFor (db: pg.Pool | pg.ClientBase, crm: CrmName, refs: EntityRef[]): Promise<EntityRef[]> {
-  if (refs.length === 0) return []
-  const { rows } = await db.query<{ type: EntityRef['type'], id: string }>(`
-    SELECT t.type, t.id FROM unnest($2::text[], $3::text[]) AS t(type, id)
-    LEFT JOIN messages m ON t.type = 'message' AND m.id = t.id
-    LEFT JOIN conversations v ON v.id = m.conversation_id
-    LEFT JOIN appointments a ON t.type = 'appointment' AND a.id = t.id
-    JOIN crm_records c ON c.crm = $1 AND c.entity_type = 'contact' AND c.entity_id = coalesce(v.customer_id, a.customer_id) AND c.crm_id IS NOT NULL`,
-  [crm, refs.map((ref) => ref.type), refs.map((ref) => ref.id)])
-  return rows.map((row) => ({ type: row.type, id: row.id }))
+export async function contactsLandedFor (db: pg.Pool | pg.ClientBase, crm: CrmName, waiting: Array<{ ref: EntityRef, customerId: string }>): Promise<EntityRef[]> {
+  const contact = (customerId: string): EntityRef => ({ type: 'contact', id: customerId })
+  const contacts = await loadRecords(db, crm, waiting.map(({ customerId }) => contact(customerId)))
+  return waiting.filter(({ customerId }) => contacts.get(entityKey(contact(customerId)))?.crmId).map(({ ref }) => ref)
 }
