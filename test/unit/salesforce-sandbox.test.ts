@@ -220,11 +220,47 @@ describe('Salesforce sandbox: Composite requests carrying collections', () => {
     assert.match(tooMany.body[0].message, /at most 5 sObject Collections/)
     const unmodelled = await api().post(`${V}/composite`).set(auth).send({ compositeRequest: [{ method: 'GET', url: `${V}/sobjects/Contact/describe`, referenceId: 'd' }] }).expect(400)
     assert.match(unmodelled.body[0].message, /only PATCH/)
-    const reference = await api().post(`${V}/composite`).set(auth).send({ compositeRequest: [sub('a', [contact('y', { LastName: '@{other.id}' })])] }).expect(400)
-    assert.match(reference.body[0].message, /references/)
     await api().post(`${V}/composite`).set(auth).send({ allOrNone: true, compositeRequest: [sub('a', [contact('z')])] }).expect(400)
     await api().post(`${V}/composite`).set(auth).send({ compositeRequest: [sub('same', [contact('p')]), sub('same', [contact('q')])] }).expect(400)
     assert.equal(sandbox.dump().records.Contact?.length ?? 0, 0)
+  })
+})
+
+describe('Salesforce sandbox: references between Composite subrequests', () => {
+  const sub = (ref: string, type: string, field: string, records: object[]) =>
+    ({ method: 'PATCH', url: `${V}/composite/sobjects/${type}/${field}`, referenceId: ref, body: { allOrNone: false, records } })
+  const contact = (id: string, extra: object = {}) => ({ attributes: { type: 'Contact' }, AgentClara_Customer_Id__c: id, LastName: id, ...extra })
+  const task = (id: string, whoId: string) => ({ attributes: { type: 'Task' }, AgentClara_Message_Id__c: id, Subject: id, WhoId: whoId })
+  const contactsAndTasks = (contacts: object[], tasks: object[]) => ({
+    allOrNone: false,
+    compositeRequest: [sub('contacts0', 'Contact', 'AgentClara_Customer_Id__c', contacts), sub('tasks0', 'Task', 'AgentClara_Message_Id__c', tasks)]
+  })
+
+  it('when a Task names a Contact written earlier in the same request by @{ref[i].id}, then it is linked to that Contact', async () => {
+    const res = await api().post(`${V}/composite`).set(auth)
+      .send(contactsAndTasks([contact('a'), contact('b')], [task('m1', '@{contacts0[1].id}'), task('m2', '@{contacts0[0].id}')])).expect(200)
+    const [contacts, tasks] = res.body.compositeResponse
+    assert.deepEqual([contacts.httpStatusCode, tasks.httpStatusCode], [200, 200])
+    const dump = sandbox.dump().records
+    const idOf = (ext: string) => dump.Contact?.find((c) => c.AgentClara_Customer_Id__c === ext)?.Id
+    assert.equal(dump.Task?.find((t) => t.AgentClara_Message_Id__c === 'm1')?.WhoId, idOf('b'))
+    assert.equal(dump.Task?.find((t) => t.AgentClara_Message_Id__c === 'm2')?.WhoId, idOf('a'))
+  })
+
+  it('when a referenced record failed or the reference names no earlier subrequest, then the dependent subrequest is not executed and answers 400 naming it', async () => {
+    const res = await api().post(`${V}/composite`).set(auth)
+      .send(contactsAndTasks([contact('a'), contact('b', { LastName: null })], [task('m1', '@{contacts0[0].id}'), task('m2', '@{contacts0[1].id}')])).expect(200)
+    const [contacts, tasks] = res.body.compositeResponse
+    assert.deepEqual(contacts.body.map((r: { success: boolean }) => r.success), [true, false])
+    assert.equal(tasks.httpStatusCode, 400)
+    assert.equal(tasks.body[0].errorCode, 'PROCESSING_HALTED')
+    assert.match(tasks.body[0].message, /contacts0\[1\]\.id/)
+    const later = await api().post(`${V}/composite`).set(auth).send({
+      compositeRequest: [sub('tasks1', 'Task', 'AgentClara_Message_Id__c', [task('m3', '@{contacts1[0].id}')]), sub('contacts1', 'Contact', 'AgentClara_Customer_Id__c', [contact('c')])]
+    }).expect(200)
+    assert.equal(later.body.compositeResponse[0].httpStatusCode, 400)
+    assert.equal(later.body.compositeResponse[1].httpStatusCode, 200)
+    assert.equal(sandbox.dump().records.Task?.length ?? 0, 0)
   })
 })
 

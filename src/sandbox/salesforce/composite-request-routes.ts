@@ -1,5 +1,6 @@
 import express, { type Router } from 'express'
 import type { ApiContext } from './api-context.ts'
+import { resolveReferences } from './composite-references.ts'
 import { upsertCollection } from './composite-routes.ts'
 import { SfRequestError, sfErrorBody } from './sf-errors.ts'
 
@@ -23,9 +24,10 @@ interface SubResponse { body: unknown, httpHeaders: Record<string, string>, http
  * With `allOrNone` false (the default) a failed subrequest leaves the others committed.
  *
  * Modelled: the subrequest the Salesforce connector sends, an sObject Collections upsert by
- * External ID (`PATCH …/composite/sobjects/{type}/{externalIdField}`), and the limits above.
- * Anything else — other subrequests, `@{reference}` values, `allOrNone: true` — is refused
- * with a 400 that says so, so no test can pass on behaviour the sandbox does not model.
+ * External ID (`PATCH …/composite/sobjects/{type}/{externalIdField}`), `@{reference}` values
+ * in its body (composite-references.ts), and the limits above. Anything else — other
+ * subrequests, `allOrNone: true` — is refused with a 400 that says so, so no test can pass
+ * on behaviour the sandbox does not model.
  * Salesforce does not document the error codes of a request over its limits; these are ours.
  */
 export function createCompositeRequestRoutes (ctx: ApiContext): Router {
@@ -52,14 +54,15 @@ export function createCompositeRequestRoutes (ctx: ApiContext): Router {
     if (references.some((ref) => typeof ref !== 'string' || !/^[A-Za-z0-9_]+$/.test(ref)) || new Set(references).size !== references.length) {
       throw new SfRequestError(400, 'INVALID_INPUT', 'every subrequest needs its own referenceId (letters, digits, underscores)')
     }
-    if (JSON.stringify(subrequests.map((sub) => sub.body)).includes('@{')) {
-      throw new SfRequestError(400, 'INVALID_INPUT', 'references between subrequests (@{…}) are not modelled by the sandbox')
-    }
+    // What each subrequest answered, for the references of those after it.
+    const answered = new Map<string, unknown>()
     const compositeResponse = subrequests.map((sub, i): SubResponse => {
       const [, type, extField] = routes[i] as RegExpExecArray
       const referenceId = String(sub.referenceId)
       try {
-        return { body: upsertCollection(ctx, type, String(extField), sub.body), httpHeaders: {}, httpStatusCode: 200, referenceId }
+        const body = upsertCollection(ctx, type, String(extField), resolveReferences(sub.body, answered))
+        answered.set(referenceId, body)
+        return { body, httpHeaders: {}, httpStatusCode: 200, referenceId }
       } catch (err) {
         if (!(err instanceof SfRequestError)) throw err
         return { body: sfErrorBody(err.errorCode, err.message, err.fields), httpHeaders: {}, httpStatusCode: err.status, referenceId }
