@@ -78,8 +78,9 @@ export async function writeCollections (parts: Part[], send: (collections: Outgo
       if ('status' in answer) {
         if ([...referenced].some((key) => !results.get(key)?.ok)) {
           // Not executed because a record it referenced failed: the others go again, linked by id.
-          const again = entries.filter((entry) => !entry.linkTo || !referenced.has(entry.linkTo) || results.get(entry.linkTo)?.ok)
-          for (const entry of entries) if (!again.includes(entry)) results.set(entry.key, dependentFailure(entry.key, results.get(entry.linkTo as string)))
+          const unsettled = entries.filter((entry) => !results.has(entry.key))
+          const again = unsettled.filter((entry) => !entry.linkTo || !referenced.has(entry.linkTo) || results.get(entry.linkTo)?.ok)
+          for (const entry of unsettled) if (!again.includes(entry)) results.set(entry.key, dependentFailure(entry.key, results.get(entry.linkTo as string)))
           if (again.length > 0) queue.push({ part, entries: again })
           return
         }
