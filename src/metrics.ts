@@ -59,7 +59,7 @@ export function createMetrics (options: {
     }),
     crmSync: new Counter({
       name: 'crm_sync_total',
-      help: 'Entity syncs per CRM by outcome (synced, unchanged, retrying, dead).',
+      help: 'Entity syncs per CRM by outcome (synced, unchanged, deferred, retrying, waiting, dead).',
       labelNames: ['crm', 'outcome'] as const,
       registers: [registry]
     }),

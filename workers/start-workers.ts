@@ -9,6 +9,7 @@ import { createApplyHandler } from './apply-worker.ts'
 import { startCircuitProbe } from './circuit-probe.ts'
 import { startReconcileWorker } from './reconcile-worker.ts'
 import { createSyncHandler } from './sync-worker.ts'
+import { startWaitingSweep } from './waiting-sweep.ts'
 import { createCircuit } from '../src/sync/circuit.ts'
 import { createQueueStatistics } from '../src/sync/queue-statistics.ts'
 
@@ -42,7 +43,8 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
   const ids: Array<[string, string]> = []
   const apply = createApplyHandler({ pool: deps.pool, boss: deps.boss, crms, logger: deps.logger.child({ worker: 'apply' }) })
   ids.push([APPLY_QUEUE, await deps.boss.work<ApplyJob, unknown, typeof applyOptions>(APPLY_QUEUE, applyOptions, apply)])
-  const probes: Array<{ stop: () => Promise<void> }> = []
+  // Per CRM: the circuit probe and the sweep for records waiting on a landed contact.
+  const loops: Array<{ stop: () => Promise<void> }> = []
   for (const connector of deps.connectors) {
     const queue = syncQueue(connector.name)
     const logger = deps.logger.child({ worker: `sync-${connector.name}` })
@@ -59,14 +61,14 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
     const handler = tracedSyncHandler({ pool: deps.pool, crm: connector.name, queue }, createSyncHandler(sync))
     const options = { ...syncOptions, batchSize: sync.batchSize }
     ids.push([queue, await deps.boss.work<SyncJob, unknown, typeof options>(queue, options, handler)])
-    probes.push(startCircuitProbe(sync))
+    loops.push(startCircuitProbe(sync), startWaitingSweep(sync))
   }
   const lifecycle = await startLifecycleWorkers({ ...deps, retentionDays: deps.retentionDays ?? 30 })
   const reconcile = await startReconcileWorker(deps)
   return {
     async stop () {
       await reconcile.stop()
-      await Promise.all(probes.map((probe) => probe.stop()))
+      await Promise.all(loops.map((loop) => loop.stop()))
       // Waits for active batches to finish; jobs not started stay queued for the next worker.
       await Promise.all([...ids.map(([queue]) => deps.boss.offWork(queue, { wait: true })), lifecycle.stop()])
     }

@@ -136,6 +136,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     count('deferred', deferred.length + arriving.length + held.length)
     count('dead', failed.filter((item) => item.dead).length)
     count('retrying', failed.filter((item) => !item.dead).length + crmFailed.length)
+    count('waiting', waitingForContact.length)
     await markSynced(deps.pool, crm, synced)
     await markFailed(deps.pool, crm, [...failed, ...crmFailed.map((item) => ({ ...item, dead: false }))])
     await recordFieldOwnership(deps.pool, crm, synced)

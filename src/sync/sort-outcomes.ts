@@ -13,7 +13,11 @@ export interface SortedOutcomes {
   parked: EntityRef[]
   /** Failed because the CRM failed the whole call (5xx, timeout, 429) while its circuit is closed: read again shortly, attempts not spent. */
   crmFailed: Array<{ ref: EntityRef, error: string }>
-  /** Still waiting for its contact on its last attempt: marked waiting, never dead for its contact's sake. */
+  /**
+   * Waiting for its contact: marked waiting and its job completed, woken when the contact
+   * lands. A wait is not the record's failure: it spends no attempt, so it neither grows the
+   * record's backoff nor brings it nearer to dead.
+   */
   waitingForContact: EntityRef[]
   /** A contact-only change put off while the budget is the bottleneck. */
   deferred: EntityRef[]
@@ -47,7 +51,7 @@ export function sortOutcomes (outcomes: ReadonlyMap<string, EntityOutcome>, cont
       // record caught in a 503 burst and a 429 storm would otherwise wait minutes after
       // the CRM recovered) nor bring it nearer to dead. The circuit counts it instead.
       sorted.crmFailed.push({ ref, error: outcome.error })
-    } else if ('waitingFor' in outcome && lastAttempt) {
+    } else if ('waitingFor' in outcome) {
       sorted.waitingForContact.push(ref)
     } else {
       sorted.failed.push({ ref, error: outcome.error, dead: !outcome.retryable || lastAttempt })

@@ -52,10 +52,11 @@ test('when a record failed for itself, then it retries, and is dead when the CRM
   assert.deepEqual(sorted.parked, [])
 })
 
-test('when a record waits for its contact, then it retries, and on its last attempt it waits visibly instead of dying', () => {
+test('when a record waits for its contact, then it waits visibly, on any attempt, and never fails or dies for it', () => {
   const waiting = { ok: false, error: 'waiting for contact c9', retryable: true, waitingFor: 'c9' } as const
-  assert.deepEqual(sort([['message:m1', waiting]]).failed, [{ ref: { type: 'message', id: 'm1' }, error: waiting.error, dead: false }])
-  const last = sort([['message:m1', waiting]], { lastAttempt: ['message:m1'] })
-  assert.deepEqual(last.waitingForContact, [{ type: 'message', id: 'm1' }])
-  assert.deepEqual(last.failed, [])
+  for (const lastAttempt of [[], ['message:m1']]) {
+    const sorted = sort([['message:m1', waiting]], { lastAttempt })
+    assert.deepEqual(sorted.waitingForContact, [{ type: 'message', id: 'm1' }])
+    assert.deepEqual(sorted.failed, [])
+  }
 })
