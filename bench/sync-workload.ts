@@ -54,7 +54,7 @@ export function minimumCalls (w: Workload): MinimumCalls {
       `HubSpot: ⌈${contacts} contacts / ${HUBSPOT_BATCH}⌉ batch upserts + ⌈${messages} communications / ${HUBSPOT_BATCH}⌉${meetingsPart} batch creates with the contact association inline = ${hubspot}` +
         ` (${hubspot + linked} without inline associations: one association batch per create)`,
       `Salesforce: ⌈(${contacts} Contacts + ${messages} Tasks${meetings > 0 ? ` + ${meetings} Events` : ''}) / ${SALESFORCE_COMPOSITE}⌉ Composite requests of five 200-record sObject Collections upserts = ${salesforce}` +
-        ` (${up(contacts, SALESFORCE_COLLECTION) + up(messages, SALESFORCE_COLLECTION) + up(meetings, SALESFORCE_COLLECTION)} in plain collections; ours pack one object per Composite request, so at best ${up(contacts, SALESFORCE_COMPOSITE) + up(messages, SALESFORCE_COMPOSITE) + up(meetings, SALESFORCE_COMPOSITE)})`
+        ` (${up(contacts, SALESFORCE_COLLECTION) + up(messages, SALESFORCE_COLLECTION) + up(meetings, SALESFORCE_COLLECTION)} in plain collections, one a call; ours mix the objects in one Composite request, each Task and Event naming a Contact written earlier in it as @{reference[i].id})`
     ]
   }
 }

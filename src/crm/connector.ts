@@ -10,6 +10,16 @@ import type { MappingDescription } from './mapping/describe-mapping.ts'
 /** A message or appointment, with the CRM id of the contact it belongs to. */
 export type Linked<T> = T & { contactCrmId: string }
 
+/** A message or appointment whose contact's CRM id is known, or null when its contact goes in the same write (`upsertTogether`). */
+export type LinkedOrPending<T> = T & { contactCrmId: string | null }
+
+/** A batch's contacts with their messages and appointments, written together (`upsertTogether`). */
+export interface RecordsTogether {
+  contacts: ContactState[]
+  messages: Array<LinkedOrPending<MessageState>>
+  appointments: Array<LinkedOrPending<AppointmentState>>
+}
+
 /**
  * What the sync knows about a batch: `newKeys` are records with no CRM id recorded, which a
  * connector may CREATE (with their association inline) instead of upserting — it must still
@@ -76,6 +86,15 @@ export interface CrmConnector {
   upsertMessages: (messages: Array<Linked<MessageState>>, signal?: AbortSignal, hints?: WriteHints) => Promise<RecordResult[]>
   /** Results are keyed by appointmentId. */
   upsertAppointments: (appointments: Array<Linked<AppointmentState>>, signal?: AbortSignal, hints?: WriteHints) => Promise<RecordResult[]>
+  /**
+   * Optional, for a CRM whose API takes records of several objects in one call (Salesforce's
+   * Composite request): writes a batch's contacts, messages and appointments together, in as
+   * few calls as that allows. A message or appointment whose `contactCrmId` is null links to
+   * its contact among `contacts` (by `customerId`), written in the same call or an earlier
+   * one; when that contact fails, it is not written and fails, retryable. Results are keyed
+   * by entity key (`contact:<customerId>`, `message:<messageId>`, `appointment:<appointmentId>`).
+   */
+  upsertTogether?: (records: RecordsTogether, signal?: AbortSignal) => Promise<RecordResult[]>
   /**
    * Deletes the customer's contact, messages and appointments from the CRM (GDPR erasure).
    * Idempotent: records that are already gone are not an error.

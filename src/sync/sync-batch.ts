@@ -1,10 +1,11 @@
 import type pg from 'pg'
-import type { CrmConnector, Linked, RecordResult } from '../crm/connector.ts'
+import type { CrmConnector, Linked, LinkedOrPending, RecordResult } from '../crm/connector.ts'
 import { withTransaction } from '../db/pool.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
 import { loadAppointments, loadContacts, loadMessages } from '../mirror/load-state.ts'
+import type { AppointmentState, ContactState, MessageState } from '../mirror/states.ts'
 import { stillArriving, type ArrivalWindow } from './arriving-customers.ts'
-import { callCrm, type Outcome } from './crm-call.ts'
+import { callCrm, type CallOutcome, type Outcome } from './crm-call.ts'
 import { lockVersions } from './entity-versions.ts'
 import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
 
@@ -100,7 +101,12 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     }
     return [{ key, state, hash }]
   })
-  await write(fullCallsOnly(contactWrites), (states) => connector.upsertContacts(states, signal), (state) => state.customerId)
+  const contactsNow = fullCallsOnly(contactWrites)
+  // A CRM that takes several objects in one call gets the contacts with their messages and
+  // appointments, a new contact's records linked to it in the same call.
+  const together = connector.upsertTogether
+  const pendingContacts = together ? new Set(contactsNow.map((item) => item.state.customerId)) : undefined
+  if (!together) await write(contactsNow, (states) => connector.upsertContacts(states, signal), (state) => state.customerId)
 
   const contactCrmId = (customerId: string): string | null => {
     const key = `contact:${customerId}`
@@ -112,8 +118,21 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
   // Messages and appointments, each linked to its contact's CRM id. Those with no CRM id
   // recorded are new as far as we know: the connector may create them with their link inline.
   const newKeys = { message: new Set<string>(), appointment: new Set<string>() }
+  /** Why a message or appointment cannot go: its contact has no CRM id, and is not written with it. */
+  function waitForContact (key: string, customerId: string): void {
+    const contactOutcome = outcomes.get(`contact:${customerId}`)
+    if (!contactOutcome) contactsNeeded.add(customerId)
+    const why = contactOutcome && !contactOutcome.ok ? contactOutcome.error : 'contact not in the CRM yet'
+    const error = `waiting for contact ${customerId}: ${why}`
+    // The CRM failed its contact's call as a whole: the CRM's failure is this record's too
+    // (read again with its contact, no attempt spent), not a wait of its own.
+    const whole = contactOutcome && !contactOutcome.ok ? contactOutcome.whole : undefined
+    outcomes.set(key, whole ? { ok: false, error, retryable: true, whole } : { ok: false, error, retryable: true, waitingFor: customerId })
+  }
+
+  /** `pendingContact`: written with its contact, whose CRM id (and so this record's hash) is known after the call. */
   function linked<T extends { customerId: string }> (type: 'message' | 'appointment', states: Map<string, T>) {
-    return ids(type).flatMap((id) => {
+    return ids(type).flatMap((id): Array<{ key: string, state: LinkedOrPending<T>, hash: string, pendingContact?: string }> => {
       const key = entityKey({ type, id })
       const state = states.get(id)
       if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
@@ -122,16 +141,11 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       if (waitMs !== undefined) { outcomes.set(key, { ok: true, arriving: true, waitMs }); return [] }
       const contactOutcome = outcomes.get(`contact:${state.customerId}`)
       if (!crmId && contactOutcome && 'held' in contactOutcome) { outcomes.set(key, { ok: true, held: true }); return [] }
-      if (!crmId) {
-        if (!contactOutcome) contactsNeeded.add(state.customerId)
-        const why = contactOutcome && !contactOutcome.ok ? contactOutcome.error : 'contact not in the CRM yet'
-        const error = `waiting for contact ${state.customerId}: ${why}`
-        // The CRM failed its contact's call as a whole: the CRM's failure is this record's too
-        // (read again with its contact, no attempt spent), not a wait of its own.
-        const whole = contactOutcome && !contactOutcome.ok ? contactOutcome.whole : undefined
-        outcomes.set(key, whole ? { ok: false, error, retryable: true, whole } : { ok: false, error, retryable: true, waitingFor: state.customerId })
-        return []
+      if (!crmId && pendingContacts?.has(state.customerId)) {
+        if (!record(key)?.crmId) newKeys[type].add(id)
+        return [{ key, state: { ...state, contactCrmId: null }, hash: '', pendingContact: state.customerId }]
       }
+      if (!crmId) { waitForContact(key, state.customerId); return [] }
       const full: Linked<T> = { ...state, contactCrmId: crmId }
       const hash = stateHash(full)
       if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
@@ -139,9 +153,46 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       return [{ key, state: full, hash }]
     })
   }
-  await write(fullCallsOnly(linked('message', messages)), (states) => connector.upsertMessages(states, signal, { newKeys: newKeys.message }), (state) => state.messageId)
-  await write(fullCallsOnly(linked('appointment', appointments)), (states) => connector.upsertAppointments(states, signal, { newKeys: newKeys.appointment }), (state) => state.appointmentId)
+  const messageWrites = fullCallsOnly(linked('message', messages))
+  const appointmentWrites = fullCallsOnly(linked('appointment', appointments))
+  if (together) {
+    await writeTogether(together, contactsNow, messageWrites, appointmentWrites)
+  } else {
+    // Nothing is pending without upsertTogether: every contactCrmId here is a CRM id.
+    await write(messageWrites as Array<{ key: string, state: Linked<MessageState>, hash: string }>, (states) => connector.upsertMessages(states, signal, { newKeys: newKeys.message }), (state) => state.messageId)
+    await write(appointmentWrites as Array<{ key: string, state: Linked<AppointmentState>, hash: string }>, (states) => connector.upsertAppointments(states, signal, { newKeys: newKeys.appointment }), (state) => state.appointmentId)
+  }
   return { outcomes, contactsNeeded: [...contactsNeeded], versions }
+
+  /**
+   * One connector call for the lot. A record written with its new contact is hashed with the
+   * contact's CRM id the call returned; when the contact failed, it waits for it as it would
+   * have had the contact gone first.
+   */
+  async function writeTogether (
+    upsertTogether: NonNullable<CrmConnector['upsertTogether']>,
+    contactItems: Array<{ key: string, state: ContactState, hash: string }>,
+    messageItems: Array<{ key: string, state: LinkedOrPending<MessageState>, hash: string, pendingContact?: string }>,
+    appointmentItems: Array<{ key: string, state: LinkedOrPending<AppointmentState>, hash: string, pendingContact?: string }>
+  ): Promise<void> {
+    const items = [...contactItems, ...messageItems, ...appointmentItems]
+    if (items.length === 0) return
+    const results = await callCrm(items.map((item) => item.key), () => upsertTogether({
+      contacts: contactItems.map((item) => item.state),
+      messages: messageItems.map((item) => item.state),
+      appointments: appointmentItems.map((item) => item.state)
+    }, signal))
+    const settle = (key: string, hash: string, result: CallOutcome | undefined) => {
+      if (result) outcomes.set(key, result.ok ? { ok: true, crmId: result.crmId, hash, skipped: result.skipped } : result)
+    }
+    for (const item of contactItems) settle(item.key, item.hash, results.get(item.key))
+    for (const item of [...messageItems, ...appointmentItems]) {
+      if (!item.pendingContact) { settle(item.key, item.hash, results.get(item.key)); continue }
+      const contactOutcome = outcomes.get(`contact:${item.pendingContact}`)
+      if (!contactOutcome || !('crmId' in contactOutcome)) { waitForContact(item.key, item.pendingContact); continue }
+      settle(item.key, stateHash({ ...item.state, contactCrmId: contactOutcome.crmId }), results.get(item.key))
+    }
+  }
 
   /** With `fillCalls`: the items that make full calls; the rest of the last call is held, if all of it may be. */
   function fullCallsOnly<T extends { key: string }> (items: T[]): T[] {

@@ -2,7 +2,7 @@ import { trace } from '@opentelemetry/api'
 import type { CrmConnector, RecordResult, WriteHints } from '../crm/connector.ts'
 import { inSpan } from '../tracing/tracer.ts'
 
-type Write = 'upsertContacts' | 'upsertMessages' | 'upsertAppointments'
+type Write = 'upsertContacts' | 'upsertMessages' | 'upsertAppointments' | 'upsertTogether'
 
 /**
  * The connector with a span around each write (its HTTP calls nest inside). A write that
@@ -29,12 +29,22 @@ export function tracedConnector (connector: CrmConnector): CrmConnector {
       return results
     })
 
+  const together = connector.upsertTogether
   // Connectors are plain objects of closures: everything else (erasure, read-back, mapping)
   // passes through as it is.
   return {
     ...connector,
     upsertContacts: traced('upsertContacts', (states, signal) => connector.upsertContacts(states, signal)),
     upsertMessages: traced('upsertMessages', (states, signal, hints) => connector.upsertMessages(states, signal, hints)),
-    upsertAppointments: traced('upsertAppointments', (states, signal, hints) => connector.upsertAppointments(states, signal, hints))
+    upsertAppointments: traced('upsertAppointments', (states, signal, hints) => connector.upsertAppointments(states, signal, hints)),
+    ...(together
+      ? {
+          // One span for the lot; `crm.records` counts contacts, messages and appointments together.
+          upsertTogether: async (records, signal) => {
+            const all = [...records.contacts, ...records.messages, ...records.appointments]
+            return await traced<unknown>('upsertTogether', async (_states, s) => await together(records, s))(all, signal)
+          }
+        }
+      : {})
   }
 }

@@ -59,6 +59,7 @@ for (const name of ['hubspot', 'salesforce']) {
 
   test(`when a new contact, its message and its appointment are in one batch, then ${name} gets the contact first and both linked to it`, async () => {
     const refs = await mirrorCustomer(`${name}_new`)
+    const before = requests(connector())
     const { outcomes, contactsNeeded } = await syncBatch({ pool: h.pool, connector: connector() }, [refs.message, refs.appointment, refs.contact])
     assert.deepEqual(contactsNeeded, [])
     const contactId = crmIdOf(outcomes.get(key(refs.contact)))
@@ -70,6 +71,8 @@ for (const name of ['hubspot', 'salesforce']) {
       assert.ok(linked(appointmentId), 'appointment associated to the contact')
       assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', refs.contact.id)[0]?.properties.firstname, 'Test')
     } else {
+      // One Composite request: the Task and Event name the new Contact as @{reference[i].id}.
+      assert.equal(requests(connector()) - before, 1)
       assert.equal(salesforceRecords(h.salesforce, 'Task', 'Id', messageId)[0]?.WhoId, contactId)
       assert.equal(salesforceRecords(h.salesforce, 'Event', 'Id', appointmentId)[0]?.WhoId, contactId)
     }
@@ -122,6 +125,7 @@ for (const name of ['hubspot', 'salesforce']) {
     assert.ok(contact && !contact.ok && contact.retryable)
     assert.ok(message && !message.ok && message.retryable)
     assert.ok(message.error.includes(contact.error), message.error)
+    assert.equal('waitingFor' in message && message.waitingFor, refs.contact.id, 'it goes when its contact lands')
     assert.deepEqual(contactsNeeded, [])
   })
 }

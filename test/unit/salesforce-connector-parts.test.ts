@@ -5,6 +5,7 @@ import { newCallState } from '../../src/crm/salesforce/call-context.ts'
 import { TokenRefreshLimitError } from '../../src/crm/salesforce/connection.ts'
 import { findMissingExternalIdFields, missingFieldsMessage } from '../../src/crm/salesforce/describe-check.ts'
 import { recordFailure, toCrmError } from '../../src/crm/salesforce/errors.ts'
+import { writeCollections, type OutgoingCollection } from '../../src/crm/salesforce/write-collections.ts'
 import { createRefreshBudget } from '../../src/crm/salesforce/refresh-budget.ts'
 import { SalesforceTimeoutError } from '../../src/crm/salesforce/timeout-error.ts'
 import { CrmPermanentError, CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../../src/crm/errors.ts'
@@ -79,6 +80,28 @@ describe('Salesforce batching', () => {
   it('when a record cannot be mapped, then only that record fails, permanently', async () => {
     const results = await upsertInBatches([{ id: 'bad' }], (i) => i.id, () => { throw new RangeError('Invalid time value') }, async () => [])
     assert.deepEqual(results, [{ key: 'bad', ok: false, error: 'cannot map to Salesforce: Invalid time value', retryable: false }])
+  })
+})
+
+describe('Salesforce records written together', () => {
+  it('when a Task links to a Contact, then it carries its id from an earlier call, a reference within its own, and is not sent when that Contact failed', async () => {
+    const sent: OutgoingCollection[][] = []
+    // 1 001 Contacts: five collections fill the first call, the last Contact goes in the second.
+    const contacts = Array.from({ length: 1001 }, (_, i) => ({ key: `c${i}`, record: { Ext__c: `c${i}` } }))
+    const tasks = ['c7', 'c5', 'c1000'].map((contact) => ({ key: `t_${contact}`, record: { Ext__c: `t_${contact}`, WhoId: null }, linkTo: contact }))
+    const results = await writeCollections([
+      { object: 'Contact', externalIdField: 'Ext__c', entries: contacts },
+      { object: 'Task', externalIdField: 'Ext__c', entries: tasks, linkField: 'WhoId' }
+    ], async (collections) => {
+      sent.push(collections)
+      return collections.map((c) => ({ results: c.records.map((r) => r.Ext__c === 'c5' ? { success: false, errors: [{ statusCode: 'INVALID_EMAIL_ADDRESS', message: 'bad' }] } : { id: `id_${String(r.Ext__c)}`, success: true }) }))
+    })
+    assert.deepEqual(sent.map((call) => call.map((c) => `${c.object}:${c.records.length}`)), [['Contact:200', 'Contact:200', 'Contact:200', 'Contact:200', 'Contact:200'], ['Contact:1', 'Task:2']])
+    const second = sent[1]!
+    assert.deepEqual(second[1]?.records.map((r) => r.WhoId), ['id_c7', `@{${second[0]?.referenceId}[0].id}`])
+    const failed = results.find((r) => r.key === 't_c5')
+    assert.ok(failed && !failed.ok && failed.retryable && /c5 failed: INVALID_EMAIL_ADDRESS/.test(failed.error), JSON.stringify(failed))
+    assert.equal(results.filter((r) => r.ok).length, 1000 + 2)
   })
 })
 

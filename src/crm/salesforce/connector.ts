@@ -3,7 +3,7 @@ import { limiterCapacity } from '../limiter-capacity.ts'
 import type { EntityType } from '../../mirror/states.ts'
 import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../errors.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
-import { MAX_RECORDS_PER_CALL, upsertInBatches } from './batch-upsert.ts'
+import { MAX_RECORDS_PER_CALL, prepareEntries, upsertInBatches } from './batch-upsert.ts'
 import { newCallState } from './call-context.ts'
 import { upsertCollections } from './composite-upsert.ts'
 import { createSalesforceConnection, type SalesforceAuth } from './connection.ts'
@@ -11,10 +11,12 @@ import { eraseFromSalesforce } from './erase.ts'
 import type { DescribedObject } from './describe-check.ts'
 import { toCrmError } from './errors.ts'
 import { salesforceObjects, type PersonObject } from './external-id-fields.ts'
+import { entityKey } from '../../mirror/entity-ref.ts'
 import { salesforceValueGuard } from './keep-crm-values.ts'
 import { createLimitBackoff } from './limit-backoff.ts'
 import { toSalesforceContact, toSalesforceEvent, toSalesforceTask, type SalesforceRecord } from './mapping.ts'
 import { createSalesforceReadBack, type SoqlRecord } from './read-back.ts'
+import { writeCollections, type Part } from './write-collections.ts'
 import { DEFAULT_SALESFORCE_MAPPING_FILE, loadSalesforceMapping, SALESFORCE_MAPPING_SPEC, salesforceObjectsInUse } from './mapping-spec.ts'
 import { checkSalesforceSetup, prepareSalesforce } from './setup.ts'
 
@@ -72,13 +74,25 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
     }
   }
 
+  /** The mapping's if_empty fields of one object, checked before each collection is sent. */
+  function guardFor (object: string, externalIdField: string) {
+    const query = async (soql: string) => (await sf.conn.query<Record<string, unknown>>(soql)).records
+    return salesforceValueGuard(query, object, externalIdField, mapping.get().objects[object])
+  }
+
   /** Upserts one entity's records by its External ID, honouring the mapping's if_empty fields. */
   function upsert<T> (entity: EntityType, items: T[], keyOf: (item: T) => string, toRecord: (item: T) => SalesforceRecord) {
     const { object, externalIdField } = objects[entity]
-    const query = async (soql: string) => (await sf.conn.query<Record<string, unknown>>(soql)).records
-    const guard = salesforceValueGuard(query, object, externalIdField, mapping.get().objects[object])
-    const send = (collections: SalesforceRecord[][]) => upsertCollections(sf.conn, object, externalIdField, collections)
-    return upsertInBatches(items, keyOf, toRecord, send, guard)
+    const send = (collections: SalesforceRecord[][]) =>
+      upsertCollections(sf.conn, collections.map((records, i) => ({ referenceId: `collection${i}`, object, externalIdField, records })))
+    return upsertInBatches(items, keyOf, toRecord, send, guardFor(object, externalIdField))
+  }
+
+  /** One entity's part of a write together: its records keyed by entity key, linked to their contacts where those go too. */
+  function part<T> (entity: EntityType, items: T[], idOf: (item: T) => string, toRecord: (item: T) => SalesforceRecord, contactOf?: (item: T) => string | undefined) {
+    const { object, externalIdField } = objects[entity]
+    const { entries, failures } = prepareEntries(items, (item) => idOf(item) ? entityKey({ type: entity, id: idOf(item) }) : '', toRecord, contactOf)
+    return { part: { object, externalIdField, entries, guard: guardFor(object, externalIdField), ...(contactOf ? { linkField: 'WhoId' } : {}) } satisfies Part, failures }
   }
 
   // autoFetch follows nextRecordsUrl: duplicates can make a query return more rows than ids.
@@ -102,6 +116,21 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
 
     upsertAppointments: (appointments, signal) => call(signal, () =>
       upsert('appointment', appointments, (a) => a.appointmentId, (a) => toSalesforceEvent(a, mapping.get()))),
+
+    // Contacts, Tasks and Events in the same Composite requests: a Task or Event whose Contact
+    // is new names it as `@{reference[i].id}` (write-collections.ts).
+    upsertTogether: ({ contacts, messages, appointments }, signal) => call(signal, async () => {
+      const m = mapping.get()
+      const pendingContact = (item: { customerId: string, contactCrmId: string | null }) =>
+        item.contactCrmId ? undefined : entityKey({ type: 'contact', id: item.customerId })
+      const parts = [
+        part('contact', contacts, (c) => c.customerId, (c) => toSalesforceContact(c, m, personObject)),
+        part('message', messages, (x) => x.messageId, (x) => toSalesforceTask(x, m), pendingContact),
+        part('appointment', appointments, (x) => x.appointmentId, (x) => toSalesforceEvent(x, m), pendingContact)
+      ]
+      const written = await writeCollections(parts.map((p) => p.part), (collections) => upsertCollections(sf.conn, collections))
+      return [...parts.flatMap((p) => p.failures), ...written]
+    }),
 
     eraseCustomer: (target, signal) => call(signal, () => eraseFromSalesforce(sf.conn, target)),
     ...readBack,

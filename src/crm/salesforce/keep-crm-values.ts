@@ -22,7 +22,9 @@ export function salesforceValueGuard (
   if (ifEmpty.length === 0) return undefined
   return async (batch) => {
     const fields = [...new Set(['Id', externalIdField, ...ifEmpty])]
-    const records = await query(`SELECT ${fields.join(', ')} FROM ${object} WHERE ${externalIdField} IN (${batch.map(({ key }) => soqlString(key)).join(', ')})`)
+    // By the External ID each record carries: the keys are the caller's (an entity key, say).
+    const idOf = (record: SalesforceRecord) => String(record[externalIdField])
+    const records = await query(`SELECT ${fields.join(', ')} FROM ${object} WHERE ${externalIdField} IN (${batch.map(({ record }) => soqlString(idOf(record))).join(', ')})`)
     // Field names come back as Salesforce spells them; the file may spell them in another case.
     const current = new Map(records.map((record) => {
       const byLowerName = new Map(Object.entries(record).map(([name, value]) => [name.toLowerCase(), value]))
@@ -31,7 +33,7 @@ export function salesforceValueGuard (
     const skipped = new Map<string, string[]>()
     return {
       batch: batch.map(({ key, record }) => {
-        const found = current.get(key)
+        const found = current.get(idOf(record))
         const kept = keepCrmValues(record, ifEmpty, found && ((target) => found.get(target.toLowerCase())))
         skipped.set(key, kept.skipped)
         return { key, record: kept.values }

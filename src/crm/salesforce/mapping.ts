@@ -1,4 +1,4 @@
-import type { Linked } from '../connector.ts'
+import type { LinkedOrPending } from '../connector.ts'
 import type { AppointmentState, ContactState, MessageState } from '../../mirror/states.ts'
 import { splitFullName } from '../mapping/apply-step.ts'
 import { mapRecord } from '../mapping/map-record.ts'
@@ -39,13 +39,13 @@ export function toSalesforceContact (contact: ContactState, mapping = defaultSal
   return { ...configured(mapping, personObject, contact), [salesforceObjects(personObject).contact.externalIdField]: contact.customerId }
 }
 
-/** A message becomes a Task on the contact (completed, by the default mapping). */
-export function toSalesforceTask (message: Linked<MessageState>, mapping = defaultSalesforceMapping()): SalesforceRecord {
+/** A message becomes a Task on the contact (completed, by the default mapping); WhoId null: the writer links it (write-collections.ts). */
+export function toSalesforceTask (message: LinkedOrPending<MessageState>, mapping = defaultSalesforceMapping()): SalesforceRecord {
   const { externalIdField } = salesforceObjects().message
   return { ...configured(mapping, 'Task', message), [externalIdField]: message.messageId, WhoId: message.contactCrmId }
 }
 
-export function toSalesforceEvent (appointment: Linked<AppointmentState>, mapping = defaultSalesforceMapping()): SalesforceRecord {
+export function toSalesforceEvent (appointment: LinkedOrPending<AppointmentState>, mapping = defaultSalesforceMapping()): SalesforceRecord {
   const { externalIdField } = salesforceObjects().appointment
   return { ...configured(mapping, 'Event', appointment), [externalIdField]: appointment.appointmentId, WhoId: appointment.contactCrmId }
 }
