@@ -22,6 +22,8 @@ export function syncCell (crm: string, record: StoryRecord | undefined, job: Sto
   if (synced) return cell('synced', `${synced}, synced ${fmt.time(record?.synced_at)}`)
   if (record?.status === 'dead') return cell('dead', `gave up after ${record.attempts} attempts${error ? `: ${error}` : ''}; replay it once the cause is fixed`)
   if (record?.status === 'retrying') return cell('retrying', `last attempt failed${error ? `: ${error}` : ''}; no retry is queued, replay it`)
+  // Parked while its CRM is down, or waiting for its contact: it is queued again when that ends.
+  if (record?.status === 'waiting') return cell('pending', error ?? 'waiting')
   return cell('missing', `never queued for ${crm} (was its sync off when this changed?); replaying one of its deliveries queues it`)
 }
 

@@ -38,3 +38,9 @@ test('when the CRM gave up, then the attempts and the last error are named with 
 test('when there is neither a record nor a job, then it was never queued', () => {
   assert.equal(syncCell('salesforce', undefined, undefined, now).verdict, 'missing')
 })
+
+test('when a record waits with no job (for its contact, or for its CRM to answer), then it is pending and says what for', () => {
+  const cell = syncCell('hubspot', record({ entity_type: 'message', status: 'waiting', last_error: 'waiting for contact: it goes as soon as its contact is in the CRM' }), undefined, now)
+  assert.equal(cell.verdict, 'pending')
+  assert.equal(cell.text, 'waiting for contact: it goes as soon as its contact is in the CRM')
+})
