@@ -68,3 +68,16 @@ test('when 450 contacts with an if_empty field sync, then Salesforce gets ceil(4
   await plain.upsertContacts([seedContact()])
   assert.equal(queries(), 3)
 })
+
+// The sync writes Salesforce through upsertTogether (keys are entity keys): the if_empty guard
+// must find each record by the External ID it carries.
+test('when contacts go together with their messages, then an if_empty field edited in Salesforce is kept and reported, keyed by entity key', async () => {
+  const crm = await prepared([PHONE_IF_EMPTY])
+  const [created] = await crm.upsertContacts([seedContact()])
+  assert.ok(created?.ok)
+  await editInSalesforce(created.crmId, { Phone: '+44 20 7946 0958' })
+  const results = await crm.upsertTogether!({ contacts: [seedContact({ name: 'John Smithson', phone: '+15550001111' })], messages: [], appointments: [] })
+  assert.deepEqual(results, [{ key: 'contact:cust_xyz789', ok: true, crmId: created.crmId, skipped: ['Phone'] }])
+  assert.equal(contact().Phone, '+44 20 7946 0958')
+  assert.equal(contact().LastName, 'Smithson')
+})
