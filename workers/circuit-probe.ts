@@ -5,6 +5,7 @@ import type { CrmConnector } from '../src/crm/connector.ts'
 import { CrmRateLimitedError } from '../src/crm/errors.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
+import { startSerialLoop } from './serial-loop.ts'
 
 /**
  * Probes an open circuit now and then (the circuit decides how often, and lets one worker
@@ -12,23 +13,14 @@ import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
  * probe is the connector's `prepare`: idempotent, a few cheap reads.
  */
 export function startCircuitProbe (deps: { pool: pg.Pool, boss: PgBoss, connector: CrmConnector, circuit: Circuit, logger: Logger, everyMs?: number }): { stop: () => Promise<void> } {
-  let running: Promise<void> = Promise.resolve()
-  const timer = setInterval(() => {
-    running = running.then(async () => {
-      if (!(await deps.circuit.status()).open || !(await deps.circuit.claimProbe())) return
-      try {
-        await deps.connector.prepare(AbortSignal.timeout(30_000))
-      } catch (error) {
-        // "Slow down" is an answer: the CRM is up, and the rate budget takes it from here.
-        if (!(error instanceof CrmRateLimitedError)) throw error
-      }
-      if (await deps.circuit.succeeded()) await requeueWaiting(deps)
-    }).catch((error: unknown) => deps.logger.debug({ crm: deps.connector.name, err: error }, 'circuit probe: still unavailable'))
-  }, deps.everyMs ?? 1000)
-  return {
-    async stop () {
-      clearInterval(timer)
-      await running
+  return startSerialLoop(deps.everyMs ?? 1000, async () => {
+    if (!(await deps.circuit.status()).open || !(await deps.circuit.claimProbe())) return
+    try {
+      await deps.connector.prepare(AbortSignal.timeout(30_000))
+    } catch (error) {
+      // "Slow down" is an answer: the CRM is up, and the rate budget takes it from here.
+      if (!(error instanceof CrmRateLimitedError)) throw error
     }
-  }
+    if (await deps.circuit.succeeded()) await requeueWaiting(deps)
+  }, (error) => deps.logger.debug({ crm: deps.connector.name, err: error }, 'circuit probe: still unavailable'))
 }
