@@ -16,11 +16,10 @@ import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { sortOutcomes } from '../src/sync/sort-outcomes.ts'
-import { heldSince, syncQueue, type SyncJob } from '../src/sync/sync-queue.ts'
+import { heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
 import type { QueueStatistics } from '../src/sync/queue-statistics.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { contactsLandedFor, dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
-import { wakeRetries } from '../src/sync/wake-retries.ts'
 
 // Coalescing contact-only changes while the budget is the bottleneck (batch-pacing.ts): a
 // contact already in the CRM and written there less than MAX_STALE_MS ago waits
@@ -217,7 +216,6 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Contacts that just reached the CRM wake the messages and appointments waiting for them.
     const contacts = synced.filter((item) => item.ref.type === 'contact').map((item) => item.ref.id)
     const dependents = await dependentsWaitingFor(deps.pool, crm, contacts)
-    await wakeRetries(deps.pool, syncQueue(crm), dependents.map(entityKey))
     // Messages waiting for a contact without a CRM id: make sure that contact's job is queued.
     const needed = contactsNeeded.map((id) => ({ type: 'contact' as const, id }))
     await enqueueSync(deps.boss, undefined, [crm], [...movedOn, ...dependents, ...needed])
