@@ -8,7 +8,7 @@ import { recordFieldOwnership } from '../src/sync/field-ownership.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
-import { deferArriving, deferSync, enqueueSync, requeueHeld, retryAfterCrmFailure } from '../src/sync/enqueue-sync.ts'
+import { deferArriving, deferSync, enqueueSync, requeueForTurn, requeueHeld, retryAfterCrmFailure } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { batchPacing, callSpacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
@@ -38,6 +38,10 @@ const RECHECK_SECONDS = 1
 // The part-filled rest of a call waits once; while the daily quota binds it may wait again
 // for later records to fill its call, up to this long from when it was first held.
 const MAX_FILL_WAIT_MS = 5000
+// A fetch this close to another slot's turn just goes; jobs sent back for a turn are ready a
+// little before it, so the fetch at the turn finds them whatever the two clocks say.
+const MIN_WAIT_FOR_TURN_MS = 200
+const TURN_LEAD_MS = 100
 
 export interface SyncHandlerDeps {
   pool: pg.Pool
@@ -75,15 +79,18 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
   const pacer = createFetchPacer()
 
   return async function syncJobs (jobs: Array<JobWithMetadata<SyncJob>>): Promise<JobResult[]> {
-    pacer.fetched()
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
+    const fetchWasFull = deps.batchSize !== undefined && jobs.length >= deps.batchSize
+    // Retries are due now, and a full fetch has a call's worth: only a part-filled fresh fetch waits.
+    const retrying = jobs.some((job) => job.retryCount > 0 || job.data.retry === true)
+    const beforeTurnMs = pacer.fetched(!fetchWasFull && !retrying)
+    if (beforeTurnMs >= MIN_WAIT_FOR_TURN_MS) return waitForTurn(jobs, beforeTurnMs)
     const status = await circuit.status()
     if (status.open && !(await circuit.claimProbe())) {
       await park(refs, status.reason)
       return jobs.map((job) => ({ id: job.id, status: 'completed' }))
     }
 
-    const fetchWasFull = deps.batchSize !== undefined && jobs.length >= deps.batchSize
     // Alongside the batch; the next fetch, after we return, plans from what it finds.
     const statistics = deps.queueStatistics?.refreshIfStale()
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
@@ -169,7 +176,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // latest fetch, whichever slot made it (fetch-pacer.ts).
     // Recovering — this batch failed or carried retries — the next fetch is not spaced:
     // spacing is for a flow written as it comes, and must not stretch an outage's tail.
-    const recovering = failures.length > 0 || jobs.some((job) => job.retryCount > 0 || job.data.retry === true)
+    const recovering = failures.length > 0 || retrying
     const waitMs = pacer.nextTurn(batchPacing(await pressure(fetchWasFull, !recovering)).lingerMs)
     // Cut short when the jobs are aborted (shutdown, expiry).
     if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})
@@ -182,6 +189,19 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       if (!outcome || outcome.ok || settled.has(entityKey(job.data))) return { id: job.id, status: 'completed' }
       return { id: job.id, status: outcome.retryable ? 'failed' : 'deadletter', output: { error: outcome.error } }
     })
+  }
+
+  /**
+   * A slot that was idle fetched before the turn another slot holds (fetch-pacer.ts): its
+   * jobs go back to the queue for that turn, whose fetch takes them with whatever arrives
+   * meanwhile, and this slot takes the turn after it. Nothing is read or written now.
+   */
+  async function waitForTurn (jobs: Array<JobWithMetadata<SyncJob>>, beforeTurnMs: number): Promise<JobResult[]> {
+    await requeueForTurn(deps.boss, crm, [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()], new Date(Date.now() + beforeTurnMs - TURN_LEAD_MS))
+    const waitMs = pacer.nextTurn(batchPacing(await pressure(false, true)).lingerMs)
+    const signal = AbortSignal.any(jobs.map((job) => job.signal))
+    if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})
+    return jobs.map((job) => ({ id: job.id, status: 'completed' }))
   }
 
   /** `spaced`: whether part-filled fetches keep a call's share of the day apart (`callSpacing`). */

@@ -58,6 +58,14 @@ export async function requeueHeld (boss: PgBoss, crm: CrmName, held: Array<{ ref
 }
 
 /**
+ * Queues these jobs again as they are (marks and trace kept) to be fetched from `at`: a fetch
+ * that came before another worker slot's turn, sent back for that turn's fetch to take.
+ */
+export async function requeueForTurn (boss: PgBoss, crm: CrmName, jobs: SyncJob[], at: Date): Promise<void> {
+  await requeue(boss, crm, jobs.map((data) => ({ data, startAfter: at })))
+}
+
+/**
  * Queues these entities again after the CRM failed their call as a whole (5xx, timeout, 429)
  * while its circuit is closed, marked `retry`, on the next `seconds` boundary like
  * `deferSync`. Their jobs complete instead of failing: a CRM's failure spends no attempt of

@@ -414,3 +414,38 @@ test('when a CRM\'s two worker slots linger under pressure, then their next fetc
   assert.ok((returned[1] ?? 0) >= 2 * MAX_LINGER_MS - 50, `second slot waited for the first's turn (${returned[1]} ms)`)
   assert.equal(h.hubspot.requestStats().total, before, 'nothing written')
 })
+
+test('when an idle slot fetches part of a call before the turn a lingering slot holds, then its jobs go back to the queue, marks kept, for that turn\'s fetch, and it takes the turn after; a retry goes at once', async () => {
+  // A spent window (the limiter's one call is used): every batch lingers MAX_LINGER_MS.
+  const limiter = createRateLimiter({ max: 1, intervalMs: 600_000 })
+  await limiter.acquire()
+  const connector = createHubspotConnector({ accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter })
+  let usageReads = 0
+  const spent = { ...connector, budgetUsage: async () => { usageReads++; return await connector.budgetUsage?.() ?? 0 } }
+  const handler = createSyncHandler({
+    pool: h.pool, boss: h.boss, connector: spent, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
+  })
+  const job = (data: SyncJob, retryCount = 0) => ({ id: crypto.randomUUID(), data, retryCount, retryLimit: 16, signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+  const queued = async (id: string) => (await h.pool.query<{ start_after: Date, data: SyncJob }>(
+    "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), `contact:${id}`])).rows
+  const before = h.hubspot.requestStats().total
+  const started = Date.now()
+  // Slot A reads its batch (contacts not in the mirror: nothing to write) and lingers: its
+  // second look at the budget is the one that reserves its turn.
+  const slotA = handler([job({ type: 'contact', id: 'ghost_turn_a' })])
+  await until(async () => usageReads, (n) => n >= 2, { what: 'slot A lingering', timeoutMs: 5000 })
+  const slotB = handler([job({ type: 'contact', id: 'ghost_turn_b', held: true, heldSince: 123 })])
+  const backForTurn = await until(() => queued('ghost_turn_b'), (rows) => rows.length === 1, { what: 'slot B\'s job back in the queue', timeoutMs: 5000 })
+  const at = backForTurn[0]?.start_after.getTime() ?? 0
+  assert.ok(at >= started + MAX_LINGER_MS - 400 && at <= Date.now() + MAX_LINGER_MS, `ready just before slot A's turn (${at - started} ms from A's fetch)`)
+  assert.deepEqual(backForTurn[0]?.data, { type: 'contact', id: 'ghost_turn_b', held: true, heldSince: 123 }, 'the job as it was: its marks kept')
+  // A retry is due now: read at once, however early (a job sent back is queued before the
+  // slot looks at the budget again, so by the retry's first look it would be there).
+  await until(async () => usageReads, (n) => n >= 3, { what: 'slot B lingering', timeoutMs: 5000 })
+  const retry = handler([job({ type: 'contact', id: 'ghost_turn_r' }, 1)])
+  await until(async () => usageReads, (n) => n >= 4, { what: 'the retry read', timeoutMs: 5000 })
+  assert.deepEqual(await queued('ghost_turn_r'), [], 'the retry was not sent back')
+  await Promise.all([slotA, slotB, retry])
+  assert.ok(Date.now() - started >= 2 * MAX_LINGER_MS - 50, `slot B took the turn after slot A's (${Date.now() - started} ms)`)
+  assert.equal(h.hubspot.requestStats().total, before, 'nothing written')
+})

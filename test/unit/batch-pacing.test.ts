@@ -163,3 +163,21 @@ test('when a batch needs no linger, then its slot fetches at once and reserves n
   assert.equal(pacer.nextTurn(800), 0, 'the latest fetch is older than the linger: at once')
   assert.equal(pacer.nextTurn(800), 800, 'the turn just reserved counts as the latest fetch')
 })
+
+test('when an idle slot fetches before the turn a lingering slot holds, then the pacer says how long until that turn; on its own turn, or with no turn held, a fetch goes at once', () => {
+  let t = 0
+  const pacer = createFetchPacer(() => t)
+  assert.equal(pacer.fetched(), 0, 'no turn held: at once')
+  t = 100; assert.equal(pacer.nextTurn(1700), 1600, 'A lingers until 1 700')
+  t = 300; assert.equal(pacer.fetched(), 1400, 'B, idle, fetched 1 400 ms before A\'s turn')
+  assert.equal(pacer.nextTurn(1700), 3100, 'B takes the turn after A\'s (3 400)')
+  t = 1710; assert.equal(pacer.fetched(), 0, 'A on its turn (a few ms late): at once, though B\'s turn is ahead')
+  t = 1800; assert.equal(pacer.nextTurn(1700), 3300, 'A again: after B\'s turn')
+  t = 3400; assert.equal(pacer.fetched(), 0, 'B on its turn')
+  t = 10_000; assert.equal(pacer.fetched(), 0, 'A\'s turn lapsed (its fetch found nothing): not held any more')
+  t = 10_300; assert.equal(pacer.fetched(), 1400, 'within the latest spacing of a fetch whose slot is still at its batch (no turn reserved yet)')
+  assert.equal(pacer.fetched(false), 0, 'a batch that cannot wait is granted anyway')
+  t = 12_100; assert.equal(pacer.fetched(), 0, 'past the spacing: at once')
+  assert.equal(pacer.nextTurn(0), 0)
+  assert.equal(pacer.fetched(), 0, 'a batch that asked for no spacing: no fetch comes early')
+})
