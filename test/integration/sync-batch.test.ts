@@ -166,3 +166,31 @@ test('when the CRM fails transiently twice, then every record of the call fails 
   assert.equal(outcome.retryable, true)
   assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', refs.contact.id).length, 0)
 })
+
+test('when Salesforce\'s calls go full only, then its kinds fill a call together: the part-filled rest of all of them is held, not each kind\'s', async () => {
+  const salesforce = h.connectors.find((c) => c.name === 'salesforce') ?? assert.fail('no salesforce connector')
+  const a = await mirrorCustomer('sf_fill_a')
+  const b = await mirrorCustomer('sf_fill_b')
+  const before = requests(salesforce)
+  // Six records, four to a call: each kind alone (two) fills no call, and every record would be held.
+  const { outcomes } = await syncBatch({ pool: h.pool, connector: salesforce }, [a.contact, b.contact, a.message, b.message, a.appointment, b.appointment], undefined,
+    { fillCalls: { recordsPerCall: 4, mayHold: () => true } })
+  assert.equal(requests(salesforce) - before, 1, 'one Composite request')
+  for (const ref of [a.contact, b.contact, a.message, b.message]) crmIdOf(outcomes.get(key(ref)))
+  for (const ref of [a.appointment, b.appointment]) assert.deepEqual(outcomes.get(key(ref)), { ok: true, held: true }, ref.id)
+  assert.equal(salesforceRecords(h.salesforce, 'Task', 'Id', crmIdOf(outcomes.get(key(a.message))))[0]?.WhoId, crmIdOf(outcomes.get(key(a.contact))))
+})
+
+test('when Salesforce\'s part-filled rest holds a new contact, then its records in the batch are held with it, even those that may not be held again', async () => {
+  const salesforce = h.connectors.find((c) => c.name === 'salesforce') ?? assert.fail('no salesforce connector')
+  const c1 = await mirrorCustomer('sf_fill_c1')
+  const c2 = await mirrorCustomer('sf_fill_c2')
+  const before = requests(salesforce)
+  const { outcomes } = await syncBatch({ pool: h.pool, connector: salesforce }, [c1.contact, c2.contact, c2.message], undefined,
+    { fillCalls: { recordsPerCall: 2, mayHold: (k) => k !== key(c2.message) } })
+  assert.equal(requests(salesforce) - before, 1)
+  crmIdOf(outcomes.get(key(c1.contact)))
+  assert.deepEqual(outcomes.get(key(c2.contact)), { ok: true, held: true })
+  assert.deepEqual(outcomes.get(key(c2.message)), { ok: true, held: true }, 'not written without its contact, nor left waiting for it')
+  assert.equal(salesforceRecords(h.salesforce, 'Task', 'AgentClara_Message_Id__c', c2.message.id).length, 0)
+})
