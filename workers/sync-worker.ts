@@ -22,8 +22,9 @@ import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { contactsLandedFor, dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
 
 // Coalescing contact-only changes while the budget is the bottleneck (batch-pacing.ts): a
-// contact already in the CRM and written there less than MAX_STALE_MS ago waits
-// DEFER_SECONDS and is read again (its later changes collapse into that one write).
+// contact already in the CRM and written there less than MAX_STALE_MS ago is read again on
+// a DEFER_SECONDS boundary (deferSync), with every contact put off (its later changes
+// collapse into that one write).
 const MAX_STALE_MS = 30_000
 const DEFER_SECONDS = 5
 // Under overload a contact new to the CRM waits until its customer has been quiet for 5 s,

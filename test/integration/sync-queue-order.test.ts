@@ -42,12 +42,15 @@ test('when messages and appointments were queued before their contacts, then a f
   assert.deepEqual(new Set((await fetchRefs(10)).map((ref) => ref.id)), new Set(['m1', 'a1', 'm2']))
 })
 
-test('when contacts are deferred at different moments of one period, then they come back together, on the period\'s boundary', async () => {
+test('when contacts are deferred at different moments of one period, then they come back together, on the first boundary at least half a period away; one read on that boundary and put off again comes back on the next', async () => {
   const boundary = Math.ceil(Date.now() / 5000) * 5000 + 60_000
-  await deferSync(boss, 'hubspot', [{ type: 'contact', id: 'early' }], 5, boundary - 4900)
-  await deferSync(boss, 'hubspot', [{ type: 'contact', id: 'late' }], 5, boundary - 100)
+  await deferSync(boss, 'hubspot', [{ type: 'contact', id: 'early' }], 5, boundary - 7400)
+  await deferSync(boss, 'hubspot', [{ type: 'contact', id: 'late' }], 5, boundary - 2600)
+  // Read when it came back, and put off again: the next boundary, not the one after it, so
+  // it stays in step with every contact put off since.
+  await deferSync(boss, 'hubspot', [{ type: 'contact', id: 'again' }], 5, boundary - 5000 + 80)
   const { rows } = await boss.getDb().executeSql(
-    "SELECT singleton_key, start_after FROM pgboss.job WHERE name = $1 AND singleton_key IN ('contact:early', 'contact:late')", [syncQueue('hubspot')])
-  const startAfter = (rows as Array<{ start_after: Date }>).map((row) => row.start_after.getTime())
-  assert.deepEqual(startAfter, [boundary + 5000, boundary + 5000])
+    "SELECT singleton_key, start_after FROM pgboss.job WHERE name = $1 AND singleton_key IN ('contact:early', 'contact:late', 'contact:again')", [syncQueue('hubspot')])
+  const startAfter = new Map((rows as Array<{ singleton_key: string, start_after: Date }>).map((row) => [row.singleton_key, row.start_after.getTime()]))
+  assert.deepEqual(Object.fromEntries(startAfter), { 'contact:early': boundary, 'contact:late': boundary, 'contact:again': boundary })
 })
