@@ -99,7 +99,10 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true && job.data.retry !== true).map((job) => entityKey(job.data))).size)
     workload.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
-    const recordsPerCall = deps.connector.capacity?.().recordsPerCall
+    const capacity = deps.connector.capacity?.()
+    const recordsPerCall = capacity?.recordsPerCall
+    // A contact put off still goes when the batch's calls have room for it (sync-batch.ts).
+    const rideAlong = capacity ? { recordsPerCall: capacity.recordsPerCall, recordsPerCollection: capacity.recordsPerCollection } : undefined
     // When each record left as the rest of a call by an earlier batch was first held.
     const heldAt = new Map<string, number>()
     for (const job of jobs) {
@@ -118,10 +121,10 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const rechecked = new Set(jobs.filter((job) => job.data.recheck === true).map((job) => entityKey(job.data)))
     const hold = pacing.holdArrivingContacts ? arrivalWindow : rechecked.size > 0 ? { ...arrivalWindow, only: rechecked } : undefined
     const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal, {
-      ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS } } : {}),
+      ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS, ...(rideAlong ? { rideAlong } : {}) } } : {}),
       ...(hold ? { holdArrivingContacts: hold } : {}),
       // More is queued than this batch holds, or soon will be: the next fetch fills what this one would part-fill.
-      ...(pacing.fillCalls && recordsPerCall ? { fillCalls: { recordsPerCall, mayHold } } : {})
+      ...(pacing.fillCalls && recordsPerCall ? { fillCalls: { recordsPerCall, ...(capacity?.recordsPerCollection ? { recordsPerCollection: capacity.recordsPerCollection } : {}), mayHold } } : {})
     })
     // A CRM's error text can echo what we sent (phone, email): masked before it is stored
     // in crm_records and the job's output, or logged.

@@ -115,8 +115,10 @@ export interface CrmConnector {
    * records change, the sync sees whether writing every change as it comes would make the
    * budget the bottleneck (see src/sync/batch-pacing.ts). `windowCallsPerSecond`: what the
    * short window alone allows, which `budgetUsage` is measured against; `windowMs`, its length.
+   * `recordsPerCollection`: a call carries its records in collections of one kind of at most
+   * this many (Salesforce's Composite: five sObject Collections of 200); none, one a call.
    */
-  capacity?: () => { recordsPerCall: number, callsPerSecond: number, windowCallsPerSecond?: number, windowMs?: number }
+  capacity?: () => { recordsPerCall: number, recordsPerCollection?: number, callsPerSecond: number, windowCallsPerSecond?: number, windowMs?: number }
   /** Link to the record in the CRM's UI, when the connector knows one. */
   recordUrl?: (entity: EntityType, crmId: string) => string | undefined
 }

@@ -5,6 +5,7 @@ import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
 import { loadAppointments, loadContacts, loadMessages } from '../mirror/load-state.ts'
 import type { AppointmentState, ContactState, MessageState } from '../mirror/states.ts'
 import { stillArriving, type ArrivalWindow } from './arriving-customers.ts'
+import { inCollections, roomIn, type CallShape } from './call-room.ts'
 import { callCrm, type CallOutcome, type Outcome } from './crm-call.ts'
 import { lockVersions } from './entity-versions.ts'
 import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
@@ -22,8 +23,10 @@ export interface SyncBatchOptions {
    * "last message / last contact" from a message that is itself being written, and a later
    * write of the contact carries them all. The caller queues it again; nothing is marked
    * synced, so its final state always goes (and never older than this bound while deferred).
+   * With `rideAlong` (the connector's call shape), a contact put off still goes when the
+   * calls this batch makes anyway have room for it: there it costs no call.
    */
-  deferContactUpdates?: { maxStaleMs: number, now?: number }
+  deferContactUpdates?: { maxStaleMs: number, now?: number, rideAlong?: CallShape }
   /**
    * While writing every change as it comes would take more calls than the budget sustains:
    * a contact not yet in the CRM whose customer's events are still arriving (see
@@ -42,9 +45,10 @@ export interface SyncBatchOptions {
    * `held` — queued again, so it fills a later call. A new contact held takes its messages
    * and appointments in this batch with it (they cannot go without it). Whether a record may
    * be held (again) is the caller's to say (`mayHold`, by entity key); when fewer may be
-   * held than the part-filled rest, everything goes now.
+   * held than the part-filled rest, everything goes now. With `recordsPerCollection` (calls
+   * made of collections of one kind, see call-room.ts) what is held is whole collections.
    */
-  fillCalls?: { recordsPerCall: number, mayHold: (key: string) => boolean }
+  fillCalls?: { recordsPerCall: number, recordsPerCollection?: number, mayHold: (key: string) => boolean }
 }
 
 /**
@@ -86,6 +90,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
   const record = (key: string): SyncRecord | undefined => records.get(key)
 
   // Contacts first: messages and appointments need their CRM ids.
+  const putOff: Array<{ key: string, state: ContactState, hash: string }> = []
   const contactWrites = ids('contact').flatMap((id) => {
     const key = entityKey({ type: 'contact', id })
     const state = contacts.get(id)
@@ -97,18 +102,28 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     const defer = options.deferContactUpdates
     const syncedAt = record(key)?.syncedAt
     if (defer && record(key)?.crmId && syncedAt && (defer.now ?? Date.now()) - syncedAt.getTime() < defer.maxStaleMs) {
-      outcomes.set(key, { ok: true, deferred: true })
+      putOff.push({ key, state, hash })
       return []
     }
     return [{ key, state, hash }]
   })
+  /** Of the contacts put off, `room` go (their copies in the CRM oldest first); the others are `deferred`. */
+  function rideAlong (room: number): Array<{ key: string, state: ContactState, hash: string }> {
+    const oldestFirst = putOff.sort((a, b) => (record(a.key)?.syncedAt?.getTime() ?? 0) - (record(b.key)?.syncedAt?.getTime() ?? 0))
+    for (const item of oldestFirst.slice(room)) outcomes.set(item.key, { ok: true, deferred: true })
+    return oldestFirst.slice(0, room)
+  }
+  const shape = options.deferContactUpdates?.rideAlong
   // A CRM that takes several objects in one call gets the contacts with their messages and
   // appointments, a new contact's records linked to it in the same call; its calls are
   // filled by all kinds together (below), not each kind on its own.
   const together = connector.upsertTogether
   const contactsNow = together ? contactWrites : fullCallsOnly(contactWrites)
   const pendingContacts = together ? new Set(contactsNow.map((item) => item.state.customerId)) : undefined
-  if (!together) await write(contactsNow, (states) => connector.upsertContacts(states, signal), (state) => state.customerId)
+  if (!together) {
+    const riders = rideAlong(shape ? roomIn(shape, [contactsNow.length], 0, putOff.length, false) : 0)
+    await write([...contactsNow, ...riders], (states) => connector.upsertContacts(states, signal), (state) => state.customerId)
+  }
 
   const contactCrmId = (customerId: string): string | null => {
     const key = `contact:${customerId}`
@@ -161,14 +176,20 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     // worker read 24 full fetches in 3 s and wrote nothing until their holds ran out.
     const messageItems = linked('message', messages)
     const appointmentItems = linked('appointment', appointments)
-    const sending = new Set(fullCallsOnly([...contactsNow, ...messageItems, ...appointmentItems]).map((item) => item.key))
+    const kinds: Array<Array<{ key: string }>> = [contactsNow, messageItems, appointmentItems]
+    const sending = new Set((options.fillCalls?.recordsPerCollection ? fullCollectionCallsOnly(kinds) : fullCallsOnly(kinds.flat())).map((item) => item.key))
     const heldContacts = new Set(contactsNow.filter((item) => !sending.has(item.key)).map((item) => item.state.customerId))
     // A record to be written with its new contact is held with it.
     const going = <T extends { key: string, pendingContact?: string }>(items: T[]) => items.filter((item) => {
       if (item.pendingContact && heldContacts.has(item.pendingContact)) outcomes.set(item.key, { ok: true, held: true })
       return sending.has(item.key) && !(item.pendingContact && heldContacts.has(item.pendingContact))
     })
-    await writeTogether(together, contactsNow.filter((item) => sending.has(item.key)), going(messageItems), going(appointmentItems))
+    const contactsGoing = contactsNow.filter((item) => sending.has(item.key))
+    const messagesGoing = going(messageItems)
+    const appointmentsGoing = going(appointmentItems)
+    const counts = [contactsGoing.length, messagesGoing.length, appointmentsGoing.length]
+    const riders = rideAlong(shape ? roomIn(shape, counts, 0, putOff.length, true) : 0)
+    await writeTogether(together, [...contactsGoing, ...riders], messagesGoing, appointmentsGoing)
   } else {
     const messageWrites = fullCallsOnly(linked('message', messages))
     const appointmentWrites = fullCallsOnly(linked('appointment', appointments))
@@ -218,6 +239,27 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     const held = new Set(holdable.slice(-rest).map((item) => item.key))
     for (const key of held) outcomes.set(key, { ok: true, held: true })
     return items.filter((item) => !held.has(item.key))
+  }
+
+  /**
+   * `fillCalls` for calls of collections (a kind each): the collections of a part-filled last
+   * call are held, smallest first and contacts last (a contact held keeps its records back
+   * too), and only collections whose every record may be held. A fetch of one call's worth
+   * mixing kinds makes six collections where five fill a call: the sixth, often a handful of
+   * records, went in a call of its own.
+   */
+  function fullCollectionCallsOnly<T extends { key: string }> (kinds: T[][]): T[] {
+    const fill = options.fillCalls as NonNullable<SyncBatchOptions['fillCalls']> & { recordsPerCollection: number }
+    const perCall = Math.max(1, Math.floor(fill.recordsPerCall / fill.recordsPerCollection))
+    const all = kinds.flat()
+    const collections = kinds.flatMap((items, kind) => inCollections(items, fill.recordsPerCollection).map((records) => ({ kind, records })))
+    const extra = collections.length % perCall
+    const holdable = collections.filter((c) => c.records.every((item) => fill.mayHold(item.key)))
+      .sort((a, b) => Number(a.kind === 0) - Number(b.kind === 0) || a.records.length - b.records.length)
+    if (extra === 0 || holdable.length < extra) return all
+    const held = new Set(holdable.slice(0, extra).flatMap((c) => c.records.map((item) => item.key)))
+    for (const key of held) outcomes.set(key, { ok: true, held: true })
+    return all.filter((item) => !held.has(item.key))
   }
 
   async function write<S> (items: Array<{ key: string, state: S, hash: string }>, upsert: (states: S[]) => Promise<RecordResult[]>, idOf: (state: S) => string) {

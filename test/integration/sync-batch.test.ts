@@ -194,3 +194,52 @@ test('when Salesforce\'s part-filled rest holds a new contact, then its records 
   assert.deepEqual(outcomes.get(key(c2.message)), { ok: true, held: true }, 'not written without its contact, nor left waiting for it')
   assert.equal(salesforceRecords(h.salesforce, 'Task', 'AgentClara_Message_Id__c', c2.message.id).length, 0)
 })
+
+for (const name of ['hubspot', 'salesforce']) {
+  const connector = () => h.connectors.find((c) => c.name === name) ?? assert.fail(`no ${name} connector`)
+
+  test(`when a contact put off while the budget is the bottleneck fits in a call ${name} makes anyway, then it rides along; alone, it waits`, async () => {
+    const capacity = connector().capacity?.() ?? assert.fail('no capacity')
+    const rideAlong = { recordsPerCall: capacity.recordsPerCall, recordsPerCollection: capacity.recordsPerCollection }
+    const options = { deferContactUpdates: { maxStaleMs: 30_000, rideAlong } }
+    const known = await mirrorCustomer(`${name}_ride_known`)
+    const first = (await syncBatch({ pool: h.pool, connector: connector() }, [known.contact])).outcomes
+    await record(connector(), first)
+    const closeConversation = (minute: number, status: string) => withTransaction(h.pool, (client) => applyEvent(client, {
+      event: 'conversation.updated', timestamp: at(minute), data: { conversation_id: `conv_${name}_ride_known`, status }
+    } as AgentClaraEvent))
+    // Changed just after its last write: put off, unless a call goes anyway.
+    await closeConversation(30, 'closed')
+    const fresh = await mirrorCustomer(`${name}_ride_new`)
+    const before = requests(connector())
+    const { outcomes } = await syncBatch({ pool: h.pool, connector: connector() }, [known.contact, fresh.contact], undefined, options)
+    assert.equal(requests(connector()) - before, 1, 'one call, for the new contact, carrying the one put off')
+    crmIdOf(outcomes.get(key(fresh.contact)))
+    assert.equal(crmIdOf(outcomes.get(key(known.contact))), crmIdOf(first.get(key(known.contact))), 'the same record')
+    const written = outcomes.get(key(known.contact))
+    assert.ok(written && 'hash' in written && 'hash' in (first.get(key(known.contact)) ?? {}))
+    assert.notEqual(written.hash, (first.get(key(known.contact)) as { hash: string }).hash, 'its new state')
+    if (name === 'hubspot') assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', known.contact.id)[0]?.properties.agentclara_conversation_status, 'closed')
+    await record(connector(), outcomes)
+
+    await closeConversation(31, 'open')
+    const alone = await syncBatch({ pool: h.pool, connector: connector() }, [known.contact], undefined, options)
+    assert.deepEqual(alone.outcomes.get(key(known.contact)), { ok: true, deferred: true })
+    assert.equal(requests(connector()) - before, 1, 'no call for it alone')
+  })
+}
+
+test('when Salesforce\'s calls go full only, then what is held is whole collections: the one that would spill into a call of its own', async () => {
+  const salesforce = h.connectors.find((c) => c.name === 'salesforce') ?? assert.fail('no salesforce connector')
+  const [a, b, c] = [await mirrorCustomer('sf_coll_a'), await mirrorCustomer('sf_coll_b'), await mirrorCustomer('sf_coll_c')]
+  const before = requests(salesforce)
+  // A call shape of two collections of two: three contacts (two collections) and one message
+  // (a third) fill one call and spill into another; four records, so by count alone all would go.
+  // (The connector's own calls take 200 a collection: these go in one request either way.)
+  const { outcomes } = await syncBatch({ pool: h.pool, connector: salesforce }, [a.contact, b.contact, c.contact, a.message], undefined,
+    { fillCalls: { recordsPerCall: 4, recordsPerCollection: 2, mayHold: () => true } })
+  assert.equal(requests(salesforce) - before, 1)
+  for (const ref of [a.contact, b.contact, c.contact]) crmIdOf(outcomes.get(key(ref)))
+  assert.deepEqual(outcomes.get(key(a.message)), { ok: true, held: true }, 'the collection that spills is held')
+  assert.equal(salesforceRecords(h.salesforce, 'Task', 'AgentClara_Message_Id__c', a.message.id).length, 0)
+})

@@ -3,7 +3,7 @@ import { limiterCapacity } from '../limiter-capacity.ts'
 import type { EntityType } from '../../mirror/states.ts'
 import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../errors.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
-import { MAX_RECORDS_PER_CALL, prepareEntries, upsertInBatches } from './batch-upsert.ts'
+import { MAX_COLLECTION_SIZE, MAX_RECORDS_PER_CALL, prepareEntries, upsertInBatches } from './batch-upsert.ts'
 import { newCallState } from './call-context.ts'
 import { upsertCollections } from './composite-upsert.ts'
 import { createSalesforceConnection, type SalesforceAuth } from './connection.ts'
@@ -102,7 +102,7 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
   return {
     name: 'salesforce',
     budgetUsage: async () => await options.limiter.usage?.() ?? 0,
-    capacity: () => limiterCapacity(options.limiter, MAX_RECORDS_PER_CALL),
+    capacity: () => limiterCapacity(options.limiter, MAX_RECORDS_PER_CALL, MAX_COLLECTION_SIZE),
 
     prepare: (signal) => setupCall(signal, () => prepareSalesforce(describe, mapping, Object.values(objects))),
     checkMapping: (signal) => setupCall(signal, () => checkSalesforceSetup(describe, mapping, Object.values(objects))),
