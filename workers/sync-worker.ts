@@ -202,6 +202,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
    */
   async function waitForTurn (jobs: Array<JobWithMetadata<SyncJob>>, beforeTurnMs: number): Promise<JobResult[]> {
     await requeueForTurn(deps.boss, crm, [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()], new Date(Date.now() + beforeTurnMs - TURN_LEAD_MS))
+    deps.logger.debug({ crm, jobs: jobs.length, beforeTurnMs }, 'sync: fetched before another slot\'s turn, sent back for it')
     const waitMs = pacer.nextTurn(batchPacing(await pressure(false, true)).lingerMs)
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
     if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})

@@ -429,7 +429,8 @@ test('when an idle slot fetches part of a call before the turn a lingering slot 
   await limiter.acquire()
   const connector = createHubspotConnector({ accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter })
   let usageReads = 0
-  const spent = { ...connector, budgetUsage: async () => { usageReads++; return await connector.budgetUsage?.() ?? 0 } }
+  // Counted once read: the slot acts on it (reserves its turn) before a poll can see the count.
+  const spent = { ...connector, budgetUsage: async () => { const usage = await connector.budgetUsage?.() ?? 0; usageReads++; return usage } }
   const handler = createSyncHandler({
     pool: h.pool, boss: h.boss, connector: spent, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
   })
