@@ -67,10 +67,12 @@ export async function markWaiting (db: pg.Pool | pg.ClientBase, crm: CrmName, re
   [crm, refs.map((ref) => ref.type), refs.map((ref) => ref.id), reason])
 }
 
-/** Every record parked for this CRM. */
+/** Every record parked for this CRM, but those waiting for their contact. */
 export async function waitingRecords (db: pg.Pool | pg.ClientBase, crm: CrmName): Promise<EntityRef[]> {
+  // Not those waiting for their contact: its landing wakes them (`dependentsWaitingFor`, and the
+  // sweep behind it); read again now they would only wait again.
   const { rows } = await db.query<{ entity_type: EntityRef['type'], entity_id: string }>(
-    "SELECT entity_type, entity_id FROM crm_records WHERE crm = $1 AND status = 'waiting'", [crm])
+    "SELECT entity_type, entity_id FROM crm_records WHERE crm = $1 AND status = 'waiting' AND coalesce(last_error, '') NOT LIKE 'waiting for contact%'", [crm])
   return rows.map((row) => ({ type: row.entity_type, id: row.entity_id }))
 }
 

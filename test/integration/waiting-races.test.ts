@@ -10,7 +10,7 @@ import { createCircuit } from '../../src/sync/circuit.ts'
 import { enqueueSync } from '../../src/sync/enqueue-sync.ts'
 import { requeueWaiting } from '../../src/sync/requeue-waiting.ts'
 import { syncQueue } from '../../src/sync/sync-queue.ts'
-import { dependentsWaitingFor } from '../../src/sync/sync-records.ts'
+import { dependentsWaitingFor, markWaiting } from '../../src/sync/sync-records.ts'
 import { createSyncHandler } from '../../workers/sync-worker.ts'
 import { startSyncHarness, type SyncHarness } from '../helpers/sync-harness.ts'
 import { until } from '../helpers/until.ts'
@@ -108,3 +108,17 @@ async function statusAndQueued (ref: EntityRef): Promise<{ status: string, queue
     FROM crm_records r WHERE crm = 'hubspot' AND entity_type = $2 AND entity_id = $3`, [`${ref.type}:${ref.id}`, ref.type, ref.id])
   return state
 }
+
+test('when the circuit closes, then records parked for the CRM are queued again, and records waiting for their contact are not: its landing wakes them', async () => {
+  const parked: EntityRef = { type: 'contact', id: 'cust_close_parked' }
+  const waits: EntityRef = { type: 'message', id: 'msg_close_waits' }
+  await markWaiting(h.pool, 'hubspot', [parked], 'hubspot unavailable, waiting for it to answer again: HubSpot answered 503')
+  await markWaiting(h.pool, 'hubspot', [waits], 'waiting for contact: it goes as soon as its contact is in the CRM')
+  const connector = h.connectors.find((c) => c.name === 'hubspot') ?? assert.fail('no HubSpot connector')
+  await requeueWaiting({ pool: h.pool, boss: h.boss, connector, logger: createLogger({ level: 'silent' }) })
+  // Jobs in any state: a worker may have taken the parked record's already.
+  const jobs = async (ref: EntityRef) => (await h.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND singleton_key = $2',
+    [syncQueue('hubspot'), `${ref.type}:${ref.id}`])).rows[0]?.n
+  assert.equal(await jobs(parked), 1)
+  assert.equal(await jobs(waits), 0, 'read again now it would only wait again')
+})
