@@ -61,6 +61,18 @@ export async function freshDatabase (clusterUrl: string, name: string): Promise<
   return url.toString()
 }
 
+/**
+ * A checkpoint of the whole cluster, now. Each variant starts right after one: the cluster's
+ * timed checkpoint (every 5 min) otherwise fell inside whichever variant ran at that moment —
+ * the last one, every worker syncing, in each full run — and its flush, and the full-page
+ * writes that follow it, set that variant's p99 alone.
+ */
+export async function checkpoint (clusterUrl: string): Promise<void> {
+  const admin = new pg.Client(clusterUrl)
+  await admin.connect()
+  try { await admin.query('CHECKPOINT') } finally { await admin.end() }
+}
+
 /** Runs every concurrency point against one variant's server process. */
 export async function benchVariant (options: {
   variant: Variant
@@ -77,6 +89,7 @@ export async function benchVariant (options: {
   server?: { script: string, env: Record<string, string>, label: string }
 }): Promise<IngestPoint[]> {
   const databaseUrl = await freshDatabase(options.clusterUrl, `bench_ingest_${options.variant.replace('+', '_')}`)
+  await checkpoint(options.clusterUrl)
   const server = spawnJson<{ url: string, pid: number }>(options.server?.script ?? SERVER, [options.variant, databaseUrl, options.secret, String(options.poolSize)], options.server?.env)
   const { url, pid } = await server.first
   const points: IngestPoint[] = []
