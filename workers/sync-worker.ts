@@ -11,6 +11,7 @@ import type { Circuit } from '../src/sync/circuit.ts'
 import { deferArriving, deferSync, enqueueSync, requeueForTurn, requeueHeld, retryAfterCrmFailure } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { batchPacing, callSpacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
+import type { CallShape } from '../src/sync/call-room.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
@@ -99,10 +100,9 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true && job.data.retry !== true).map((job) => entityKey(job.data))).size)
     workload.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
+    // What one call carries (call-room.ts): the fill and the ride-along of contacts put off plan with it.
     const capacity = deps.connector.capacity?.()
-    const recordsPerCall = capacity?.recordsPerCall
-    // A contact put off still goes when the batch's calls have room for it (sync-batch.ts).
-    const rideAlong = capacity ? { recordsPerCall: capacity.recordsPerCall, recordsPerCollection: capacity.recordsPerCollection } : undefined
+    const shape: CallShape | undefined = capacity && { recordsPerCall: capacity.recordsPerCall, ...(capacity.recordsPerCollection ? { recordsPerCollection: capacity.recordsPerCollection } : {}) }
     // When each record left as the rest of a call by an earlier batch was first held.
     const heldAt = new Map<string, number>()
     for (const job of jobs) {
@@ -121,10 +121,10 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const rechecked = new Set(jobs.filter((job) => job.data.recheck === true).map((job) => entityKey(job.data)))
     const hold = pacing.holdArrivingContacts ? arrivalWindow : rechecked.size > 0 ? { ...arrivalWindow, only: rechecked } : undefined
     const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal, {
-      ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS, ...(rideAlong ? { rideAlong } : {}) } } : {}),
+      ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS, ...(shape ? { rideAlong: shape } : {}) } } : {}),
       ...(hold ? { holdArrivingContacts: hold } : {}),
       // More is queued than this batch holds, or soon will be: the next fetch fills what this one would part-fill.
-      ...(pacing.fillCalls && recordsPerCall ? { fillCalls: { recordsPerCall, ...(capacity?.recordsPerCollection ? { recordsPerCollection: capacity.recordsPerCollection } : {}), mayHold } } : {})
+      ...(pacing.fillCalls && shape ? { fillCalls: { ...shape, mayHold } } : {})
     })
     // A CRM's error text can echo what we sent (phone, email): masked before it is stored
     // in crm_records and the job's output, or logged.

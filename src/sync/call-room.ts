@@ -32,10 +32,3 @@ export function roomIn (shape: CallShape, counts: number[], kind: number, most: 
   while (room < most && callsFor(shape, plus(room + 1), together) === calls) room++
   return room
 }
-
-/** `items` in collections of at most `size`, in order: what a call of collections carries them in. */
-export function inCollections<T> (items: T[], size: number): T[][] {
-  const collections: T[][] = []
-  for (let i = 0; i < items.length; i += size) collections.push(items.slice(i, i + size))
-  return collections
-}

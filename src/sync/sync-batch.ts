@@ -5,7 +5,8 @@ import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
 import { loadAppointments, loadContacts, loadMessages } from '../mirror/load-state.ts'
 import type { AppointmentState, ContactState, MessageState } from '../mirror/states.ts'
 import { stillArriving, type ArrivalWindow } from './arriving-customers.ts'
-import { inCollections, roomIn, type CallShape } from './call-room.ts'
+import { chunk } from '../chunk.ts'
+import { roomIn, type CallShape } from './call-room.ts'
 import { callCrm, type CallOutcome, type Outcome } from './crm-call.ts'
 import { lockVersions } from './entity-versions.ts'
 import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
@@ -48,7 +49,7 @@ export interface SyncBatchOptions {
    * held than the part-filled rest, everything goes now. With `recordsPerCollection` (calls
    * made of collections of one kind, see call-room.ts) what is held is whole collections.
    */
-  fillCalls?: { recordsPerCall: number, recordsPerCollection?: number, mayHold: (key: string) => boolean }
+  fillCalls?: CallShape & { mayHold: (key: string) => boolean }
 }
 
 /**
@@ -249,10 +250,10 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
    * records, went in a call of its own.
    */
   function fullCollectionCallsOnly<T extends { key: string }> (kinds: T[][]): T[] {
-    const fill = options.fillCalls as NonNullable<SyncBatchOptions['fillCalls']> & { recordsPerCollection: number }
+    const fill = options.fillCalls as CallShape & { recordsPerCollection: number, mayHold: (key: string) => boolean }
     const perCall = Math.max(1, Math.floor(fill.recordsPerCall / fill.recordsPerCollection))
     const all = kinds.flat()
-    const collections = kinds.flatMap((items, kind) => inCollections(items, fill.recordsPerCollection).map((records) => ({ kind, records })))
+    const collections = kinds.flatMap((items, kind) => chunk(items, fill.recordsPerCollection).map((records) => ({ kind, records })))
     const extra = collections.length % perCall
     const holdable = collections.filter((c) => c.records.every((item) => fill.mayHold(item.key)))
       .sort((a, b) => Number(a.kind === 0) - Number(b.kind === 0) || a.records.length - b.records.length)

@@ -1,3 +1,4 @@
+import { chunk } from '../../chunk.ts'
 import type { RecordResult } from '../connector.ts'
 import type { HubspotCall } from './call.ts'
 import type { HubspotApis } from './client.ts'
@@ -9,11 +10,7 @@ export const MAX_BATCH = 100
 
 interface BatchError { category?: string, message?: string, context?: Record<string, string[]> }
 
-export function chunk<T> (items: T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
+export { chunk }
 
 /** Last write wins per key: a repeated id inside one HubSpot batch fails the whole batch. */
 export function coalesce<T> (items: T[], keyOf: (item: T) => string): T[] {

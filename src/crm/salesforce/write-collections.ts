@@ -1,3 +1,4 @@
+import { chunk } from '../../chunk.ts'
 import type { RecordResult } from '../connector.ts'
 import { CrmRetryableError } from '../errors.ts'
 import { recordFailure, retryableStatus, type SalesforceRecordError } from './errors.ts'
@@ -26,12 +27,6 @@ export interface Entry { key: string, record: SalesforceRecord, linkTo?: string 
 
 /** The records of one object; `linkField` takes the id of each entry's `linkTo`. */
 export interface Part { object: string, externalIdField: string, entries: Entry[], guard?: RecordGuard, linkField?: string }
-
-export function chunk<T> (items: T[], size: number): T[][] {
-  const chunks: T[][] = []
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
-  return chunks
-}
 
 /**
  * Writes every part's entries in collections of ≤200 records of one object, five collections
