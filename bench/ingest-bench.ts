@@ -62,6 +62,18 @@ export async function freshDatabase (clusterUrl: string, name: string): Promise<
 }
 
 /**
+ * Drops a variant's database once its points are measured, so each variant runs on a cluster
+ * holding only its own: left behind, an earlier variant's tables (a few hundred thousand
+ * inbox, mirror and pg-boss rows) were autovacuumed while a later variant ran, its reads,
+ * writes and WAL charged to that variant.
+ */
+async function dropDatabase (clusterUrl: string, databaseUrl: string): Promise<void> {
+  const admin = new pg.Client(clusterUrl)
+  await admin.connect()
+  try { await admin.query(`DROP DATABASE IF EXISTS ${new URL(databaseUrl).pathname.slice(1)} WITH (FORCE)`) } finally { await admin.end() }
+}
+
+/**
  * A checkpoint of the whole cluster, now. Each variant starts right after one: the cluster's
  * timed checkpoint (every 5 min) otherwise fell inside whichever variant ran at that moment —
  * the last one, every worker syncing, in each full run — and its flush, and the full-page
@@ -115,6 +127,7 @@ export async function benchVariant (options: {
     }
   } finally {
     await stopChild(server.child)
+    await dropDatabase(options.clusterUrl, databaseUrl)
   }
   return points
 }
