@@ -121,7 +121,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const rechecked = new Set(jobs.filter((job) => job.data.recheck === true).map((job) => entityKey(job.data)))
     const hold = pacing.holdArrivingContacts ? arrivalWindow : rechecked.size > 0 ? { ...arrivalWindow, only: rechecked } : undefined
     const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal, {
-      ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS, ...(shape ? { rideAlong: shape } : {}) } } : {}),
+      // A contact put off whose customer has been quiet as long as a hold waits is settled: it may fill a call.
+      ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS, settledAfterMs: arrivalWindow.quietMs, ...(shape ? { rideAlong: shape } : {}) } } : {}),
       ...(hold ? { holdArrivingContacts: hold } : {}),
       // More is queued than this batch holds, or soon will be: the next fetch fills what this one would part-fill.
       ...(pacing.fillCalls && shape ? { fillCalls: { ...shape, mayHold } } : {})

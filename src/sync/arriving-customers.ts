@@ -30,3 +30,18 @@ export async function stillArriving (db: pg.ClientBase, customerIds: string[], w
   const { rows } = await db.query<{ id: string, wait_ms: number }>(STILL_ARRIVING([customerIds, window.quietMs, window.maxHoldMs]))
   return new Map(rows.map((row) => [row.id, Math.max(0, row.wait_ms)]))
 }
+
+const QUIET = prepared(`
+  SELECT id FROM customers
+  WHERE id = ANY($1::text[]) AND updated_at <= now() - make_interval(secs => $2::float8 / 1000)`)
+
+/**
+ * Of these customers, those quiet for at least `quietMs`: no event of theirs in that time, so
+ * their contact's state is as good as final (a contact put off for them may fill a call, see
+ * sync-batch.ts `deferContactUpdates.settledAfterMs`).
+ */
+export async function quietCustomers (db: pg.ClientBase, customerIds: string[], quietMs: number): Promise<Set<string>> {
+  if (customerIds.length === 0) return new Set()
+  const { rows } = await db.query<{ id: string }>(QUIET([customerIds, quietMs]))
+  return new Set(rows.map((row) => row.id))
+}

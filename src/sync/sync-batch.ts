@@ -4,7 +4,7 @@ import { withTransaction } from '../db/pool.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
 import { loadAppointments, loadContacts, loadMessages } from '../mirror/load-state.ts'
 import type { AppointmentState, ContactState, MessageState } from '../mirror/states.ts'
-import { stillArriving, type ArrivalWindow } from './arriving-customers.ts'
+import { quietCustomers, stillArriving, type ArrivalWindow } from './arriving-customers.ts'
 import { chunk } from '../chunk.ts'
 import { roomIn, type CallShape } from './call-room.ts'
 import { callCrm, type CallOutcome, type Outcome } from './crm-call.ts'
@@ -26,8 +26,14 @@ export interface SyncBatchOptions {
    * synced, so its final state always goes (and never older than this bound while deferred).
    * With `rideAlong` (the connector's call shape), a contact put off still goes when the
    * calls this batch makes anyway have room for it: there it costs no call.
+   * With `settledAfterMs` and `fillCalls`, a contact put off whose customer has been quiet
+   * that long — its state as good as final — may also complete the part-filled last call
+   * that `fillCalls` would hold, so that call goes now, full; only when enough of them fill
+   * it, and never in a call of their own. Without them the last call waited while the
+   * contacts it would have carried were queued again for a later one: the final states of
+   * a burst's contacts went in three calls where two would do.
    */
-  deferContactUpdates?: { maxStaleMs: number, now?: number, rideAlong?: CallShape }
+  deferContactUpdates?: { maxStaleMs: number, now?: number, rideAlong?: CallShape, settledAfterMs?: number }
   /**
    * While writing every change as it comes would take more calls than the budget sustains:
    * a contact not yet in the CRM whose customer's events are still arriving (see
@@ -66,7 +72,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
   const ids = (type: EntityRef['type']) => refs.filter((ref) => ref.type === type).map((ref) => ref.id)
   // One read transaction: the version lock first (it waits for applies in flight), then the
   // state, each statement with a snapshot taken after the lock (see entity-versions.ts).
-  const { versions, messages, appointments, contacts, records, arriving } = await withTransaction(deps.pool, async (client) => {
+  const { versions, messages, appointments, contacts, records, arriving, quiet } = await withTransaction(deps.pool, async (client) => {
     const versions = await lockVersions(client, refs)
     const messages = await loadMessages(client, ids('message'))
     const appointments = await loadAppointments(client, ids('appointment'))
@@ -84,7 +90,12 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     const holdFor = only ? new Set(refs.filter((ref) => only.has(entityKey(ref))).map(customerOf)) : undefined
     const candidates = holdFor ? newCustomers.filter((id) => holdFor.has(id)) : newCustomers
     const arriving = hold ? await stillArriving(client, candidates, hold) : new Map<string, number>()
-    return { versions, messages, appointments, contacts, records, arriving }
+    // Contacts in the CRM are the ones that may be put off, and so fill a call (settledFillers).
+    const settledAfterMs = options.deferContactUpdates?.settledAfterMs
+    const quiet = settledAfterMs !== undefined && options.fillCalls
+      ? await quietCustomers(client, ids('contact').filter((id) => records.get(entityKey({ type: 'contact', id }))?.crmId), settledAfterMs)
+      : new Set<string>()
+    return { versions, messages, appointments, contacts, records, arriving, quiet }
   })
   const outcomes = new Map<string, EntityOutcome>()
   const contactsNeeded = new Set<string>()
@@ -114,12 +125,28 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     for (const item of oldestFirst.slice(room)) outcomes.set(item.key, { ok: true, deferred: true })
     return oldestFirst.slice(0, room)
   }
+  /**
+   * Settled contacts put off (`deferContactUpdates.settledAfterMs`) that complete the calls
+   * `counts` take, when the fill would hold their part-filled last call and would hold
+   * nothing once they are in it (`heldWith`). Taken out of those put off; none otherwise.
+   */
+  function settledFillers (counts: number[], heldWith: (fillers: typeof putOff) => Set<string>): typeof putOff {
+    const fill = options.fillCalls
+    if (!fill || quiet.size === 0 || heldWith([]).size === 0) return []
+    const settled = putOff.filter((item) => quiet.has(item.state.customerId))
+      .sort((a, b) => (record(a.key)?.syncedAt?.getTime() ?? 0) - (record(b.key)?.syncedAt?.getTime() ?? 0))
+    const fillers = settled.slice(0, roomIn(fill, counts, 0, settled.length, together !== undefined))
+    if (fillers.length === 0 || heldWith(fillers).size > 0) return []
+    const taken = new Set(fillers)
+    putOff.splice(0, putOff.length, ...putOff.filter((item) => !taken.has(item)))
+    return fillers
+  }
   const shape = options.deferContactUpdates?.rideAlong
   // A CRM that takes several objects in one call gets the contacts with their messages and
   // appointments, a new contact's records linked to it in the same call; its calls are
   // filled by all kinds together (below), not each kind on its own.
   const together = connector.upsertTogether
-  const contactsNow = together ? contactWrites : fullCallsOnly(contactWrites)
+  const contactsNow = together ? contactWrites : fullCallsOnly([...contactWrites, ...settledFillers([contactWrites.length], (fillers) => heldRest([...contactWrites, ...fillers]))])
   const pendingContacts = together ? new Set(contactsNow.map((item) => item.state.customerId)) : undefined
   if (!together) {
     const riders = rideAlong(shape ? roomIn(shape, [contactsNow.length], 0, putOff.length, false) : 0)
@@ -177,8 +204,13 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     // worker read 24 full fetches in 3 s and wrote nothing until their holds ran out.
     const messageItems = linked('message', messages)
     const appointmentItems = linked('appointment', appointments)
+    const heldOf = (kinds: Array<Array<{ key: string }>>) => options.fillCalls?.recordsPerCollection ? heldCollections(kinds) : heldRest(kinds.flat())
+    contactsNow.push(...settledFillers([contactsNow.length, messageItems.length, appointmentItems.length],
+      (fillers) => heldOf([[...contactsNow, ...fillers], messageItems, appointmentItems])))
     const kinds: Array<Array<{ key: string }>> = [contactsNow, messageItems, appointmentItems]
-    const sending = new Set((options.fillCalls?.recordsPerCollection ? fullCollectionCallsOnly(kinds) : fullCallsOnly(kinds.flat())).map((item) => item.key))
+    const heldKeys = heldOf(kinds)
+    for (const key of heldKeys) outcomes.set(key, { ok: true, held: true })
+    const sending = new Set(kinds.flat().filter((item) => !heldKeys.has(item.key)).map((item) => item.key))
     const heldContacts = new Set(contactsNow.filter((item) => !sending.has(item.key)).map((item) => item.state.customerId))
     // A record to be written with its new contact is held with it.
     const going = <T extends { key: string, pendingContact?: string }>(items: T[]) => items.filter((item) => {
@@ -232,14 +264,18 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
 
   /** With `fillCalls`: the items that make full calls; the rest of the last call is held, if all of it may be. */
   function fullCallsOnly<T extends { key: string }> (items: T[]): T[] {
-    const fill = options.fillCalls
-    const rest = fill ? items.length % fill.recordsPerCall : 0
-    if (!fill || rest === 0) return items
-    const holdable = items.filter((item) => fill.mayHold(item.key))
-    if (holdable.length < rest) return items
-    const held = new Set(holdable.slice(-rest).map((item) => item.key))
+    const held = heldRest(items)
     for (const key of held) outcomes.set(key, { ok: true, held: true })
     return items.filter((item) => !held.has(item.key))
+  }
+
+  /** What `fillCalls` holds of these items (by key): the part-filled rest of the last call, if all of it may be. */
+  function heldRest (items: Array<{ key: string }>): Set<string> {
+    const fill = options.fillCalls
+    const rest = fill ? items.length % fill.recordsPerCall : 0
+    if (!fill || rest === 0) return new Set()
+    const holdable = items.filter((item) => fill.mayHold(item.key))
+    return holdable.length < rest ? new Set() : new Set(holdable.slice(-rest).map((item) => item.key))
   }
 
   /**
@@ -249,18 +285,15 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
    * mixing kinds makes six collections where five fill a call: the sixth, often a handful of
    * records, went in a call of its own.
    */
-  function fullCollectionCallsOnly<T extends { key: string }> (kinds: T[][]): T[] {
+  function heldCollections (kinds: Array<Array<{ key: string }>>): Set<string> {
     const fill = options.fillCalls as CallShape & { recordsPerCollection: number, mayHold: (key: string) => boolean }
     const perCall = Math.max(1, Math.floor(fill.recordsPerCall / fill.recordsPerCollection))
-    const all = kinds.flat()
     const collections = kinds.flatMap((items, kind) => chunk(items, fill.recordsPerCollection).map((records) => ({ kind, records })))
     const extra = collections.length % perCall
     const holdable = collections.filter((c) => c.records.every((item) => fill.mayHold(item.key)))
       .sort((a, b) => Number(a.kind === 0) - Number(b.kind === 0) || a.records.length - b.records.length)
-    if (extra === 0 || holdable.length < extra) return all
-    const held = new Set(holdable.slice(0, extra).flatMap((c) => c.records.map((item) => item.key)))
-    for (const key of held) outcomes.set(key, { ok: true, held: true })
-    return all.filter((item) => !held.has(item.key))
+    if (extra === 0 || holdable.length < extra) return new Set()
+    return new Set(holdable.slice(0, extra).flatMap((c) => c.records.map((item) => item.key)))
   }
 
   async function write<S> (items: Array<{ key: string, state: S, hash: string }>, upsert: (states: S[]) => Promise<RecordResult[]>, idOf: (state: S) => string) {

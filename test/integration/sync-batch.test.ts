@@ -227,6 +227,39 @@ for (const name of ['hubspot', 'salesforce']) {
     assert.deepEqual(alone.outcomes.get(key(known.contact)), { ok: true, deferred: true })
     assert.equal(requests(connector()) - before, 1, 'no call for it alone')
   })
+
+  test(`when contacts put off for quiet customers can complete a call ${name} would hold part-filled, then it goes now, full; for customers still active, it is held`, async () => {
+    // Two contacts in the CRM, changed since their last write (put off), and a new contact
+    // that must go — with its message for Salesforce, whose calls mix kinds. The call shapes are
+    // small: the new contact (and message) part-fill one call, and the two put off fill it.
+    const known = [await mirrorCustomer(`${name}_settled_a`), await mirrorCustomer(`${name}_settled_b`)]
+    await record(connector(), (await syncBatch({ pool: h.pool, connector: connector() }, known.map((k) => k.contact))).outcomes)
+    for (const [i, k] of known.entries()) {
+      await withTransaction(h.pool, (client) => applyEvent(client, {
+        event: 'conversation.updated', timestamp: at(40 + i), data: { conversation_id: `conv_${k.contact.id.slice('cust_'.length)}`, status: 'closed' }
+      } as AgentClaraEvent))
+    }
+    const fresh = await mirrorCustomer(`${name}_settled_new`)
+    const refs = name === 'hubspot' ? [fresh.contact, ...known.map((k) => k.contact)] : [fresh.contact, fresh.message, ...known.map((k) => k.contact)]
+    const fillCalls = name === 'hubspot' ? { recordsPerCall: 3, mayHold: () => true } : { recordsPerCall: 6, recordsPerCollection: 2, mayHold: () => true }
+    const options = (settledAfterMs: number) => ({ deferContactUpdates: { maxStaleMs: 30_000, settledAfterMs }, fillCalls })
+    const before = requests(connector())
+
+    // Their customers' last events are a moment old: not quiet for a minute.
+    const active = await syncBatch({ pool: h.pool, connector: connector() }, refs, undefined, options(60_000))
+    assert.equal(requests(connector()) - before, 0, 'the part-filled call is held')
+    assert.deepEqual(active.outcomes.get(key(fresh.contact)), { ok: true, held: true })
+    for (const k of known) assert.deepEqual(active.outcomes.get(key(k.contact)), { ok: true, deferred: true })
+
+    // Quiet for as long as asked (0 ms): they complete the call.
+    const quiet = await syncBatch({ pool: h.pool, connector: connector() }, refs, undefined, options(0))
+    assert.equal(requests(connector()) - before, 1, 'one call, full')
+    for (const ref of refs) crmIdOf(quiet.outcomes.get(key(ref)))
+    for (const k of known) {
+      if (name === 'hubspot') assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', k.contact.id)[0]?.properties.agentclara_conversation_status, 'closed')
+      else assert.equal(salesforceRecords(h.salesforce, 'Contact', 'AgentClara_Customer_Id__c', k.contact.id).length, 1)
+    }
+  })
 }
 
 test('when Salesforce\'s calls go full only, then what is held is whole collections: the one that would spill into a call of its own', async () => {
