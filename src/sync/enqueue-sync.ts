@@ -37,7 +37,7 @@ export async function enqueueSync (boss: PgBoss, client: pg.PoolClient | undefin
  */
 export async function deferSync (boss: PgBoss, crm: CrmName, refs: EntityRef[], seconds: number, now = Date.now()): Promise<void> {
   const at = nextBoundary(seconds, now, seconds * 500)
-  await requeue(boss, crm, refs.map((ref) => ({ data: { ...ref, recheck: true }, startAfter: at })))
+  await requeue(boss, crm, refs.map((ref) => ({ data: { ...ref, recheck: true, putOff: true }, startAfter: at })))
 }
 
 /**

@@ -15,19 +15,27 @@ export const syncQueueOptions = { policy: 'stately', retryLimit: 16, retryDelay:
  * Contacts first: a fetch takes every queued contact before any message or appointment
  * (pg-boss orders by priority, then age), so calls are grouped by kind and a message's
  * contact is in the CRM, or in the same batch, by the time the message goes.
+ * But a contact put off while the budget is the bottleneck (`putOff`, enqueue-sync.ts
+ * `deferSync`) comes last: it is in the CRM already, so nothing waits for it, and a fetch
+ * takes it after the work that must go, to fill the room that work leaves (sync-batch.ts:
+ * ride-along, settled fillers). As a contact, the 2 000 put off after a burst took whole
+ * fetches every 5 s only to be put off again, and the burst's last Tasks waited 8 s behind
+ * them. Under a backlog it waits until the work queued before it has been fetched.
  */
-export function syncPriority (ref: EntityRef): number {
-  return ref.type === 'contact' ? 1 : 0
+export function syncPriority (job: EntityRef & { putOff?: boolean }): number {
+  if (job.putOff === true) return -1
+  return job.type === 'contact' ? 1 : 0
 }
 
 /**
  * A sync job's data: the entity, the trace(s) of the deliveries that changed it, `held` and
  * `heldSince` (ms since the epoch) when an earlier batch left it as the part-filled rest of
  * a call (see sync-batch.ts `fillCalls`), `recheck` when an earlier batch put it off
- * while the budget was the bottleneck, and `retry` when the CRM failed an earlier batch's
+ * while the budget was the bottleneck (`putOff` too when it is a contact in the CRM put off
+ * for its later changes, not a new one held for its customer), and `retry` when the CRM failed an earlier batch's
  * call as a whole. All are reads again, not new changes: they do not count as demand.
  */
-export type SyncJob = EntityRef & TracedJobData & { held?: boolean, heldSince?: number, recheck?: boolean, retry?: boolean }
+export type SyncJob = EntityRef & TracedJobData & { held?: boolean, heldSince?: number, recheck?: boolean, putOff?: boolean, retry?: boolean }
 
 /** When a job's entity was first held as the rest of a call, if it was (a `held` job from before `heldSince` counts as long ago). */
 export function heldSince (job: SyncJob): number | undefined {
