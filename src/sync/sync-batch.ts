@@ -23,7 +23,8 @@ export interface SyncBatchOptions {
    * younger than this (ms) is not written now but `deferred` — most contact changes are
    * "last message / last contact" from a message that is itself being written, and a later
    * write of the contact carries them all. The caller queues it again; nothing is marked
-   * synced, so its final state always goes (and never older than this bound while deferred).
+   * synced, so its final state always goes (never older than this bound while deferred, once
+   * no work queued beside it is waiting: a fetch takes it last, see sync-queue.ts).
    * With `rideAlong` (the connector's call shape), a contact put off still goes when the
    * calls this batch makes anyway have room for it: there it costs no call.
    * With `settledAfterMs` and `fillCalls`, a contact put off whose customer has been quiet

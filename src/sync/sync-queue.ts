@@ -20,7 +20,8 @@ export const syncQueueOptions = { policy: 'stately', retryLimit: 16, retryDelay:
  * takes it after the work that must go, to fill the room that work leaves (sync-batch.ts:
  * ride-along, settled fillers). As a contact, the 2 000 put off after a burst took whole
  * fetches every 5 s only to be put off again, and the burst's last Tasks waited 8 s behind
- * them. Under a backlog it waits until the work queued before it has been fetched.
+ * them. Under a backlog it waits until no other work is ready: a contact's refresh (its last
+ * message, its last contact time) matters least of what is queued.
  */
 export function syncPriority (job: EntityRef & { putOff?: boolean }): number {
   if (job.putOff === true) return -1
