@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { chunk, coalesce } from '../../src/crm/hubspot/batch-upsert.ts'
+import { chunk } from '../../src/chunk.ts'
+import { coalesce } from '../../src/crm/hubspot/batch-upsert.ts'
 import { hubspotRecordUrl } from '../../src/crm/hubspot/record-url.ts'
 
 test('when 250 inputs are chunked by 100, then there are batches of 100, 100 and 50', () => {

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chunk, coalesceByKey, upsertInBatches, type CollectionAnswer } from '../../src/crm/salesforce/batch-upsert.ts'
+import { chunk } from '../../src/chunk.ts'
+import { coalesceByKey, upsertInBatches, type CollectionAnswer } from '../../src/crm/salesforce/batch-upsert.ts'
 import { newCallState } from '../../src/crm/salesforce/call-context.ts'
 import { TokenRefreshLimitError } from '../../src/crm/salesforce/connection.ts'
 import { findMissingExternalIdFields, missingFieldsMessage } from '../../src/crm/salesforce/describe-check.ts'

@@ -1,7 +1,8 @@
 import type { RecordResult } from '../connector.ts'
 import type { HubspotCall } from './call.ts'
 import type { HubspotApis } from './client.ts'
-import { chunk, MAX_BATCH } from './batch-upsert.ts'
+import { chunk } from '../../chunk.ts'
+import { MAX_BATCH } from './batch-upsert.ts'
 import { isPermanentCategory } from './to-crm-error.ts'
 
 type MultiPost = Parameters<HubspotApis['associations']['createWithHttpInfo']>[2]

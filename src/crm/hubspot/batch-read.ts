@@ -1,6 +1,7 @@
 import type { HubspotCall } from './call.ts'
 import type { HubspotApis } from './client.ts'
-import { chunk, coalesce, MAX_BATCH } from './batch-upsert.ts'
+import { chunk } from '../../chunk.ts'
+import { coalesce, MAX_BATCH } from './batch-upsert.ts'
 import type { UpsertInput } from './mapping.ts'
 
 /** Associations v4 batch read takes at most 1000 ids per request (since February 2025). */

@@ -10,8 +10,6 @@ export const MAX_BATCH = 100
 
 interface BatchError { category?: string, message?: string, context?: Record<string, string[]> }
 
-export { chunk }
-
 /** Last write wins per key: a repeated id inside one HubSpot batch fails the whole batch. */
 export function coalesce<T> (items: T[], keyOf: (item: T) => string): T[] {
   return [...new Map(items.map((item) => [keyOf(item), item])).values()]

@@ -1,6 +1,7 @@
 import type { ErasureResult, ErasureTarget } from '../connector.ts'
 import { CrmPermanentError } from '../errors.ts'
-import { chunk, MAX_BATCH } from './batch-upsert.ts'
+import { chunk } from '../../chunk.ts'
+import { MAX_BATCH } from './batch-upsert.ts'
 import type { HubspotCall } from './call.ts'
 import type { HubspotApis } from './client.ts'
 import { ID_PROPERTY, messageObjectFor } from './mapping.ts'

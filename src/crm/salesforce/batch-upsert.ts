@@ -3,7 +3,6 @@ import type { RecordGuard } from './keep-crm-values.ts'
 import type { SalesforceRecord } from './mapping.ts'
 import { MAX_COLLECTION_SIZE, MAX_COLLECTIONS_PER_CALL, writeCollections, type CollectionAnswer, type Entry } from './write-collections.ts'
 
-export { chunk } from '../../chunk.ts'
 export { MAX_COLLECTION_SIZE, MAX_COLLECTIONS_PER_CALL, type CollectionAnswer, type UpsertResultLike } from './write-collections.ts'
 export const MAX_RECORDS_PER_CALL = MAX_COLLECTION_SIZE * MAX_COLLECTIONS_PER_CALL
 

@@ -1,7 +1,8 @@
 import type { Connection } from 'jsforce'
 import type { ErasureResult, ErasureTarget } from '../connector.ts'
 import { CrmPermanentError } from '../errors.ts'
-import { chunk, MAX_COLLECTION_SIZE } from './batch-upsert.ts'
+import { chunk } from '../../chunk.ts'
+import { MAX_COLLECTION_SIZE } from './batch-upsert.ts'
 import type { SalesforceRecordError } from './errors.ts'
 import { SALESFORCE_OBJECTS } from './external-id-fields.ts'
 
