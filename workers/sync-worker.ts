@@ -86,7 +86,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Retries are due now, and a full fetch has a call's worth: only a part-filled fresh fetch waits.
     const retrying = jobs.some((job) => job.retryCount > 0 || job.data.retry === true)
     const beforeTurnMs = pacer.fetched(!fetchWasFull && !retrying)
-    if (beforeTurnMs >= MIN_WAIT_FOR_TURN_MS) return waitForTurn(jobs, beforeTurnMs)
+    if (beforeTurnMs >= MIN_WAIT_FOR_TURN_MS) return waitForTurn(jobs, refs, beforeTurnMs)
     const status = await circuit.status()
     if (status.open && !(await circuit.claimProbe())) {
       await park(refs, status.reason)
@@ -201,8 +201,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
    * jobs go back to the queue for that turn, whose fetch takes them with whatever arrives
    * meanwhile, and this slot takes the turn after it. Nothing is read or written now.
    */
-  async function waitForTurn (jobs: Array<JobWithMetadata<SyncJob>>, beforeTurnMs: number): Promise<JobResult[]> {
-    await requeueForTurn(deps.boss, crm, [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()], new Date(Date.now() + beforeTurnMs - TURN_LEAD_MS))
+  async function waitForTurn (jobs: Array<JobWithMetadata<SyncJob>>, refs: SyncJob[], beforeTurnMs: number): Promise<JobResult[]> {
+    await requeueForTurn(deps.boss, crm, refs, new Date(Date.now() + beforeTurnMs - TURN_LEAD_MS))
     deps.logger.debug({ crm, jobs: jobs.length, beforeTurnMs }, 'sync: fetched before another slot\'s turn, sent back for it')
     const waitMs = pacer.nextTurn(batchPacing(await pressure(false, true)).lingerMs)
     const signal = AbortSignal.any(jobs.map((job) => job.signal))

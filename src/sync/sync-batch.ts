@@ -120,9 +120,11 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     }
     return [{ key, state, hash }]
   })
-  /** Of the contacts put off, `room` go (their copies in the CRM oldest first); the others are `deferred`. */
+  /** Contacts put off, their copies in the CRM oldest first: the order they ride along or fill calls in. */
+  const oldestCopyFirst = (a: { key: string }, b: { key: string }) => (record(a.key)?.syncedAt?.getTime() ?? 0) - (record(b.key)?.syncedAt?.getTime() ?? 0)
+  /** Of the contacts put off, `room` go (`oldestCopyFirst`); the others are `deferred`. */
   function rideAlong (room: number): Array<{ key: string, state: ContactState, hash: string }> {
-    const oldestFirst = putOff.sort((a, b) => (record(a.key)?.syncedAt?.getTime() ?? 0) - (record(b.key)?.syncedAt?.getTime() ?? 0))
+    const oldestFirst = putOff.sort(oldestCopyFirst)
     for (const item of oldestFirst.slice(room)) outcomes.set(item.key, { ok: true, deferred: true })
     return oldestFirst.slice(0, room)
   }
@@ -134,8 +136,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
   function settledFillers (counts: number[], heldWith: (fillers: typeof putOff) => Set<string>): typeof putOff {
     const fill = options.fillCalls
     if (!fill || quiet.size === 0 || heldWith([]).size === 0) return []
-    const settled = putOff.filter((item) => quiet.has(item.state.customerId))
-      .sort((a, b) => (record(a.key)?.syncedAt?.getTime() ?? 0) - (record(b.key)?.syncedAt?.getTime() ?? 0))
+    const settled = putOff.filter((item) => quiet.has(item.state.customerId)).sort(oldestCopyFirst)
     const fillers = settled.slice(0, roomIn(fill, counts, 0, settled.length, together !== undefined))
     if (fillers.length === 0 || heldWith(fillers).size > 0) return []
     const taken = new Set(fillers)
@@ -206,19 +207,19 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     const messageItems = linked('message', messages)
     const appointmentItems = linked('appointment', appointments)
     const heldOf = (kinds: Array<Array<{ key: string }>>) => options.fillCalls?.recordsPerCollection ? heldCollections(kinds) : heldRest(kinds.flat())
-    contactsNow.push(...settledFillers([contactsNow.length, messageItems.length, appointmentItems.length],
-      (fillers) => heldOf([[...contactsNow, ...fillers], messageItems, appointmentItems])))
-    const kinds: Array<Array<{ key: string }>> = [contactsNow, messageItems, appointmentItems]
+    const contactItems = [...contactsNow, ...settledFillers([contactsNow.length, messageItems.length, appointmentItems.length],
+      (fillers) => heldOf([[...contactsNow, ...fillers], messageItems, appointmentItems]))]
+    const kinds: Array<Array<{ key: string }>> = [contactItems, messageItems, appointmentItems]
     const heldKeys = heldOf(kinds)
     for (const key of heldKeys) outcomes.set(key, { ok: true, held: true })
     const sending = new Set(kinds.flat().filter((item) => !heldKeys.has(item.key)).map((item) => item.key))
-    const heldContacts = new Set(contactsNow.filter((item) => !sending.has(item.key)).map((item) => item.state.customerId))
+    const heldContacts = new Set(contactItems.filter((item) => !sending.has(item.key)).map((item) => item.state.customerId))
     // A record to be written with its new contact is held with it.
     const going = <T extends { key: string, pendingContact?: string }>(items: T[]) => items.filter((item) => {
       if (item.pendingContact && heldContacts.has(item.pendingContact)) outcomes.set(item.key, { ok: true, held: true })
       return sending.has(item.key) && !(item.pendingContact && heldContacts.has(item.pendingContact))
     })
-    const contactsGoing = contactsNow.filter((item) => sending.has(item.key))
+    const contactsGoing = contactItems.filter((item) => sending.has(item.key))
     const messagesGoing = going(messageItems)
     const appointmentsGoing = going(appointmentItems)
     const counts = [contactsGoing.length, messagesGoing.length, appointmentsGoing.length]
