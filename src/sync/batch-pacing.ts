@@ -24,8 +24,9 @@
  *   another. The linger grows with the pressure: 0 at `PRESSURE`, `MAX_LINGER_MS` at 1; and it
  *   is at least the time new changes take to fill `FILL_TARGET` of a call (`fillMs`, see
  *   `timeToFill`), capped at `MAX_LINGER_MS`: a slow flow under pressure still goes in calls
- *   worth making. It counts from the CRM's latest fetch, whichever worker slot made it
- *   (fetch-pacer.ts).
+ *   worth making. But when only `spend` is high, the linger is the call spacing
+ *   (`spacingMs`, below): that alone keeps the flow to the day's share. It counts from
+ *   the CRM's latest fetch, whichever worker slot made it (fetch-pacer.ts).
  * Beyond `OVERLOAD` — more than the budget could write even in full calls:
  * - new changes (`demand`) while the window still has room (`usage` below `PRESSURE`): a
  *   contact new to the CRM waits while its customer's events are still coming
@@ -80,12 +81,17 @@ export function batchPacing ({ usage, demand, workload, fetchWasFull, fillMs = 0
   const busiest = Math.max(load, spend)
   const pressure = Math.min(1, Math.max(0, (load - PRESSURE) / (1 - PRESSURE)))
   const quotaBinds = demand >= OVERLOAD && usage < PRESSURE
+  // Only the spending is high, and the spacing already keeps it to the day's share: waiting
+  // past it for a flow too slow to fill a call within the bound would only add lag
+  // (Salesforce at 100 new customers a second: calls every 2 s instead of 1.7, lag p50 1.1 s).
+  const spacedEnough = load < PRESSURE && spacingMs > 0
+  const fillWait = busiest < PRESSURE || spacedEnough ? 0 : Math.round(Math.min(MAX_LINGER_MS, Math.max(pressure * MAX_LINGER_MS, fillMs)))
   return {
     deferContactUpdates: fetchWasFull || busiest >= PRESSURE,
     holdArrivingContacts: quotaBinds,
     fillCalls: fetchWasFull || Math.max(demand, workload) >= OVERLOAD,
     waitToFill: quotaBinds,
-    lingerMs: fetchWasFull ? 0 : Math.max(spacingMs, busiest < PRESSURE ? 0 : Math.round(Math.min(MAX_LINGER_MS, Math.max(pressure * MAX_LINGER_MS, fillMs))))
+    lingerMs: fetchWasFull ? 0 : Math.max(spacingMs, fillWait)
   }
 }
 

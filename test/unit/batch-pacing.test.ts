@@ -38,6 +38,14 @@ test('when the window spends faster than the daily allowance lasts though each f
   assert.equal(batchPacing({ ...atOnce, spend: 20 }).holdArrivingContacts, false, 'no new contact is held for it: that is the demand\'s to say')
 })
 
+test('when only the spending is high and the call spacing is known, then the linger is that spacing: waiting longer to fill a call the flow cannot fill only adds lag', () => {
+  // Salesforce at 100 new customers a second, paced: a call every 1.7 s keeps to the day's share.
+  const paced = { ...quiet, demand: 0.2, spend: 0.9, fillMs: 8000, spacingMs: 1728 }
+  assert.deepEqual(batchPacing(paced), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: false, waitToFill: false, lingerMs: 1728 })
+  assert.equal(batchPacing({ ...paced, demand: PRESSURE }).lingerMs, MAX_LINGER_MS, 'demand under pressure too: the wait fills most of a call, up to the bound')
+  assert.equal(batchPacing({ ...paced, usage: PRESSURE }).lingerMs, MAX_LINGER_MS, 'the window under pressure too: the same')
+})
+
 test('when 120 calls went out in a 10 s window of 237 and the day sustains 0.58 a second, then the window spent 20.7 times its daily share', () => {
   const salesforce = { callsPerSecond: 0.58, windowCallsPerSecond: 23.7 }
   assert.equal(spendShare(120 / 237, salesforce).toFixed(1), '20.7')
