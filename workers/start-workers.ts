@@ -12,6 +12,8 @@ import { createSyncHandler } from './sync-worker.ts'
 import { startWaitingSweep } from './waiting-sweep.ts'
 import { createCircuit } from '../src/sync/circuit.ts'
 import { createQueueStatistics } from '../src/sync/queue-statistics.ts'
+import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
+import { sharedPacerStore } from '../src/sync/shared-pacer-store.ts'
 
 // Batches keep CRM calls full. New jobs wake workers by NOTIFY; the 1 s poll picks up
 // retries whose backoff has run out (they send no NOTIFY).
@@ -56,7 +58,9 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
       logger,
       metrics: deps.metrics,
       batchSize: syncBatchSize(connector),
-      queueStatistics: createQueueStatistics({ pool: deps.pool, queue, logger })
+      queueStatistics: createQueueStatistics({ pool: deps.pool, queue, logger }),
+      // One CRM's turns for every process: N worker processes each spacing its own would spend N times the day's share.
+      pacer: createFetchPacer(sharedPacerStore({ pool: deps.pool, crm: connector.name, logger }))
     }
     const handler = tracedSyncHandler({ pool: deps.pool, crm: connector.name, queue }, createSyncHandler(sync))
     const options = { ...syncOptions, batchSize: sync.batchSize }

@@ -13,7 +13,7 @@ import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { batchPacing, callSpacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import type { CallShape } from '../src/sync/call-room.ts'
 import { createDemandMeter } from '../src/sync/demand-meter.ts'
-import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
+import { createFetchPacer, type FetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { sortOutcomes } from '../src/sync/sort-outcomes.ts'
@@ -58,6 +58,8 @@ export interface SyncHandlerDeps {
   queueStatistics?: QueueStatistics
   /** How long a new contact waits for its customer while the daily quota binds (ARRIVAL_WINDOW). */
   arrivalWindow?: ArrivalWindow
+  /** The CRM's fetch turns: by default this handler's own; start-workers.ts shares them across processes. */
+  pacer?: FetchPacer
 }
 
 /**
@@ -78,14 +80,14 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
   const spendGate = createSpendGate({ graceMs: deps.connector.capacity?.().windowMs })
   const workload = createDemandMeter()
   // Shared by the CRM's worker slots (one handler serves them all): the linger spaces their fetches.
-  const pacer = createFetchPacer()
+  const pacer = deps.pacer ?? createFetchPacer()
 
   return async function syncJobs (jobs: Array<JobWithMetadata<SyncJob>>): Promise<JobResult[]> {
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
     const fetchWasFull = deps.batchSize !== undefined && jobs.length >= deps.batchSize
     // Retries are due now, and a full fetch has a call's worth: only a part-filled fresh fetch waits.
     const retrying = jobs.some((job) => job.retryCount > 0 || job.data.retry === true)
-    const beforeTurnMs = pacer.fetched(!fetchWasFull && !retrying)
+    const beforeTurnMs = await pacer.fetched(!fetchWasFull && !retrying)
     if (beforeTurnMs >= MIN_WAIT_FOR_TURN_MS) return waitForTurn(jobs, refs, beforeTurnMs)
     const status = await circuit.status()
     if (status.open && !(await circuit.claimProbe())) {
@@ -182,7 +184,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Recovering — this batch failed or carried retries — the next fetch is not spaced:
     // spacing is for a flow written as it comes, and must not stretch an outage's tail.
     const recovering = failures.length > 0 || retrying
-    const waitMs = pacer.nextTurn(batchPacing(await pressure(fetchWasFull, !recovering)).lingerMs)
+    const waitMs = await pacer.nextTurn(batchPacing(await pressure(fetchWasFull, !recovering)).lingerMs)
     // Cut short when the jobs are aborted (shutdown, expiry).
     if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})
 
@@ -204,7 +206,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
   async function waitForTurn (jobs: Array<JobWithMetadata<SyncJob>>, refs: SyncJob[], beforeTurnMs: number): Promise<JobResult[]> {
     await requeueForTurn(deps.boss, crm, refs, new Date(Date.now() + beforeTurnMs - TURN_LEAD_MS))
     deps.logger.debug({ crm, jobs: jobs.length, beforeTurnMs }, 'sync: fetched before another slot\'s turn, sent back for it')
-    const waitMs = pacer.nextTurn(batchPacing(await pressure(false, true)).lingerMs)
+    const waitMs = await pacer.nextTurn(batchPacing(await pressure(false, true)).lingerMs)
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
     if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})
     return jobs.map((job) => ({ id: job.id, status: 'completed' }))

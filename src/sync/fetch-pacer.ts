@@ -13,46 +13,74 @@
  * latest spacing of a fetch whose slot has not reserved its next turn yet (it is still
  * reading or writing that batch). An early fetch is not granted: the slot's jobs wait for
  * the turn (sync-worker.ts), and the slot reserves one of its own.
+ * Where the turns are kept is the store's (`PacerStore`): in this process, or shared by
+ * every process of the deployment (shared-pacer-store.ts) so that N worker processes
+ * together take one CRM's turns instead of each spacing its own.
  */
 export interface FetchPacer {
   /**
-   * A slot has just fetched a batch (its handler starts). Returns how long (ms) it came
+   * A slot has just fetched a batch (its handler starts). Resolves to how long (ms) it came
    * before the next turn when it came early (see above) and `mayWait`; else 0, and the
    * fetch is granted (a slot whose batch cannot wait — a full one, retries — goes anyway).
    */
-  fetched: (mayWait?: boolean) => number
+  fetched: (mayWait?: boolean) => Promise<number>
   /** How long this slot waits before its next fetch: 0 when `spacingMs` is 0 (nothing is reserved then). */
-  nextTurn: (spacingMs: number) => number
+  nextTurn: (spacingMs: number) => Promise<number>
+}
+
+/** A CRM's turns, times in ms on the store's clock. */
+export interface PacerState {
+  /** The latest fetch granted or turn reserved. */
+  latest: number
+  /** The latest fetch granted. */
+  granted: number
+  /** The latest spacing asked for. */
+  spacing: number
+  /** The turns reserved by slots lingering now, oldest first; each is dropped once it is due. */
+  turns: number[]
+}
+
+/** Runs a step on the CRM's state as one atomic change, at `now` on the store's clock. */
+export interface PacerStore {
+  change: <T>(step: (state: PacerState, now: number) => T) => Promise<T>
 }
 
 // A slot's fetch at its own turn lands a few ms after it (the timer, then the fetch's query).
 const ON_TIME_MS = 25
 
-export function createFetchPacer (now: () => number = Date.now): FetchPacer {
-  // The latest fetch granted or turn reserved; the latest fetch granted; the latest spacing asked for.
-  let latest = -Infinity
-  let granted = -Infinity
-  let spacing = 0
-  // The turns reserved by slots lingering now, oldest first; each is dropped once it is due.
-  let turns: number[] = []
+export function initialPacerState (): PacerState {
+  return { latest: -Infinity, granted: -Infinity, spacing: 0, turns: [] }
+}
+
+export function createFetchPacer (store: PacerStore = localPacerStore()): FetchPacer {
   return {
-    fetched (mayWait = true) {
-      const t = now()
-      const onTurn = turns.some((turn) => turn <= t + ON_TIME_MS)
-      turns = turns.filter((turn) => turn > t + ON_TIME_MS)
-      const next = onTurn ? t : turns[0] ?? granted + spacing
-      if (mayWait && next > t + ON_TIME_MS) return next - t
-      granted = t
-      latest = Math.max(latest, t)
-      return 0
-    },
-    nextTurn (spacingMs) {
-      spacing = Math.max(0, spacingMs)
-      if (spacingMs <= 0) return 0
-      const t = now()
-      latest = Math.max(t, latest + spacingMs)
-      turns.push(latest)
-      return latest - t
-    }
+    fetched: async (mayWait = true) => await store.change((state, t) => fetchedAt(state, t, mayWait)),
+    nextTurn: async (spacingMs) => await store.change((state, t) => nextTurnAt(state, t, spacingMs))
   }
+}
+
+/** The turns of this process only. */
+export function localPacerStore (now: () => number = Date.now): PacerStore {
+  const state = initialPacerState()
+  return { change: async (step) => step(state, now()) }
+}
+
+/** `fetched` at time `t`: changes `state` in place. */
+export function fetchedAt (state: PacerState, t: number, mayWait: boolean): number {
+  const onTurn = state.turns.some((turn) => turn <= t + ON_TIME_MS)
+  state.turns = state.turns.filter((turn) => turn > t + ON_TIME_MS)
+  const next = onTurn ? t : state.turns[0] ?? state.granted + state.spacing
+  if (mayWait && next > t + ON_TIME_MS) return next - t
+  state.granted = t
+  state.latest = Math.max(state.latest, t)
+  return 0
+}
+
+/** `nextTurn` at time `t`: changes `state` in place. */
+export function nextTurnAt (state: PacerState, t: number, spacingMs: number): number {
+  state.spacing = Math.max(0, spacingMs)
+  if (spacingMs <= 0) return 0
+  state.latest = Math.max(t, state.latest + spacingMs)
+  state.turns.push(state.latest)
+  return state.latest - t
 }

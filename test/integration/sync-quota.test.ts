@@ -11,6 +11,8 @@ import { entityKey, type EntityRef } from '../../src/mirror/entity-ref.ts'
 import { createCircuit } from '../../src/sync/circuit.ts'
 import { MAX_LINGER_MS } from '../../src/sync/batch-pacing.ts'
 import { createRateLimiter } from '../../src/sync/rate-limiter.ts'
+import { createFetchPacer } from '../../src/sync/fetch-pacer.ts'
+import { sharedPacerStore } from '../../src/sync/shared-pacer-store.ts'
 import { syncBatch } from '../../src/sync/sync-batch.ts'
 import { syncQueue, type SyncJob } from '../../src/sync/sync-queue.ts'
 import { createSyncHandler } from '../../workers/sync-worker.ts'
@@ -420,6 +422,28 @@ test('when a CRM\'s two worker slots linger under pressure, then their next fetc
   // Each on its own would return after one linger; the second's next fetch comes one linger after the first's.
   assert.ok((returned[0] ?? 0) >= MAX_LINGER_MS - 50, `first slot lingered (${returned[0]} ms)`)
   assert.ok((returned[1] ?? 0) >= 2 * MAX_LINGER_MS - 50, `second slot waited for the first's turn (${returned[1]} ms)`)
+  assert.equal(h.hubspot.requestStats().total, before, 'nothing written')
+})
+
+test('when two worker processes linger under pressure, then their next fetches are spaced by the linger across both, through the database: the second waits for the first\'s turn', async () => {
+  // A spent window (the limiter's one call is used): every batch lingers MAX_LINGER_MS.
+  const limiter = createRateLimiter({ max: 1, intervalMs: 600_000 })
+  await limiter.acquire()
+  const spent = createHubspotConnector({ accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter })
+  // Two processes: a handler each, sharing only the database (start-workers.ts wires the shared turns).
+  const pacer = () => createFetchPacer(sharedPacerStore({ pool: h.pool, crm: 'hubspot' }))
+  const handlers = [1, 2].map(() => createSyncHandler({
+    pool: h.pool, boss: h.boss, connector: spent, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400, pacer: pacer()
+  }))
+  const job = (id: string) => ({ id: crypto.randomUUID(), data: { type: 'contact', id }, retryCount: 0, retryLimit: 16, signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+  const before = h.hubspot.requestStats().total
+  const started = Date.now()
+  // Both fetch at once, before either holds a turn: both are granted, and both linger.
+  const returned = await Promise.all(['ghost_process_a', 'ghost_process_b'].map(async (id, i) => { await handlers[i]?.([job(id)]); return Date.now() - started }))
+  returned.sort((a, b) => a - b)
+  // Each spacing its own turns would return after one linger: two processes would fetch together.
+  assert.ok((returned[0] ?? 0) >= MAX_LINGER_MS - 50, `first process lingered (${returned[0]} ms)`)
+  assert.ok((returned[1] ?? 0) >= 2 * MAX_LINGER_MS - 50, `second process waited for the first's turn (${returned[1]} ms)`)
   assert.equal(h.hubspot.requestStats().total, before, 'nothing written')
 })
 

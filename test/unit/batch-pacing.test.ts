@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { batchPacing, callSpacing, createSpendGate, demandShare, FILL_TARGET, MAX_LINGER_MS, OVERLOAD, PRESSURE, spendShare, timeToFill } from '../../src/sync/batch-pacing.ts'
 import { createDemandMeter } from '../../src/sync/demand-meter.ts'
-import { createFetchPacer } from '../../src/sync/fetch-pacer.ts'
+import { createFetchPacer, localPacerStore } from '../../src/sync/fetch-pacer.ts'
 
 const quiet = { usage: 0, demand: 0, workload: 0, fetchWasFull: false }
 
@@ -151,41 +151,41 @@ test('when fetches are recorded, then the demand is what arrived since the oldes
   assert.equal(meter.perSecond(), 0)
 })
 
-test('when two slots linger, then their fetches are spaced by the linger across both, not each on its own', () => {
+test('when two slots linger, then their fetches are spaced by the linger across both, not each on its own', async () => {
   let t = 0
-  const pacer = createFetchPacer(() => t)
-  pacer.fetched() // slot A fetches at 0
-  t = 400; pacer.fetched() // slot B at 400
-  t = 150; assert.equal(pacer.nextTurn(800), 1050, 'A: 800 ms after B\'s fetch, not after its own')
-  t = 500; assert.equal(pacer.nextTurn(800), 1500, 'B: after A\'s reserved turn (1 200), not at the same time')
-  t = 1200; pacer.fetched() // A fetches on its turn
-  t = 1300; assert.equal(pacer.nextTurn(800), 1500, 'A again: after B\'s reserved turn (2 000)')
+  const pacer = createFetchPacer(localPacerStore(() => t))
+  await pacer.fetched() // slot A fetches at 0
+  t = 400; await pacer.fetched() // slot B at 400
+  t = 150; assert.equal(await pacer.nextTurn(800), 1050, 'A: 800 ms after B\'s fetch, not after its own')
+  t = 500; assert.equal(await pacer.nextTurn(800), 1500, 'B: after A\'s reserved turn (1 200), not at the same time')
+  t = 1200; await pacer.fetched() // A fetches on its turn
+  t = 1300; assert.equal(await pacer.nextTurn(800), 1500, 'A again: after B\'s reserved turn (2 000)')
 })
 
-test('when a batch needs no linger, then its slot fetches at once and reserves nothing; a turn is never in the past', () => {
+test('when a batch needs no linger, then its slot fetches at once and reserves nothing; a turn is never in the past', async () => {
   let t = 1000
-  const pacer = createFetchPacer(() => t)
-  pacer.fetched()
-  assert.equal(pacer.nextTurn(0), 0)
+  const pacer = createFetchPacer(localPacerStore(() => t))
+  await pacer.fetched()
+  assert.equal(await pacer.nextTurn(0), 0)
   t = 5000
-  assert.equal(pacer.nextTurn(800), 0, 'the latest fetch is older than the linger: at once')
-  assert.equal(pacer.nextTurn(800), 800, 'the turn just reserved counts as the latest fetch')
+  assert.equal(await pacer.nextTurn(800), 0, 'the latest fetch is older than the linger: at once')
+  assert.equal(await pacer.nextTurn(800), 800, 'the turn just reserved counts as the latest fetch')
 })
 
-test('when an idle slot fetches before the turn a lingering slot holds, then the pacer says how long until that turn; on its own turn, or with no turn held, a fetch goes at once', () => {
+test('when an idle slot fetches before the turn a lingering slot holds, then the pacer says how long until that turn; on its own turn, or with no turn held, a fetch goes at once', async () => {
   let t = 0
-  const pacer = createFetchPacer(() => t)
-  assert.equal(pacer.fetched(), 0, 'no turn held: at once')
-  t = 100; assert.equal(pacer.nextTurn(1700), 1600, 'A lingers until 1 700')
-  t = 300; assert.equal(pacer.fetched(), 1400, 'B, idle, fetched 1 400 ms before A\'s turn')
-  assert.equal(pacer.nextTurn(1700), 3100, 'B takes the turn after A\'s (3 400)')
-  t = 1710; assert.equal(pacer.fetched(), 0, 'A on its turn (a few ms late): at once, though B\'s turn is ahead')
-  t = 1800; assert.equal(pacer.nextTurn(1700), 3300, 'A again: after B\'s turn')
-  t = 3400; assert.equal(pacer.fetched(), 0, 'B on its turn')
-  t = 10_000; assert.equal(pacer.fetched(), 0, 'A\'s turn lapsed (its fetch found nothing): not held any more')
-  t = 10_300; assert.equal(pacer.fetched(), 1400, 'within the latest spacing of a fetch whose slot is still at its batch (no turn reserved yet)')
-  assert.equal(pacer.fetched(false), 0, 'a batch that cannot wait is granted anyway')
-  t = 12_100; assert.equal(pacer.fetched(), 0, 'past the spacing: at once')
-  assert.equal(pacer.nextTurn(0), 0)
-  assert.equal(pacer.fetched(), 0, 'a batch that asked for no spacing: no fetch comes early')
+  const pacer = createFetchPacer(localPacerStore(() => t))
+  assert.equal(await pacer.fetched(), 0, 'no turn held: at once')
+  t = 100; assert.equal(await pacer.nextTurn(1700), 1600, 'A lingers until 1 700')
+  t = 300; assert.equal(await pacer.fetched(), 1400, 'B, idle, fetched 1 400 ms before A\'s turn')
+  assert.equal(await pacer.nextTurn(1700), 3100, 'B takes the turn after A\'s (3 400)')
+  t = 1710; assert.equal(await pacer.fetched(), 0, 'A on its turn (a few ms late): at once, though B\'s turn is ahead')
+  t = 1800; assert.equal(await pacer.nextTurn(1700), 3300, 'A again: after B\'s turn')
+  t = 3400; assert.equal(await pacer.fetched(), 0, 'B on its turn')
+  t = 10_000; assert.equal(await pacer.fetched(), 0, 'A\'s turn lapsed (its fetch found nothing): not held any more')
+  t = 10_300; assert.equal(await pacer.fetched(), 1400, 'within the latest spacing of a fetch whose slot is still at its batch (no turn reserved yet)')
+  assert.equal(await pacer.fetched(false), 0, 'a batch that cannot wait is granted anyway')
+  t = 12_100; assert.equal(await pacer.fetched(), 0, 'past the spacing: at once')
+  assert.equal(await pacer.nextTurn(0), 0)
+  assert.equal(await pacer.fetched(), 0, 'a batch that asked for no spacing: no fetch comes early')
 })
