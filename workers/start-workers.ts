@@ -14,6 +14,7 @@ import { createCircuit } from '../src/sync/circuit.ts'
 import { createQueueStatistics } from '../src/sync/queue-statistics.ts'
 import { createFetchPacer } from '../src/sync/fetch-pacer.ts'
 import { sharedPacerStore } from '../src/sync/shared-pacer-store.ts'
+import { createSharedDemandMeter } from '../src/sync/shared-demand-meter.ts'
 
 // Batches keep CRM calls full. New jobs wake workers by NOTIFY; the 1 s poll picks up
 // retries whose backoff has run out (they send no NOTIFY).
@@ -60,7 +61,12 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
       batchSize: syncBatchSize(connector),
       queueStatistics: createQueueStatistics({ pool: deps.pool, queue, logger }),
       // One CRM's turns for every process: N worker processes each spacing its own would spend N times the day's share.
-      pacer: createFetchPacer(sharedPacerStore({ pool: deps.pool, crm: connector.name, logger }))
+      pacer: createFetchPacer(sharedPacerStore({ pool: deps.pool, crm: connector.name, logger })),
+      // Demand is compared with the deployment's budget: counted over every process's fetches.
+      meters: {
+        demand: createSharedDemandMeter({ pool: deps.pool, crm: connector.name, meter: 'demand', logger }),
+        workload: createSharedDemandMeter({ pool: deps.pool, crm: connector.name, meter: 'workload', logger })
+      }
     }
     const handler = tracedSyncHandler({ pool: deps.pool, crm: connector.name, queue }, createSyncHandler(sync))
     const options = { ...syncOptions, batchSize: sync.batchSize }

@@ -12,7 +12,7 @@ import { deferArriving, deferSync, enqueueSync, requeueForTurn, requeueHeld, ret
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { batchPacing, callSpacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import type { CallShape } from '../src/sync/call-room.ts'
-import { createDemandMeter } from '../src/sync/demand-meter.ts'
+import { createDemandMeter, type DemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer, type FetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
@@ -60,6 +60,8 @@ export interface SyncHandlerDeps {
   arrivalWindow?: ArrivalWindow
   /** The CRM's fetch turns: by default this handler's own; start-workers.ts shares them across processes. */
   pacer?: FetchPacer
+  /** What `demand` and `workload` count (below): by default this handler's fetches; start-workers.ts counts every process's. */
+  meters?: { demand: DemandMeter, workload: DemandMeter }
 }
 
 /**
@@ -76,9 +78,9 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
   const crm = deps.connector.name
   const { circuit } = deps
   // New changes, and every job fetched (put-off ones read again included): see batch-pacing.ts.
-  const demand = createDemandMeter()
+  const demand = deps.meters?.demand ?? createDemandMeter()
   const spendGate = createSpendGate({ graceMs: deps.connector.capacity?.().windowMs })
-  const workload = createDemandMeter()
+  const workload = deps.meters?.workload ?? createDemandMeter()
   // Shared by the CRM's worker slots (one handler serves them all): the linger spaces their fetches.
   const pacer = deps.pacer ?? createFetchPacer()
 
@@ -99,8 +101,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const statistics = deps.queueStatistics?.refreshIfStale()
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
     // Demand is new changes: a job put off or held by an earlier batch is that change read again.
-    demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true && job.data.retry !== true).map((job) => entityKey(job.data))).size)
-    workload.record(refs.length)
+    await demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true && job.data.retry !== true).map((job) => entityKey(job.data))).size)
+    await workload.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
     // What one call carries (call-room.ts): the fill and the ride-along of contacts put off plan with it.
     const capacity = deps.connector.capacity?.()
@@ -216,11 +218,11 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
   async function pressure (fetchWasFull: boolean, spaced = false) {
     const usage = await deps.connector.budgetUsage?.().catch(() => 0) ?? 0
     const capacity = deps.connector.capacity?.()
-    const changesPerSecond = demand.perSecond()
+    const changesPerSecond = await demand.perSecond()
     return {
       usage,
       demand: demandShare(changesPerSecond, capacity),
-      workload: demandShare(workload.perSecond(), capacity),
+      workload: demandShare(await workload.perSecond(), capacity),
       spend: spendGate(spendShare(usage, capacity)),
       fetchWasFull,
       ...(spaced ? { spacingMs: callSpacing(capacity) } : {}),

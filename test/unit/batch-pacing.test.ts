@@ -134,21 +134,21 @@ test('when 700 records change a second, then writing each as it comes would take
   assert.equal(demandShare(700, { recordsPerCall: 100, callsPerSecond: Infinity }), 0)
 })
 
-test('when fetches are recorded, then the demand is what arrived since the oldest fetch of the window, per second, and older ones drop out', () => {
+test('when fetches are recorded, then the demand is what arrived since the oldest fetch of the window, per second, and older ones drop out', async () => {
   let clock = 0
   const meter = createDemandMeter({ windowMs: 5000, now: () => clock })
-  meter.record(100)
-  assert.equal(meter.perSecond(), 20, 'one fetch alone counts over the whole window')
+  await meter.record(100)
+  assert.equal(await meter.perSecond(), 20, 'one fetch alone counts over the whole window')
   clock = 500
-  meter.record(300)
-  assert.equal(meter.perSecond(), 600, 'a burst shows from its second fetch: 300 jobs in the half second since the first')
+  await meter.record(300)
+  assert.equal(await meter.perSecond(), 600, 'a burst shows from its second fetch: 300 jobs in the half second since the first')
   clock = 2500
-  meter.record(100)
-  assert.equal(meter.perSecond(), 160, '400 since the oldest fetch, 2.5 s ago')
+  await meter.record(100)
+  assert.equal(await meter.perSecond(), 160, '400 since the oldest fetch, 2.5 s ago')
   clock = 5200
-  assert.equal(meter.perSecond(), 100 / 4.7, 'the first fetch dropped out: 100 since the one at 0.5 s')
+  assert.equal(await meter.perSecond(), 100 / 4.7, 'the first fetch dropped out: 100 since the one at 0.5 s')
   clock = 7500
-  assert.equal(meter.perSecond(), 0)
+  assert.equal(await meter.perSecond(), 0)
 })
 
 test('when two slots linger, then their fetches are spaced by the linger across both, not each on its own', async () => {
