@@ -12,7 +12,7 @@ import { deferArriving, deferSync, enqueueSync, requeueForTurn, requeueHeld, ret
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
 import { batchPacing, callSpacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import type { CallShape } from '../src/sync/call-room.ts'
-import { createDemandMeter, type DemandMeter } from '../src/sync/demand-meter.ts'
+import { createDemandMeter, DEMAND_WINDOW_MS, type DemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer, type FetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
@@ -100,8 +100,12 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Alongside the batch; the next fetch, after we return, plans from what it finds.
     const statistics = deps.queueStatistics?.refreshIfStale()
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
-    // Demand is new changes: a job put off or held by an earlier batch is that change read again.
-    await demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true && job.data.retry !== true).map((job) => entityKey(job.data))).size)
+    // Demand is new changes arriving now: a job put off or held by an earlier batch is that
+    // change read again, and one queued longer ago than the meter's window is a backlog's (an
+    // outage, a deploy, a drain's tail) — counted, it held the first customers arriving after
+    // a drain as if they came faster than the budget writes, up to 6 s each.
+    const arrivedAfter = Date.now() - DEMAND_WINDOW_MS
+    await demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true && job.data.retry !== true && job.createdOn.getTime() > arrivedAfter).map((job) => entityKey(job.data))).size)
     await workload.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
     // What one call carries (call-room.ts): the fill and the ride-along of contacts put off plan with it.

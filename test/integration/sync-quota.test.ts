@@ -331,6 +331,44 @@ test('when a worker\'s fetch is more than its budget sustains, then a new contac
   assert.deepEqual((await hubspotDriftFromMirror(h.pool, h.hubspot, [ids.customer])).filter((line) => line.startsWith('contacts ')), [])
 })
 
+test('when a worker has just fetched a backlog\'s changes, queued long before, then they are not new demand: a new customer arriving after them is not held until it goes quiet', async () => {
+  await stopWorkersOnEmptyQueue()
+  const { ids, refs } = await arrivedInMirror('_drain')
+  const contact = refs[0] as EntityRef
+  const queued = async () => (await h.pool.query<{ start_after: Date, data: SyncJob }>(
+    "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), entityKey(contact)])).rows
+  try {
+    // Two calls a second: the drain's 400 changes a fetch are far more than that sustains, one new contact is not.
+    const connector = createHubspotConnector({
+      accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter: createRateLimiter({ max: 20, intervalMs: 10_000 })
+    })
+    const handler = createSyncHandler({
+      pool: h.pool, boss: h.boss, connector, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
+    })
+    const job = (data: SyncJob, createdOn: Date) => ({ id: crypto.randomUUID(), data, retryCount: 0, retryLimit: 16, createdOn, signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+    // The drain's last two fetches, full: contacts queued a minute ago (not in the mirror, so nothing is written).
+    const aMinuteAgo = new Date(Date.now() - 60_000)
+    for (const fetch of [0, 1]) await handler(Array.from({ length: 400 }, (_, i) => job({ type: 'contact', id: `ghost_drain_${fetch}_${i}` }, aMinuteAgo)))
+    // A new customer arrives: its contact's job is queued now, and fetched alone.
+    await enqueueSync(h.boss, undefined, ['hubspot'], [contact])
+    const fetched = (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
+      .map((found) => ({ ...found, signal: new AbortController().signal }))
+    assert.deepEqual(fetched.map((found) => found.data.id), [ids.customer])
+    await handler(fetched)
+    await h.boss.complete(syncQueue('hubspot'), fetched.map((found) => found.id))
+    // Counted as arriving with it, the drain read as 400 changes a moment: the contact was put
+    // off as arriving, due when its customer had been quiet 5 s. Now it is at most the rest
+    // of a call the drain's work fills, due on the next second.
+    const [next] = await queued()
+    assert.notEqual(next?.data.recheck, true, 'not put off as arriving')
+    assert.ok(next === undefined || (next.data.held === true && next.start_after.getTime() <= Date.now() + 1000), `written, or held once for the next second (${JSON.stringify(next?.data)})`)
+  } finally {
+    await h.startWorkers()
+  }
+  await until(async () => (await h.pool.query("SELECT 1 FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1 AND status = 'synced'", [ids.customer])).rowCount, (n) => n === 1, { what: 'the new contact synced' })
+  assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer).length, 1)
+})
+
 test('when calls go full only and a new contact is in the part-filled rest, then it is held with its message and meeting, and the next batch writes them linked, once', async () => {
   const hubspot = h.connectors.find((c) => c.name === 'hubspot')
   assert.ok(hubspot)
@@ -414,7 +452,7 @@ test('when a CRM\'s two worker slots linger under pressure, then their next fetc
   const handler = createSyncHandler({
     pool: h.pool, boss: h.boss, connector: spent, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
   })
-  const job = (id: string) => ({ id: crypto.randomUUID(), data: { type: 'contact', id }, retryCount: 0, retryLimit: 16, signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+  const job = (id: string) => ({ id: crypto.randomUUID(), data: { type: 'contact', id }, retryCount: 0, retryLimit: 16, createdOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
   const before = h.hubspot.requestStats().total
   const started = Date.now()
   const returned = await Promise.all(['ghost_slot_a', 'ghost_slot_b'].map(async (id) => { await handler([job(id)]); return Date.now() - started }))
@@ -435,7 +473,7 @@ test('when two worker processes linger under pressure, then their next fetches a
   const handlers = [1, 2].map(() => createSyncHandler({
     pool: h.pool, boss: h.boss, connector: spent, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400, pacer: pacer()
   }))
-  const job = (id: string) => ({ id: crypto.randomUUID(), data: { type: 'contact', id }, retryCount: 0, retryLimit: 16, signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+  const job = (id: string) => ({ id: crypto.randomUUID(), data: { type: 'contact', id }, retryCount: 0, retryLimit: 16, createdOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
   const before = h.hubspot.requestStats().total
   const started = Date.now()
   // Both fetch at once, before either holds a turn: both are granted, and both linger.
@@ -458,7 +496,7 @@ test('when an idle slot fetches part of a call before the turn a lingering slot 
   const handler = createSyncHandler({
     pool: h.pool, boss: h.boss, connector: spent, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
   })
-  const job = (data: SyncJob, retryCount = 0) => ({ id: crypto.randomUUID(), data, retryCount, retryLimit: 16, signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+  const job = (data: SyncJob, retryCount = 0) => ({ id: crypto.randomUUID(), data, retryCount, retryLimit: 16, createdOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
   const queued = async (id: string) => (await h.pool.query<{ start_after: Date, data: SyncJob }>(
     "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), `contact:${id}`])).rows
   const before = h.hubspot.requestStats().total
