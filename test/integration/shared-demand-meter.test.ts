@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
-import { after, before, test } from 'node:test'
-import type pg from 'pg'
-import { runMigrations } from '../../src/db/migrate.ts'
+import { test } from 'node:test'
 import { createPool } from '../../src/db/pool.ts'
 import { createLogger } from '../../src/logger.ts'
 import { createSharedDemandMeter } from '../../src/sync/shared-demand-meter.ts'
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts'
+import { useMigratedDatabase } from '../helpers/migrated-database.ts'
 
 // Two meters on one CRM stand for two worker processes: the fetches are PostgreSQL's.
-let database: TestDatabase
-let pool: pg.Pool
-before(async () => {
-  database = await createTestDatabase()
-  await runMigrations(database.url)
-  pool = createPool({ connectionString: database.url, logger: createLogger({ level: 'silent' }) })
-})
-after(async () => {
-  await pool.end()
-  await database.drop()
-})
+const db = useMigratedDatabase()
 
 test('when two processes each fetch part of a burst, then each reads the demand of both: what arrived since the oldest fetch of either', async () => {
-  const [a, b] = [createSharedDemandMeter({ pool, crm: 'd1', meter: 'demand' }), createSharedDemandMeter({ pool, crm: 'd1', meter: 'demand' })]
+  const [a, b] = [createSharedDemandMeter({ pool: db.pool, crm: 'd1', meter: 'demand' }), createSharedDemandMeter({ pool: db.pool, crm: 'd1', meter: 'demand' })]
   const started = Date.now()
   await a.record(300)
   await b.record(300)
@@ -32,23 +20,23 @@ test('when two processes each fetch part of a burst, then each reads the demand 
     const elapsedSeconds = (Date.now() - started) / 1000
     assert.ok(rate >= 300 / elapsedSeconds * 0.99, `${name}: B's 300 jobs count, over the time since A's fetch (${rate.toFixed(0)} a second)`)
   }
-  assert.equal(await createSharedDemandMeter({ pool, crm: 'd1', meter: 'workload' }).perSecond(), 0, 'another meter: its own fetches')
-  assert.equal(await createSharedDemandMeter({ pool, crm: 'd2', meter: 'demand' }).perSecond(), 0, 'another CRM: its own fetches')
+  assert.equal(await createSharedDemandMeter({ pool: db.pool, crm: 'd1', meter: 'workload' }).perSecond(), 0, 'another meter: its own fetches')
+  assert.equal(await createSharedDemandMeter({ pool: db.pool, crm: 'd2', meter: 'demand' }).perSecond(), 0, 'another CRM: its own fetches')
 })
 
 test('when fetches are older than the window, then they no longer count, and recording drops them', async () => {
-  const meter = createSharedDemandMeter({ pool, crm: 'd3', meter: 'demand', windowMs: 200 })
+  const meter = createSharedDemandMeter({ pool: db.pool, crm: 'd3', meter: 'demand', windowMs: 200 })
   await meter.record(50)
   assert.equal(await meter.perSecond(), 50 / 0.2, 'one fetch alone counts over the whole window')
   const deadline = Date.now() + 5000
   while (await meter.perSecond() > 0) assert.ok(Date.now() < deadline, 'the fetch left the window within 5 s')
   await meter.record(10)
-  const { rows: [left] } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM crm_sync_demand WHERE crm = $1', ['d3'])
+  const { rows: [left] } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM crm_sync_demand WHERE crm = $1', ['d3'])
   assert.equal(left?.n, 1, 'only the new fetch is kept')
 })
 
 test('when the database cannot be reached, then the meter counts this process\'s own fetches and says so, without failing the batch', async () => {
-  const gone = createPool({ connectionString: database.url, logger: createLogger({ level: 'silent' }) })
+  const gone = createPool({ connectionString: db.url, logger: createLogger({ level: 'silent' }) })
   await gone.end()
   const lines: string[] = []
   const logger = createLogger({ level: 'warn', destination: new Writable({ write (chunk: Buffer, _encoding, done) { lines.push(chunk.toString()); done() } }) })
