@@ -19,6 +19,9 @@ const ctxWith = (status?: number, headers?: Record<string, string>) => {
   return { call, refreshError: undefined, rateLimitPauseMs: 60_000 }
 }
 
+// The object a one-object upsert writes, by its External ID field.
+const target = { object: 'Contact', externalIdField: 'Key__c' }
+
 describe('Salesforce batching', () => {
   it('when keys repeat, then one entry per key remains, holding the latest state, in first-seen order', () => {
     const items = [{ k: 'a', v: 1 }, { k: 'b', v: 1 }, { k: 'a', v: 2 }]
@@ -35,8 +38,9 @@ describe('Salesforce batching', () => {
       [{ id: 'x' }, { id: '' }, { id: 'y' }],
       (i) => i.id,
       (i) => ({ Key__c: i.id }),
+      target,
       async (collections): Promise<CollectionAnswer[]> => {
-        sent.push(collections)
+        sent.push(collections.map((c) => c.records))
         return [{
           results: [
             { id: '003A', success: true, errors: [] },
@@ -55,9 +59,9 @@ describe('Salesforce batching', () => {
   it('when 1 001 records go, then they take two calls: five collections of 200, then one of 1', async () => {
     const calls: number[][] = []
     const items = Array.from({ length: 1001 }, (_, i) => ({ id: `k${i}` }))
-    const results = await upsertInBatches(items, (i) => i.id, (i) => ({ Key__c: i.id }), async (collections) => {
-      calls.push(collections.map((c) => c.length))
-      return collections.map((c) => ({ results: c.map((_r, n) => ({ id: `003${n}`, success: true })) }))
+    const results = await upsertInBatches(items, (i) => i.id, (i) => ({ Key__c: i.id }), target, async (collections) => {
+      calls.push(collections.map((c) => c.records.length))
+      return collections.map((c) => ({ results: c.records.map((_r, n) => ({ id: `003${n}`, success: true })) }))
     })
     assert.deepEqual(calls, [[200, 200, 200, 200, 200], [1]])
     assert.equal(results.filter((r) => r.ok).length, 1001)
@@ -65,10 +69,10 @@ describe('Salesforce batching', () => {
 
   it('when one collection of a call is refused as a whole, then only its records fail: a 400 for good, a 503 to retry', async () => {
     const items = Array.from({ length: 600 }, (_, i) => ({ id: `k${i}` }))
-    const refuse = async (status: number) => await upsertInBatches(items, (i) => i.id, (i) => ({ Key__c: i.id }), async (collections) =>
+    const refuse = async (status: number) => await upsertInBatches(items, (i) => i.id, (i) => ({ Key__c: i.id }), target, async (collections) =>
       collections.map((c, n): CollectionAnswer => n === 1
         ? { status, errors: [{ errorCode: status === 400 ? 'INVALID_FIELD' : 'SERVER_UNAVAILABLE', message: 'refused' }] }
-        : { results: c.map(() => ({ id: '003X', success: true })) }))
+        : { results: c.records.map(() => ({ id: '003X', success: true })) }))
     for (const [status, retryable] of [[400, false], [503, true]] as const) {
       const results = await refuse(status)
       assert.equal(results.filter((r) => r.ok).length, 400)
@@ -79,7 +83,7 @@ describe('Salesforce batching', () => {
   })
 
   it('when a record cannot be mapped, then only that record fails, permanently', async () => {
-    const results = await upsertInBatches([{ id: 'bad' }], (i) => i.id, () => { throw new RangeError('Invalid time value') }, async () => [])
+    const results = await upsertInBatches([{ id: 'bad' }], (i) => i.id, () => { throw new RangeError('Invalid time value') }, target, async () => [])
     assert.deepEqual(results, [{ key: 'bad', ok: false, error: 'cannot map to Salesforce: Invalid time value', retryable: false }])
   })
 })

@@ -1,7 +1,7 @@
 import type { RecordResult } from '../connector.ts'
 import type { RecordGuard } from './keep-crm-values.ts'
 import type { SalesforceRecord } from './mapping.ts'
-import { MAX_COLLECTION_SIZE, MAX_COLLECTIONS_PER_CALL, writeCollections, type CollectionAnswer, type Entry } from './write-collections.ts'
+import { MAX_COLLECTION_SIZE, MAX_COLLECTIONS_PER_CALL, writeCollections, type CollectionAnswer, type Entry, type OutgoingCollection } from './write-collections.ts'
 
 export { MAX_COLLECTION_SIZE, MAX_COLLECTIONS_PER_CALL, type CollectionAnswer, type UpsertResultLike } from './write-collections.ts'
 export const MAX_RECORDS_PER_CALL = MAX_COLLECTION_SIZE * MAX_COLLECTIONS_PER_CALL
@@ -40,20 +40,21 @@ export function prepareEntries<T> (items: T[], keyOf: (item: T) => string, toRec
 }
 
 /**
- * Coalesces, maps, and sends one object's records in collections of ≤200, up to 5
- * collections a call (one Composite request; calls one after another, each through the
- * limiter), and maps the positional results back to the AgentClara keys. A whole-call
- * failure throws; a collection refused on its own fails its records. A `guard` (if_empty
- * fields) sees each collection before it is sent.
+ * Coalesces, maps, and sends one object's records (`target`: the object, the External ID
+ * field it is upserted by, and a `guard` for if_empty fields that sees each collection before
+ * it is sent) in collections of ≤200, up to 5 collections a call (one Composite request;
+ * calls one after another, each through the limiter), and maps the positional results back to
+ * the AgentClara keys. A whole-call failure throws; a collection refused on its own fails its
+ * records.
  */
 export async function upsertInBatches<T> (
   items: T[],
   keyOf: (item: T) => string,
   toRecord: (item: T) => SalesforceRecord,
-  send: (collections: SalesforceRecord[][]) => Promise<CollectionAnswer[]>,
-  guard?: RecordGuard
+  target: { object: string, externalIdField: string, guard?: RecordGuard | undefined },
+  send: (collections: OutgoingCollection[]) => Promise<CollectionAnswer[]>
 ): Promise<RecordResult[]> {
   const { entries, failures } = prepareEntries(items, keyOf, toRecord)
-  const written = await writeCollections([{ object: 'Record', externalIdField: 'Key', entries, guard }], (collections) => send(collections.map((c) => c.records)))
+  const written = await writeCollections([{ ...target, entries }], send)
   return [...failures, ...written]
 }

@@ -83,9 +83,7 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
   /** Upserts one entity's records by its External ID, honouring the mapping's if_empty fields. */
   function upsert<T> (entity: EntityType, items: T[], keyOf: (item: T) => string, toRecord: (item: T) => SalesforceRecord) {
     const { object, externalIdField } = objects[entity]
-    const send = (collections: SalesforceRecord[][]) =>
-      upsertCollections(sf.conn, collections.map((records, i) => ({ referenceId: `collection${i}`, object, externalIdField, records })))
-    return upsertInBatches(items, keyOf, toRecord, send, guardFor(object, externalIdField))
+    return upsertInBatches(items, keyOf, toRecord, { object, externalIdField, guard: guardFor(object, externalIdField) }, (collections) => upsertCollections(sf.conn, collections))
   }
 
   /** One entity's part of a write together: its records keyed by entity key, linked to their contacts where those go too. */
