@@ -20,7 +20,7 @@ import { sortOutcomes } from '../src/sync/sort-outcomes.ts'
 import { heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
 import type { QueueStatistics } from '../src/sync/queue-statistics.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
-import { contactsLandedFor, dependentsWaitingFor, markFailed, markSynced, markWaiting } from '../src/sync/sync-records.ts'
+import { contactsLandedFor, dependentsWaitingFor, markFailed, markSynced, markWaiting, WAITING_FOR_CONTACT_ERROR } from '../src/sync/sync-records.ts'
 
 // Coalescing contact-only changes while the budget is the bottleneck (batch-pacing.ts): a
 // contact already in the CRM and written there less than MAX_STALE_MS ago is read again on
@@ -164,7 +164,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       if (!opened && !status.open) await circuit.failed(down?.error ?? 'the CRM keeps failing', true)
       await park(parked, down?.error ?? null)
     }
-    await markWaiting(deps.pool, crm, waitingForContact, 'waiting for contact: it goes as soon as its contact is in the CRM')
+    await markWaiting(deps.pool, crm, waitingForContact, `${WAITING_FOR_CONTACT_ERROR}: it goes as soon as its contact is in the CRM`)
     // Their contacts' batches look for what waits once: one that landed meanwhile did not see these.
     const awaited = waitingForContact.flatMap((ref) => {
       const outcome = outcomes.get(entityKey(ref))

@@ -9,7 +9,7 @@ import { chunk } from '../chunk.ts'
 import { roomIn, type CallShape } from './call-room.ts'
 import { callCrm, type CallOutcome, type Outcome } from './crm-call.ts'
 import { lockVersions } from './entity-versions.ts'
-import { loadRecords, stateHash, type SyncRecord } from './sync-records.ts'
+import { loadRecords, stateHash, WAITING_FOR_CONTACT_ERROR, type SyncRecord } from './sync-records.ts'
 
 /** `waitingFor`: a message or appointment that cannot go before its contact (a customer id) is in the CRM. */
 /** `deferred`: a contact-only change held back while the rate budget is the bottleneck (see `deferContactUpdates`). */
@@ -170,7 +170,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     const contactOutcome = outcomes.get(`contact:${customerId}`)
     if (!contactOutcome) contactsNeeded.add(customerId)
     const why = contactOutcome && !contactOutcome.ok ? contactOutcome.error : 'contact not in the CRM yet'
-    const error = `waiting for contact ${customerId}: ${why}`
+    const error = `${WAITING_FOR_CONTACT_ERROR} ${customerId}: ${why}`
     // The CRM failed its contact's call as a whole: the CRM's failure is this record's too
     // (read again with its contact, no attempt spent), not a wait of its own.
     const whole = contactOutcome && !contactOutcome.ok ? contactOutcome.whole : undefined

@@ -67,12 +67,18 @@ export async function markWaiting (db: pg.Pool | pg.ClientBase, crm: CrmName, re
   [crm, refs.map((ref) => ref.type), refs.map((ref) => ref.id), reason])
 }
 
+/**
+ * How `last_error` starts for a message or appointment waiting for its contact to reach the
+ * CRM (a wait, not a failure): what the queries below look for.
+ */
+export const WAITING_FOR_CONTACT_ERROR = 'waiting for contact'
+
 /** Every record parked for this CRM, but those waiting for their contact. */
 export async function waitingRecords (db: pg.Pool | pg.ClientBase, crm: CrmName): Promise<EntityRef[]> {
   // Not those waiting for their contact: its landing wakes them (`dependentsWaitingFor`, and the
   // sweep behind it); read again now they would only wait again.
   const { rows } = await db.query<{ entity_type: EntityRef['type'], entity_id: string }>(
-    "SELECT entity_type, entity_id FROM crm_records WHERE crm = $1 AND status = 'waiting' AND coalesce(last_error, '') NOT LIKE 'waiting for contact%'", [crm])
+    `SELECT entity_type, entity_id FROM crm_records WHERE crm = $1 AND status = 'waiting' AND coalesce(last_error, '') NOT LIKE '${WAITING_FOR_CONTACT_ERROR}%'`, [crm])
   return rows.map((row) => ({ type: row.entity_type, id: row.entity_id }))
 }
 
@@ -84,7 +90,7 @@ const WAITING_FOR_CONTACT = `
   LEFT JOIN conversations v ON v.id = m.conversation_id
   LEFT JOIN appointments a ON r.entity_type = 'appointment' AND a.id = r.entity_id
   CROSS JOIN LATERAL (SELECT coalesce(v.customer_id, a.customer_id) AS customer_id) c
-  WHERE r.crm = $1 AND r.status IN ('retrying', 'waiting') AND r.last_error LIKE 'waiting for contact%'`
+  WHERE r.crm = $1 AND r.status IN ('retrying', 'waiting') AND r.last_error LIKE '${WAITING_FOR_CONTACT_ERROR}%'`
 
 /**
  * Messages and appointments of these customers that wait for their contact to reach the
