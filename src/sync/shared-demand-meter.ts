@@ -1,10 +1,8 @@
 import type pg from 'pg'
 import type { Logger } from 'pino'
 import type { CrmName } from '../crm/connector.ts'
+import { DATABASE_NOW_MS } from '../db/database-clock.ts'
 import { createDemandMeter, DEMAND_WINDOW_MS, ratePerSecond, type DemandMeter, type Fetch } from './demand-meter.ts'
-
-// The database's clock, the one every process shares, in ms since the epoch.
-const NOW_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::float8'
 
 /**
  * A demand meter whose fetches every worker process records in PostgreSQL
@@ -21,15 +19,15 @@ export function createSharedDemandMeter (deps: { pool: pg.Pool, crm: CrmName, me
     async record (jobs) {
       await own.record(jobs)
       await deps.pool.query(`
-        WITH forgotten AS (DELETE FROM crm_sync_demand WHERE crm = $1 AND meter = $2 AND at <= ${NOW_MS} - $4)
-        INSERT INTO crm_sync_demand (crm, meter, at, jobs) VALUES ($1, $2, ${NOW_MS}, $3)`,
+        WITH forgotten AS (DELETE FROM crm_sync_demand WHERE crm = $1 AND meter = $2 AND at <= ${DATABASE_NOW_MS} - $4)
+        INSERT INTO crm_sync_demand (crm, meter, at, jobs) VALUES ($1, $2, ${DATABASE_NOW_MS}, $3)`,
       [deps.crm, deps.meter, jobs, windowMs]).catch(fallBack)
     },
     async perSecond () {
       try {
         const { rows } = await deps.pool.query<Fetch & { now: number }>(`
-          SELECT at, jobs, ${NOW_MS} AS now FROM crm_sync_demand
-          WHERE crm = $1 AND meter = $2 AND at > ${NOW_MS} - $3 ORDER BY at`, [deps.crm, deps.meter, windowMs])
+          SELECT at, jobs, ${DATABASE_NOW_MS} AS now FROM crm_sync_demand
+          WHERE crm = $1 AND meter = $2 AND at > ${DATABASE_NOW_MS} - $3 ORDER BY at`, [deps.crm, deps.meter, windowMs])
         return ratePerSecond(rows, rows[0]?.now ?? 0, windowMs)
       } catch (error) {
         fallBack(error)

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { Logger } from 'pino'
 import type { CrmName } from '../crm/connector.ts'
+import { DATABASE_NOW_MS } from '../db/database-clock.ts'
 import { withTransaction } from '../db/pool.ts'
 import { initialPacerState, type PacerState, type PacerStore } from './fetch-pacer.ts'
 
@@ -24,7 +25,7 @@ export function sharedPacerStore (deps: { pool: pg.Pool, crm: CrmName, logger?: 
             rowExists = true
           }
           const { rows: [row] } = await client.query<PacerState & { now: number }>(`
-            SELECT latest, granted, spacing, turns, (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now
+            SELECT latest, granted, spacing, turns, ${DATABASE_NOW_MS} AS now
             FROM crm_fetch_turns WHERE crm = $1 FOR UPDATE`, [deps.crm])
           if (!row) throw new Error(`crm_fetch_turns has no row for ${deps.crm}`)
           const state: PacerState = { latest: row.latest, granted: row.granted, spacing: row.spacing, turns: row.turns }
