@@ -17,7 +17,7 @@ import { createFetchPacer, type FetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { sortOutcomes } from '../src/sync/sort-outcomes.ts'
-import { heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
+import { arrivedSince, heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
 import type { QueueStatistics } from '../src/sync/queue-statistics.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { contactsLandedFor, dependentsWaitingFor, markFailed, markSynced, markWaiting, WAITING_FOR_CONTACT_ERROR } from '../src/sync/sync-records.ts'
@@ -100,12 +100,9 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Alongside the batch; the next fetch, after we return, plans from what it finds.
     const statistics = deps.queueStatistics?.refreshIfStale()
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
-    // Demand is new changes arriving now: a job put off or held by an earlier batch is that
-    // change read again, and one queued longer ago than the meter's window is a backlog's (an
-    // outage, a deploy, a drain's tail) — counted, it held the first customers arriving after
-    // a drain as if they came faster than the budget writes, up to 6 s each.
-    const arrivedAfter = Date.now() - DEMAND_WINDOW_MS
-    await demand.record(new Set(jobs.filter((job) => job.data.held !== true && job.data.recheck !== true && job.data.retry !== true && job.createdOn.getTime() > arrivedAfter).map((job) => entityKey(job.data))).size)
+    // Demand is new changes arriving now, within the meter's window (sync-queue.ts `arrivedSince`).
+    const windowStart = Date.now() - DEMAND_WINDOW_MS
+    await demand.record(new Set(jobs.filter((job) => arrivedSince(job, windowStart)).map((job) => entityKey(job.data))).size)
     await workload.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
     // What one call carries (call-room.ts): the fill and the ride-along of contacts put off plan with it.

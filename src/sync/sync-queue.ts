@@ -38,6 +38,16 @@ export function syncPriority (job: EntityRef & { putOff?: boolean }): number {
  */
 export type SyncJob = EntityRef & TracedJobData & { held?: boolean, heldSince?: number, recheck?: boolean, putOff?: boolean, retry?: boolean }
 
+/**
+ * Whether a fetched job is a change arriving now (what the demand meter counts): not one of
+ * the reads again above, and queued after `since` (ms since the epoch). One queued earlier is
+ * a backlog's — an outage, a deploy, a drain's tail — and counted as arriving it held the
+ * first customers after a drain as if they came faster than the budget writes, up to 6 s each.
+ */
+export function arrivedSince (job: { data: SyncJob, createdOn: Date }, since: number): boolean {
+  return job.data.held !== true && job.data.recheck !== true && job.data.retry !== true && job.createdOn.getTime() > since
+}
+
 /** When a job's entity was first held as the rest of a call, if it was (a `held` job from before `heldSince` counts as long ago). */
 export function heldSince (job: SyncJob): number | undefined {
   return job.heldSince ?? (job.held === true ? 0 : undefined)
