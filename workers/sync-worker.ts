@@ -17,7 +17,7 @@ import { createFetchPacer, type FetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { sortOutcomes } from '../src/sync/sort-outcomes.ts'
-import { arrivedSince, heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
+import { arrivedWithin, heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
 import type { QueueStatistics } from '../src/sync/queue-statistics.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { contactsLandedFor, dependentsWaitingFor, markFailed, markSynced, markWaiting, WAITING_FOR_CONTACT_ERROR } from '../src/sync/sync-records.ts'
@@ -100,9 +100,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Alongside the batch; the next fetch, after we return, plans from what it finds.
     const statistics = deps.queueStatistics?.refreshIfStale()
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
-    // Demand is new changes arriving now, within the meter's window (sync-queue.ts `arrivedSince`).
-    const windowStart = Date.now() - DEMAND_WINDOW_MS
-    await demand.record(new Set(jobs.filter((job) => arrivedSince(job, windowStart)).map((job) => entityKey(job.data))).size)
+    // Demand is new changes arriving now, within the meter's window (sync-queue.ts `arrivedWithin`).
+    await demand.record(new Set(jobs.filter((job) => arrivedWithin(job, DEMAND_WINDOW_MS)).map((job) => entityKey(job.data))).size)
     await workload.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
     // What one call carries (call-room.ts): the fill and the ride-along of contacts put off plan with it.

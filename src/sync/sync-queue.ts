@@ -40,12 +40,15 @@ export type SyncJob = EntityRef & TracedJobData & { held?: boolean, heldSince?: 
 
 /**
  * Whether a fetched job is a change arriving now (what the demand meter counts): not one of
- * the reads again above, and queued after `since` (ms since the epoch). One queued earlier is
- * a backlog's — an outage, a deploy, a drain's tail — and counted as arriving it held the
- * first customers after a drain as if they came faster than the budget writes, up to 6 s each.
+ * the reads again above, and queued less than `windowMs` before it was fetched. One queued
+ * earlier is a backlog's — an outage, a deploy, a drain's tail — and counted as arriving it
+ * held the first customers after a drain as if they came faster than the budget writes, up
+ * to 6 s each. Both marks are the database's clock (pg-boss sets them), so a worker host whose
+ * clock is off by seconds still tells the two apart.
  */
-export function arrivedSince (job: { data: SyncJob, createdOn: Date }, since: number): boolean {
-  return job.data.held !== true && job.data.recheck !== true && job.data.retry !== true && job.createdOn.getTime() > since
+export function arrivedWithin (job: { data: SyncJob, createdOn: Date, startedOn: Date }, windowMs: number): boolean {
+  return job.data.held !== true && job.data.recheck !== true && job.data.retry !== true &&
+    job.startedOn.getTime() - job.createdOn.getTime() < windowMs
 }
 
 /** When a job's entity was first held as the rest of a call, if it was (a `held` job from before `heldSince` counts as long ago). */

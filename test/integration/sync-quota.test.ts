@@ -345,7 +345,7 @@ test('when a worker has just fetched a backlog\'s changes, queued long before, t
     const handler = createSyncHandler({
       pool: h.pool, boss: h.boss, connector, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
     })
-    const job = (data: SyncJob, createdOn: Date) => ({ id: crypto.randomUUID(), data, retryCount: 0, retryLimit: 16, createdOn, signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+    const job = (data: SyncJob, createdOn: Date) => ({ id: crypto.randomUUID(), data, retryCount: 0, retryLimit: 16, createdOn, startedOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
     // The drain's last two fetches, full: contacts queued a minute ago (not in the mirror, so nothing is written).
     const aMinuteAgo = new Date(Date.now() - 60_000)
     for (const fetch of [0, 1]) await handler(Array.from({ length: 400 }, (_, i) => job({ type: 'contact', id: `ghost_drain_${fetch}_${i}` }, aMinuteAgo)))
@@ -452,7 +452,7 @@ test('when a CRM\'s two worker slots linger under pressure, then their next fetc
   const handler = createSyncHandler({
     pool: h.pool, boss: h.boss, connector: spent, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
   })
-  const job = (id: string) => ({ id: crypto.randomUUID(), data: { type: 'contact', id }, retryCount: 0, retryLimit: 16, createdOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+  const job = (id: string) => ({ id: crypto.randomUUID(), data: { type: 'contact', id }, retryCount: 0, retryLimit: 16, createdOn: new Date(), startedOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
   const before = h.hubspot.requestStats().total
   const started = Date.now()
   const returned = await Promise.all(['ghost_slot_a', 'ghost_slot_b'].map(async (id) => { await handler([job(id)]); return Date.now() - started }))
@@ -473,7 +473,7 @@ test('when two worker processes linger under pressure, then their next fetches a
   const handlers = [1, 2].map(() => createSyncHandler({
     pool: h.pool, boss: h.boss, connector: spent, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400, pacer: pacer()
   }))
-  const job = (id: string) => ({ id: crypto.randomUUID(), data: { type: 'contact', id }, retryCount: 0, retryLimit: 16, createdOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+  const job = (id: string) => ({ id: crypto.randomUUID(), data: { type: 'contact', id }, retryCount: 0, retryLimit: 16, createdOn: new Date(), startedOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
   const before = h.hubspot.requestStats().total
   const started = Date.now()
   // Both fetch at once, before either holds a turn: both are granted, and both linger.
@@ -496,7 +496,7 @@ test('when an idle slot fetches part of a call before the turn a lingering slot 
   const handler = createSyncHandler({
     pool: h.pool, boss: h.boss, connector: spent, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
   })
-  const job = (data: SyncJob, retryCount = 0) => ({ id: crypto.randomUUID(), data, retryCount, retryLimit: 16, createdOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+  const job = (data: SyncJob, retryCount = 0) => ({ id: crypto.randomUUID(), data, retryCount, retryLimit: 16, createdOn: new Date(), startedOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
   const queued = async (id: string) => (await h.pool.query<{ start_after: Date, data: SyncJob }>(
     "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), `contact:${id}`])).rows
   const before = h.hubspot.requestStats().total
