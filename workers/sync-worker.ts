@@ -107,7 +107,10 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // What one call carries (call-room.ts): the fill and the ride-along of contacts put off plan with it.
     const capacity = deps.connector.capacity?.()
     const shape: CallShape | undefined = capacity && { recordsPerCall: capacity.recordsPerCall, ...(capacity.recordsPerCollection ? { recordsPerCollection: capacity.recordsPerCollection } : {}) }
-    // When each record left as the rest of a call by an earlier batch was first held.
+    // When each record left as the rest of a call by an earlier batch was first held, and
+    // when these jobs were fetched: both the database's clock (pg-boss's startedOn), so a
+    // hold is timed the same whichever worker host holds the record next.
+    const fetchedAt = Math.max(...jobs.map((job) => job.startedOn.getTime()))
     const heldAt = new Map<string, number>()
     for (const job of jobs) {
       const since = heldSince(job.data)
@@ -115,7 +118,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     }
     const mayHold = (key: string) => {
       const since = heldAt.get(key)
-      return since === undefined || (pacing.waitToFill && Date.now() - since < MAX_FILL_WAIT_MS)
+      return since === undefined || (pacing.waitToFill && fetchedAt - since < MAX_FILL_WAIT_MS)
     }
     // A new contact already put off as arriving (a recheck), and its records, keep waiting for
     // its customer (within the same bound) whatever the pressure reads now: demand dips between
@@ -173,8 +176,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     await retryAfterCrmFailure(deps.boss, crm, crmFailed.map((item) => item.ref), RECHECK_SECONDS)
     // After a full fetch the next one is full too and takes them at once; otherwise they wait
     // for the next boundary, so a second worker does not pick them up alone, part-filled again.
-    const now = Date.now()
-    await requeueHeld(deps.boss, crm, held.map((ref) => ({ ref, since: heldAt.get(entityKey(ref)) ?? now })), fetchWasFull ? 0 : RECHECK_SECONDS)
+    await requeueHeld(deps.boss, crm, held.map((ref) => ({ ref, since: heldAt.get(entityKey(ref)) ?? fetchedAt })), fetchWasFull ? 0 : RECHECK_SECONDS)
     await queueFollowUps(synced, contactsNeeded)
     const notSynced = [...failed, ...crmFailed]
     if (notSynced.length > 0) deps.logger.warn({ crm, failed: notSynced.length, of: outcomes.size, firstError: notSynced[0]?.error }, 'sync: some records failed')

@@ -407,20 +407,21 @@ test('when the daily quota binds, then the part-filled rest of a call may wait a
   await h.pool.query("UPDATE customers SET updated_at = now() - interval '1 minute', first_seen_at = now() - interval '1 minute' WHERE id = $1", [ids.customer])
   const queue = syncQueue('hubspot')
   try {
-    // One call per ten minutes; five new changes in the fetch (customers not in the mirror, so nothing to write) are more than that sustains.
-    const starved = createHubspotConnector({
+    // One call per ten minutes, each round; five new changes in the fetch (customers not in the mirror, so nothing to write) are more than that sustains.
+    const starved = () => createHubspotConnector({
       accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter: createRateLimiter({ max: 1, intervalMs: 600_000 })
     })
-    const round = async (heldSince: number) => {
+    // `databaseAheadMs`: the database's clock (pg-boss's marks) against this worker's.
+    const round = async (heldSince: number, databaseAheadMs = 0) => {
       await h.boss.insert(queue, [
         { data: { ...contact, held: true, heldSince }, singletonKey: entityKey(contact) },
         ...Array.from({ length: 5 }, (_, i) => ({ data: { type: 'contact', id: `ghost_wf_${i}` }, singletonKey: `contact:ghost_wf_${i}` }))
       ])
       const jobs = (await h.boss.fetch<SyncJob>(queue, { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
-        .map((job) => ({ ...job, signal: new AbortController().signal }))
+        .map((job) => ({ ...job, createdOn: new Date(job.createdOn.getTime() + databaseAheadMs), startedOn: new Date(job.startedOn.getTime() + databaseAheadMs), signal: new AbortController().signal }))
       assert.equal(jobs.length, 6)
       const handler = createSyncHandler({
-        pool: h.pool, boss: h.boss, connector: starved, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
+        pool: h.pool, boss: h.boss, connector: starved(), circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
       })
       assert.ok((await handler(jobs)).every((result) => result.status === 'completed'))
       await h.boss.complete(queue, jobs.map((job) => job.id))
@@ -437,6 +438,17 @@ test('when the daily quota binds, then the part-filled rest of a call may wait a
     const overdue = await round(Date.now() - 6000)
     assert.equal(overdue, undefined, 'not queued again')
     assert.equal(h.hubspot.requestStats().total, before + 1, 'written, though its call holds one record')
+
+    // First held 6 s ago by the database's clock, which runs an hour ahead of this worker's: by
+    // the worker's clock it was held in the future, and it would be held again and again.
+    // (A new name, so the contact has a change to write again; still quiet a minute, and its
+    // copy in the CRM a minute old, so the change is not put off as a contact-only one.)
+    await h.pool.query("UPDATE customers SET name = 'Renamed Later', updated_at = now() - interval '1 minute' WHERE id = $1", [ids.customer])
+    await h.pool.query("UPDATE crm_records SET synced_at = now() - interval '1 minute' WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1", [ids.customer])
+    const anHour = 3_600_000
+    const skewed = await round(Date.now() + anHour - 6000, anHour)
+    assert.equal(skewed, undefined, `not queued again whatever the worker's clock says: ${JSON.stringify(skewed)}`)
+    assert.equal(h.hubspot.requestStats().total, before + 2, 'written')
   } finally {
     await h.startWorkers()
   }
