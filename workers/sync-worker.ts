@@ -86,11 +86,18 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
 
   return async function syncJobs (jobs: Array<JobWithMetadata<SyncJob>>): Promise<JobResult[]> {
     const refs = [...new Map(jobs.map((job) => [entityKey(job.data), job.data])).values()]
+    // Every time this batch compares with what the database stamped (a job's marks, a CRM copy's
+    // synced_at) or hands to pg-boss (startAfter) is on the database's clock: when these jobs
+    // were fetched (pg-boss's startedOn), plus the time since on this host's monotonic clock.
+    // A worker host's clock seconds off then misjudges nothing, and defers nothing by its skew.
+    const fetchedAt = Math.max(...jobs.map((job) => job.startedOn.getTime()))
+    const handedAt = performance.now()
+    const databaseNow = () => fetchedAt + (performance.now() - handedAt)
     const fetchWasFull = deps.batchSize !== undefined && jobs.length >= deps.batchSize
     // Retries are due now, and a full fetch has a call's worth: only a part-filled fresh fetch waits.
     const retrying = jobs.some((job) => job.retryCount > 0 || job.data.retry === true)
     const beforeTurnMs = await pacer.fetched(!fetchWasFull && !retrying)
-    if (beforeTurnMs >= MIN_WAIT_FOR_TURN_MS) return waitForTurn(jobs, refs, beforeTurnMs)
+    if (beforeTurnMs >= MIN_WAIT_FOR_TURN_MS) return waitForTurn(jobs, refs, databaseNow() + beforeTurnMs)
     const status = await circuit.status()
     if (status.open && !(await circuit.claimProbe())) {
       await park(refs, status.reason)
@@ -107,10 +114,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // What one call carries (call-room.ts): the fill and the ride-along of contacts put off plan with it.
     const capacity = deps.connector.capacity?.()
     const shape: CallShape | undefined = capacity && { recordsPerCall: capacity.recordsPerCall, ...(capacity.recordsPerCollection ? { recordsPerCollection: capacity.recordsPerCollection } : {}) }
-    // When each record left as the rest of a call by an earlier batch was first held, and
-    // when these jobs were fetched: both the database's clock (pg-boss's startedOn), so a
-    // hold is timed the same whichever worker host holds the record next.
-    const fetchedAt = Math.max(...jobs.map((job) => job.startedOn.getTime()))
+    // When each record left as the rest of a call by an earlier batch was first held (the
+    // database's clock: the same whichever worker host holds it next).
     const heldAt = new Map<string, number>()
     for (const job of jobs) {
       const since = heldSince(job.data)
@@ -129,7 +134,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const hold = pacing.holdArrivingContacts ? arrivalWindow : rechecked.size > 0 ? { ...arrivalWindow, only: rechecked } : undefined
     const { outcomes, contactsNeeded, versions } = await syncBatch(deps, refs, signal, {
       // A contact put off whose customer has been quiet as long as a hold waits is settled: it may fill a call.
-      ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS, settledAfterMs: arrivalWindow.quietMs, ...(shape ? { rideAlong: shape } : {}) } } : {}),
+      ...(pacing.deferContactUpdates ? { deferContactUpdates: { maxStaleMs: MAX_STALE_MS, now: databaseNow(), settledAfterMs: arrivalWindow.quietMs, ...(shape ? { rideAlong: shape } : {}) } } : {}),
       ...(hold ? { holdArrivingContacts: hold } : {}),
       // More is queued than this batch holds, or soon will be: the next fetch fills what this one would part-fill.
       ...(pacing.fillCalls && shape ? { fillCalls: { ...shape, mayHold } } : {})
@@ -171,12 +176,12 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     })
     await enqueueSync(deps.boss, undefined, [crm], await contactsLandedFor(deps.pool, crm, awaited))
     // Before this job completes: the entity's next job exists before this one is gone.
-    await deferSync(deps.boss, crm, deferred, DEFER_SECONDS)
-    await deferArriving(deps.boss, crm, arriving, RECHECK_SECONDS)
-    await retryAfterCrmFailure(deps.boss, crm, crmFailed.map((item) => item.ref), RECHECK_SECONDS)
+    await deferSync(deps.boss, crm, deferred, DEFER_SECONDS, databaseNow())
+    await deferArriving(deps.boss, crm, arriving, RECHECK_SECONDS, databaseNow())
+    await retryAfterCrmFailure(deps.boss, crm, crmFailed.map((item) => item.ref), RECHECK_SECONDS, databaseNow())
     // After a full fetch the next one is full too and takes them at once; otherwise they wait
     // for the next boundary, so a second worker does not pick them up alone, part-filled again.
-    await requeueHeld(deps.boss, crm, held.map((ref) => ({ ref, since: heldAt.get(entityKey(ref)) ?? fetchedAt })), fetchWasFull ? 0 : RECHECK_SECONDS)
+    await requeueHeld(deps.boss, crm, held.map((ref) => ({ ref, since: heldAt.get(entityKey(ref)) ?? fetchedAt })), fetchWasFull ? 0 : RECHECK_SECONDS, databaseNow())
     await queueFollowUps(synced, contactsNeeded)
     const notSynced = [...failed, ...crmFailed]
     if (notSynced.length > 0) deps.logger.warn({ crm, failed: notSynced.length, of: outcomes.size, firstError: notSynced[0]?.error }, 'sync: some records failed')
@@ -207,9 +212,9 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
    * jobs go back to the queue for that turn, whose fetch takes them with whatever arrives
    * meanwhile, and this slot takes the turn after it. Nothing is read or written now.
    */
-  async function waitForTurn (jobs: Array<JobWithMetadata<SyncJob>>, refs: SyncJob[], beforeTurnMs: number): Promise<JobResult[]> {
-    await requeueForTurn(deps.boss, crm, refs, new Date(Date.now() + beforeTurnMs - TURN_LEAD_MS))
-    deps.logger.debug({ crm, jobs: jobs.length, beforeTurnMs }, 'sync: fetched before another slot\'s turn, sent back for it')
+  async function waitForTurn (jobs: Array<JobWithMetadata<SyncJob>>, refs: SyncJob[], turnAt: number): Promise<JobResult[]> {
+    await requeueForTurn(deps.boss, crm, refs, new Date(turnAt - TURN_LEAD_MS))
+    deps.logger.debug({ crm, jobs: jobs.length, turnAt }, 'sync: fetched before another slot\'s turn, sent back for it')
     const waitMs = await pacer.nextTurn(batchPacing(await pressure(false, true)).lingerMs)
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
     if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})

@@ -399,6 +399,52 @@ test('when calls go full only and a new contact is in the part-filled rest, then
   assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, ids.map((id) => id.customer)), [])
 })
 
+test('when the database\'s clock is an hour behind the worker\'s, then a contact put off is timed on the database\'s: put off for its copy\'s age there, and back on its next boundary there', async () => {
+  await syncSeedCustomer(h, '_skew')
+  const ids = seedIds('_skew')
+  const contact: EntityRef = { type: 'contact', id: ids.customer }
+  const queue = syncQueue('hubspot')
+  const anHour = 3_600_000
+  await stopWorkersOnEmptyQueue()
+  try {
+    // A change to write (a new name), its customer quiet a minute; its copy in HubSpot written
+    // 10 s ago by the database's clock, which reads an hour less than this worker's.
+    await h.pool.query("UPDATE customers SET name = 'Renamed Skewed', updated_at = now() - interval '1 minute' WHERE id = $1", [ids.customer])
+    await h.pool.query("UPDATE crm_records SET synced_at = now() - interval '1 hour 10 seconds' WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1", [ids.customer])
+    await h.boss.insert(queue, [
+      { data: contact, singletonKey: entityKey(contact) },
+      // Five new changes (customers not in the mirror, so nothing to write): more than one call per ten minutes sustains.
+      ...Array.from({ length: 5 }, (_, i) => ({ data: { type: 'contact', id: `ghost_skew_${i}` }, singletonKey: `contact:ghost_skew_${i}` }))
+    ])
+    // pg-boss's marks, as that database would stamp them.
+    const jobs = (await h.boss.fetch<SyncJob>(queue, { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
+      .map((job) => ({ ...job, createdOn: new Date(job.createdOn.getTime() - anHour), startedOn: new Date(job.startedOn.getTime() - anHour), signal: new AbortController().signal }))
+    assert.equal(jobs.length, 6)
+    const starved = createHubspotConnector({
+      accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter: createRateLimiter({ max: 1, intervalMs: 600_000 })
+    })
+    const handler = createSyncHandler({
+      pool: h.pool, boss: h.boss, connector: starved, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
+    })
+    const before = h.hubspot.requestStats().total
+    assert.ok((await handler(jobs)).every((result) => result.status === 'completed'))
+    await h.boss.complete(queue, jobs.map((job) => job.id))
+    assert.equal(h.hubspot.requestStats().total, before, 'nothing written: by the worker\'s clock its copy was an hour old')
+    const { rows: [again] } = await h.pool.query<{ start_after: Date, data: SyncJob }>(
+      "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [queue, entityKey(contact)])
+    assert.equal(again?.data.putOff, true, 'put off')
+    const fetchedAt = Math.max(...jobs.map((job) => job.startedOn.getTime()))
+    const due = (again?.start_after.getTime() ?? 0) - fetchedAt
+    // The first 5 s boundary at least 2.5 s away (deferSync), by the database's clock: not an hour later.
+    assert.ok(due >= 2500 && due <= 8000, `due on its boundary by the database's clock (${due} ms after the fetch)`)
+  } finally {
+    await h.startWorkers()
+  }
+  // Due at once by the real clocks, and its real copy an hour old: the workers write it.
+  await until(() => hubspotDriftFromMirror(h.pool, h.hubspot, [ids.customer]), (drift) => drift.length === 0, { what: 'the new name in HubSpot' })
+  assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer).length, 1)
+})
+
 test('when the daily quota binds, then the part-filled rest of a call may wait again for records to fill it, but not past 5 s from its first hold', async () => {
   await stopWorkersOnEmptyQueue()
   const { ids, refs } = await arrivedInMirror('_wf')
