@@ -30,8 +30,9 @@ export function syncPriority (job: EntityRef & { putOff?: boolean }): number {
 
 /**
  * A sync job's data: the entity, the trace(s) of the deliveries that changed it, `held` and
- * `heldSince` (ms since the epoch, the database's clock: the first holding fetch's pg-boss startedOn) when an earlier batch left it as the part-filled rest of
- * a call (see sync-batch.ts `fillCalls`), `recheck` when an earlier batch put it off
+ * `heldSince` (ms since the epoch by the database's clock: the first holding fetch's pg-boss
+ * startedOn) when an earlier batch left it as the part-filled rest of a call (see
+ * sync-batch.ts `fillCalls`), `recheck` when an earlier batch put it off
  * while the budget was the bottleneck (`putOff` too when it is a contact in the CRM put off
  * for its later changes, not a new one held for its customer), and `retry` when the CRM failed an earlier batch's
  * call as a whole. All are reads again, not new changes: they do not count as demand.
