@@ -429,7 +429,7 @@ test('when the database\'s clock is an hour behind the worker\'s, then a contact
     const before = h.hubspot.requestStats().total
     assert.ok((await handler(jobs)).every((result) => result.status === 'completed'))
     await h.boss.complete(queue, jobs.map((job) => job.id))
-    assert.equal(h.hubspot.requestStats().total, before, 'nothing written: by the worker\'s clock its copy was an hour old')
+    assert.equal(h.hubspot.requestStats().total, before, 'nothing written: its copy is 10 s old by the database\'s clock (an hour old by the worker\'s)')
     const { rows: [again] } = await h.pool.query<{ start_after: Date, data: SyncJob }>(
       "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [queue, entityKey(contact)])
     assert.equal(again?.data.putOff, true, 'put off')
