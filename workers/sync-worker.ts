@@ -29,7 +29,8 @@ import { contactsLandedFor, dependentsWaitingFor, markFailed, markSynced, markWa
 const MAX_STALE_MS = 30_000
 const DEFER_SECONDS = 5
 // Under overload a contact new to the CRM waits until its customer has been quiet for 5 s,
-// but never past 6 s from the customer's first event: a new customer's opening burst
+// but never past 6 s from the customer's first event (stretched while the apply worker is
+// behind the inbox, see arriving-customers.ts): a new customer's opening burst
 // (conversation, first messages, a booking) comes within seconds, and a customer first seen
 // longer ago — a backlog after an outage or a deploy — is written at once, so its messages
 // do not wait behind it. It comes back when its hold ends if nothing more comes, the

@@ -7,6 +7,7 @@ import { withTransaction } from '../../src/db/pool.ts'
 import type { AgentClaraEvent } from '../../src/events/schemas.ts'
 import { createLogger } from '../../src/logger.ts'
 import { applyEvent } from '../../src/mirror/apply-event.ts'
+import { APPLY_QUEUE } from '../../src/mirror/apply-queue.ts'
 import { entityKey, type EntityRef } from '../../src/mirror/entity-ref.ts'
 import { createCircuit } from '../../src/sync/circuit.ts'
 import { MAX_LINGER_MS } from '../../src/sync/batch-pacing.ts'
@@ -256,6 +257,51 @@ test('when changes come faster than the budget sustains, then a contact new to H
     assert.equal(linksFrom('communications', hubspotRecords(h.hubspot, 'communications', 'agentclara_message_id', ids.message)[0]?.id, contact[0]?.id, 81), 1)
   }
   assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, [seedIds('_arr').customer, seedIds('_arr2').customer]), [])
+})
+
+test('when the apply worker is behind the inbox, then a new contact past its bound in the mirror is still held, by how far behind (at most another bound); caught up, it is written once', async () => {
+  const hubspot = h.connectors.find((c) => c.name === 'hubspot')
+  assert.ok(hubspot)
+  const callsNow = () => h.hubspot.requestStats().total
+  const readyApplyJobs = "SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'created'"
+  await h.stopWorkers()
+  try {
+    // The queue is the apply worker's backlog: nothing of an earlier test's in it.
+    assert.equal((await h.pool.query<{ n: number }>(readyApplyJobs, [APPLY_QUEUE])).rows[0]?.n, 0)
+    const late = await arrivedInMirror('_lag')
+    const capped = await arrivedInMirror('_lag2')
+    // First seen 7 s and 13 s ago, last changed 1 s ago: past a 6 s bound, not yet quiet for 5 s.
+    const seen = async (id: string, firstSeenSecondsAgo: number) => h.pool.query(
+      'UPDATE customers SET first_seen_at = now() - make_interval(secs => $2), updated_at = now() - interval \'1 s\' WHERE id = $1', [id, firstSeenSecondsAgo])
+    await seen(late.ids.customer, 7)
+    await seen(capped.ids.customer, 13)
+    const window = { quietMs: 5000, maxHoldMs: 6000 }
+    const before = callsNow()
+    // A delivery stored 3 s ago that the apply worker has not started on.
+    const [jobId] = await h.boss.insert(APPLY_QUEUE, [{ data: { events: [{ id: '0' }] } }], { returnId: true }) ?? []
+    assert.ok(jobId)
+    await h.pool.query("UPDATE pgboss.job SET created_on = now() - interval '3 s' WHERE name = $1 AND id = $2", [APPLY_QUEUE, jobId])
+    const behind = await syncBatch({ pool: h.pool, connector: hubspot }, late.refs, undefined, { holdArrivingContacts: window })
+    // Its bound is 6 s + 3 s from its first event: 2 s left (its quiet end, 4 s away, is later).
+    const outcome = behind.outcomes.get(late.keys[0] as string)
+    assert.ok(outcome && 'arriving' in outcome && outcome.waitMs > 1000 && outcome.waitMs <= 2000, JSON.stringify(outcome))
+    for (const key of late.keys.slice(1)) assert.ok('arriving' in (behind.outcomes.get(key) ?? {}), key)
+    assert.equal(callsNow(), before, 'nothing written while the apply worker is behind')
+    // A minute behind stretches the bound by 6 s at most: 13 s from its first event it goes.
+    await h.pool.query("UPDATE pgboss.job SET created_on = now() - interval '1 minute' WHERE name = $1 AND id = $2", [APPLY_QUEUE, jobId])
+    const cappedRun = await syncBatch({ pool: h.pool, connector: hubspot }, capped.refs, undefined, { holdArrivingContacts: window })
+    for (const key of capped.keys) assert.ok('crmId' in (cappedRun.outcomes.get(key) ?? {}), key)
+    // Caught up (the backlog applied): past its bound, it is written, each record once.
+    await h.pool.query('DELETE FROM pgboss.job WHERE name = $1 AND id = $2', [APPLY_QUEUE, jobId])
+    const caughtUp = await syncBatch({ pool: h.pool, connector: hubspot }, late.refs, undefined, { holdArrivingContacts: window })
+    for (const key of late.keys) assert.ok('crmId' in (caughtUp.outcomes.get(key) ?? {}), key)
+    assert.equal(callsNow(), before + 6, 'a contact upsert, a communication create and a meeting create for each customer')
+  } finally {
+    await h.pool.query("DELETE FROM pgboss.job WHERE name = $1 AND data -> 'events' -> 0 ->> 'id' = '0'", [APPLY_QUEUE])
+    await h.startWorkers()
+  }
+  for (const suffix of ['_lag', '_lag2']) assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', seedIds(suffix).customer).length, 1)
+  assert.deepEqual(await hubspotDriftFromMirror(h.pool, h.hubspot, [seedIds('_lag').customer, seedIds('_lag2').customer]), [])
 })
 
 test('when a worker\'s fetch is more than its budget sustains, then a new contact still arriving is queued again for when its hold ends, unwritten; read again it is no new demand, and is put off again while its customer\'s events keep coming; quiet, it is held once to fill a call, then written once', async () => {
