@@ -108,8 +108,11 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Alongside the batch; the next fetch, after we return, plans from what it finds.
     const statistics = deps.queueStatistics?.refreshIfStale()
     const signal = AbortSignal.any(jobs.map((job) => job.signal))
-    // Demand is new changes arriving now, within the meter's window (sync-queue.ts `arrivedWithin`).
-    await demand.record(new Set(jobs.filter((job) => arrivedWithin(job, DEMAND_WINDOW_MS)).map((job) => entityKey(job.data))).size)
+    // Demand is new changes arriving now, within the meter's window (sync-queue.ts `arrivedWithin`),
+    // counted from when the earliest of them was queued (demand-meter.ts).
+    const arrivals = jobs.filter((job) => arrivedWithin(job, DEMAND_WINDOW_MS))
+    const queuedMs = Math.max(0, ...arrivals.map((job) => job.startedOn.getTime() - job.createdOn.getTime()))
+    await demand.record(new Set(arrivals.map((job) => entityKey(job.data))).size, queuedMs)
     await workload.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
     // What one call carries (call-room.ts): the fill and the ride-along of contacts put off plan with it.

@@ -16,17 +16,17 @@ export function createSharedDemandMeter (deps: { pool: pg.Pool, crm: CrmName, me
   const own = createDemandMeter({ windowMs })
   const fallBack = (error: unknown) => deps.logger?.warn({ crm: deps.crm, meter: deps.meter, err: error }, 'sync: demand unavailable in the database, counting this process\'s own')
   return {
-    async record (jobs) {
-      await own.record(jobs)
+    async record (jobs, queuedMs = 0) {
+      await own.record(jobs, queuedMs)
       await deps.pool.query(`
         WITH forgotten AS (DELETE FROM crm_sync_demand WHERE crm = $1 AND meter = $2 AND at <= ${DATABASE_NOW_MS} - $4)
-        INSERT INTO crm_sync_demand (crm, meter, at, jobs) VALUES ($1, $2, ${DATABASE_NOW_MS}, $3)`,
-      [deps.crm, deps.meter, jobs, windowMs]).catch(fallBack)
+        INSERT INTO crm_sync_demand (crm, meter, at, jobs, from_at) VALUES ($1, $2, ${DATABASE_NOW_MS}, $3, ${DATABASE_NOW_MS} - $5)`,
+      [deps.crm, deps.meter, jobs, windowMs, queuedMs]).catch(fallBack)
     },
     async perSecond () {
       try {
         const { rows } = await deps.pool.query<Fetch & { now: number }>(`
-          SELECT at, jobs, ${DATABASE_NOW_MS} AS now FROM crm_sync_demand
+          SELECT at, jobs, from_at AS "from", ${DATABASE_NOW_MS} AS now FROM crm_sync_demand
           WHERE crm = $1 AND meter = $2 AND at > ${DATABASE_NOW_MS} - $3 ORDER BY at`, [deps.crm, deps.meter, windowMs])
         return ratePerSecond(rows, rows[0]?.now ?? 0, windowMs)
       } catch (error) {

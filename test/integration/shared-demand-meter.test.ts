@@ -24,6 +24,15 @@ test('when two processes each fetch part of a burst, then each reads the demand 
   assert.equal(await createSharedDemandMeter({ pool: db.pool, crm: 'd2', meter: 'demand' }).perSecond(), 0, 'another CRM: its own fetches')
 })
 
+test('when a fetch takes jobs queued before the fetch before it, then every process counts them from when they were queued', async () => {
+  const [a, b] = [createSharedDemandMeter({ pool: db.pool, crm: 'd5', meter: 'demand' }), createSharedDemandMeter({ pool: db.pool, crm: 'd5', meter: 'demand' })]
+  // A full fetch after a stall, then B's fetch of the rest, queued over the 1.5 s before it.
+  await a.record(400, 5000)
+  await b.record(150, 1500)
+  const rate = await a.perSecond()
+  assert.ok(rate <= 100 && rate > 90, `150 over the ~1.5 s since the earliest was queued, not over the moment between the two fetches (${rate.toFixed(0)} a second)`)
+})
+
 test('when fetches are older than the window, then they no longer count, and recording drops them', async () => {
   const meter = createSharedDemandMeter({ pool: db.pool, crm: 'd3', meter: 'demand', windowMs: 200 })
   await meter.record(50)

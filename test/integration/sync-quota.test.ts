@@ -415,6 +415,44 @@ test('when a worker has just fetched a backlog\'s changes, queued long before, t
   assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer).length, 1)
 })
 
+test('when a worker\'s fetches resume after a stall, then the changes queued meanwhile are not a burst: the next fetch, half a second on, does not hold a new customer until it goes quiet', async () => {
+  await stopWorkersOnEmptyQueue()
+  const { ids, refs } = await arrivedInMirror('_stall')
+  const contact = refs[0] as EntityRef
+  const queued = async () => (await h.pool.query<{ start_after: Date, data: SyncJob }>(
+    "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), entityKey(contact)])).rows
+  try {
+    // A call and a half a second: 150 new contacts a second in full calls. The flow here is 100
+    // a second, within that: nothing is to be held for its customer to go quiet.
+    const connector = createHubspotConnector({
+      accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter: createRateLimiter({ max: 15, intervalMs: 10_000 })
+    })
+    const handler = createSyncHandler({
+      pool: h.pool, boss: h.boss, connector, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
+    })
+    const job = (data: SyncJob, queuedMsAgo: number) => ({ id: crypto.randomUUID(), data, retryCount: 0, retryLimit: 16, createdOn: new Date(Date.now() - queuedMsAgo), startedOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+    // The worker waited 5 s on its CRM, 100 changes a second queued meanwhile: its next fetch is
+    // full, the oldest 400 (not in the mirror, so nothing is written).
+    await handler(Array.from({ length: 400 }, (_, i) => job({ type: 'contact', id: `ghost_stall_${i}` }, 5000 - i * 10)))
+    // The next fetch takes the rest, queued over the last second and a half: a new customer's contact among them.
+    await enqueueSync(h.boss, undefined, ['hubspot'], [contact])
+    const [fetched] = (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
+      .map((found) => ({ ...found, signal: new AbortController().signal }))
+    assert.equal(fetched?.data.id, ids.customer)
+    await handler([...Array.from({ length: 149 }, (_, i) => job({ type: 'contact', id: `ghost_stall_rest_${i}` }, 1500 - i * 10)), fetched as JobWithMetadata<SyncJob>])
+    await h.boss.complete(syncQueue('hubspot'), [fetched?.id as string])
+    // Counted over the moment between the two fetches, the rest read as 3 000 changes a second:
+    // the contact was put off as arriving, due when its customer had been quiet 5 s.
+    const [next] = await queued()
+    assert.notEqual(next?.data.recheck, true, `not put off as arriving (${JSON.stringify(next?.data)})`)
+    assert.ok(next === undefined || (next.data.held === true && next.start_after.getTime() <= Date.now() + 1000), `written, or held once for the next second (${JSON.stringify(next?.data)})`)
+  } finally {
+    await h.startWorkers()
+  }
+  await until(async () => (await h.pool.query("SELECT 1 FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1 AND status = 'synced'", [ids.customer])).rowCount, (n) => n === 1, { what: 'the new contact synced' })
+  assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer).length, 1)
+})
+
 test('when calls go full only and a new contact is in the part-filled rest, then it is held with its message and meeting, and the next batch writes them linked, once', async () => {
   const hubspot = h.connectors.find((c) => c.name === 'hubspot')
   assert.ok(hubspot)

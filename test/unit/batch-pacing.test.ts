@@ -151,6 +151,24 @@ test('when fetches are recorded, then the demand is what arrived since the oldes
   assert.equal(await meter.perSecond(), 0)
 })
 
+test('when a stall left jobs queued for the next fetches, then they count from when they were queued, not as a burst between the two fetches; a burst still shows', async () => {
+  let clock = 10_000
+  const meter = createDemandMeter({ windowMs: 5000, now: () => clock })
+  // A worker waited 5 s on its CRM while 100 changes a second were queued; its next fetch is
+  // full (the oldest 400, the earliest queued 5 s before it), and half a second later the next
+  // one takes the rest (the earliest queued 1 s before the first fetch).
+  await meter.record(400, 5000)
+  clock = 10_500
+  await meter.record(150, 1500)
+  assert.equal(await meter.perSecond(), 100, '150 over the 1.5 s since the earliest of them was queued, not 300 a second over the half second between the fetches')
+  // A burst: 400 queued within the 0.3 s between two full fetches.
+  const burst = createDemandMeter({ windowMs: 5000, now: () => clock })
+  await burst.record(400, 200)
+  clock = 10_800
+  await burst.record(400, 300)
+  assert.equal(await burst.perSecond(), 400 / 0.3)
+})
+
 test('when two slots linger, then their fetches are spaced by the linger across both, not each on its own', async () => {
   let t = 0
   const pacer = createFetchPacer(localPacerStore(() => t))
