@@ -42,6 +42,20 @@ async function stopWorkersOnEmptyQueue (): Promise<void> {
   await h.stopWorkers()
   await h.pool.query("DELETE FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry')", [syncQueue('hubspot')])
 }
+/** A HubSpot sync handler of its own (meters, pacer) whose budget is `max` calls per 10 s, 400 jobs a fetch. */
+function handlerWithBudget (max: number) {
+  const connector = createHubspotConnector({
+    accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter: createRateLimiter({ max, intervalMs: 10_000 })
+  })
+  return createSyncHandler({
+    pool: h.pool, boss: h.boss, connector, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
+  })
+}
+/** A job as a fetch hands it over now, queued at `createdOn`. */
+const fetchedNow = (data: SyncJob, createdOn: Date) => ({ id: crypto.randomUUID(), data, retryCount: 0, retryLimit: 16, createdOn, startedOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+/** The entity's job queued for a later read, if any. */
+const queuedJobs = async (ref: EntityRef) => (await h.pool.query<{ start_after: Date, data: SyncJob }>(
+  "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), entityKey(ref)])).rows
 const messageRecord = async (id: string) => (await h.pool.query<{ crm_id: string | null, status: string }>(
   "SELECT crm_id, status FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'message' AND entity_id = $1", [id])).rows[0]
 
@@ -381,20 +395,12 @@ test('when a worker has just fetched a backlog\'s changes, queued long before, t
   await stopWorkersOnEmptyQueue()
   const { ids, refs } = await arrivedInMirror('_drain')
   const contact = refs[0] as EntityRef
-  const queued = async () => (await h.pool.query<{ start_after: Date, data: SyncJob }>(
-    "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), entityKey(contact)])).rows
   try {
     // Two calls a second: the drain's 400 changes a fetch are far more than that sustains, one new contact is not.
-    const connector = createHubspotConnector({
-      accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter: createRateLimiter({ max: 20, intervalMs: 10_000 })
-    })
-    const handler = createSyncHandler({
-      pool: h.pool, boss: h.boss, connector, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
-    })
-    const job = (data: SyncJob, createdOn: Date) => ({ id: crypto.randomUUID(), data, retryCount: 0, retryLimit: 16, createdOn, startedOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+    const handler = handlerWithBudget(20)
     // The drain's last two fetches, full: contacts queued a minute ago (not in the mirror, so nothing is written).
     const aMinuteAgo = new Date(Date.now() - 60_000)
-    for (const fetch of [0, 1]) await handler(Array.from({ length: 400 }, (_, i) => job({ type: 'contact', id: `ghost_drain_${fetch}_${i}` }, aMinuteAgo)))
+    for (const fetch of [0, 1]) await handler(Array.from({ length: 400 }, (_, i) => fetchedNow({ type: 'contact', id: `ghost_drain_${fetch}_${i}` }, aMinuteAgo)))
     // A new customer arrives: its contact's job is queued now, and fetched alone.
     await enqueueSync(h.boss, undefined, ['hubspot'], [contact])
     const fetched = (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
@@ -405,7 +411,7 @@ test('when a worker has just fetched a backlog\'s changes, queued long before, t
     // Counted as arriving with it, the drain read as 400 changes a moment: the contact was put
     // off as arriving, due when its customer had been quiet 5 s. Now it is at most the rest
     // of a call the drain's work fills, due on the next second.
-    const [next] = await queued()
+    const [next] = await queuedJobs(contact)
     assert.notEqual(next?.data.recheck, true, 'not put off as arriving')
     assert.ok(next === undefined || (next.data.held === true && next.start_after.getTime() <= Date.now() + 1000), `written, or held once for the next second (${JSON.stringify(next?.data)})`)
   } finally {
@@ -419,18 +425,11 @@ test('when a worker\'s fetches resume after a stall, then the changes queued mea
   await stopWorkersOnEmptyQueue()
   const { ids, refs } = await arrivedInMirror('_stall')
   const contact = refs[0] as EntityRef
-  const queued = async () => (await h.pool.query<{ start_after: Date, data: SyncJob }>(
-    "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), entityKey(contact)])).rows
   try {
     // A call and a half a second: 150 new contacts a second in full calls. The flow here is 100
     // a second, within that: nothing is to be held for its customer to go quiet.
-    const connector = createHubspotConnector({
-      accessToken: h.hubspot.accessToken, baseUrl: h.hubspotUrl, appointmentObject: 'meetings', timeoutMs: 2000, limiter: createRateLimiter({ max: 15, intervalMs: 10_000 })
-    })
-    const handler = createSyncHandler({
-      pool: h.pool, boss: h.boss, connector, circuit: createCircuit({ pool: h.pool, crm: 'hubspot' }), logger: createLogger({ level: 'silent' }), metrics: h.metrics, batchSize: 400
-    })
-    const job = (data: SyncJob, queuedMsAgo: number) => ({ id: crypto.randomUUID(), data, retryCount: 0, retryLimit: 16, createdOn: new Date(Date.now() - queuedMsAgo), startedOn: new Date(), signal: new AbortController().signal }) as unknown as JobWithMetadata<SyncJob>
+    const handler = handlerWithBudget(15)
+    const job = (data: SyncJob, queuedMsAgo: number) => fetchedNow(data, new Date(Date.now() - queuedMsAgo))
     // The worker waited 5 s on its CRM, 100 changes a second queued meanwhile: its next fetch is
     // full, the oldest 400 (not in the mirror, so nothing is written).
     await handler(Array.from({ length: 400 }, (_, i) => job({ type: 'contact', id: `ghost_stall_${i}` }, 5000 - i * 10)))
@@ -443,7 +442,7 @@ test('when a worker\'s fetches resume after a stall, then the changes queued mea
     await h.boss.complete(syncQueue('hubspot'), [fetched?.id as string])
     // Counted over the moment between the two fetches, the rest read as 3 000 changes a second:
     // the contact was put off as arriving, due when its customer had been quiet 5 s.
-    const [next] = await queued()
+    const [next] = await queuedJobs(contact)
     assert.notEqual(next?.data.recheck, true, `not put off as arriving (${JSON.stringify(next?.data)})`)
     assert.ok(next === undefined || (next.data.held === true && next.start_after.getTime() <= Date.now() + 1000), `written, or held once for the next second (${JSON.stringify(next?.data)})`)
   } finally {
