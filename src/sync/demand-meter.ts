@@ -9,6 +9,8 @@
  * A fetch may also say how long before it the earliest of its jobs was queued (`queuedMs`):
  * jobs left over by the fetch before — it was full, or another slot held them — arrived
  * before it, not between the two, and the span counts from when they did (`ratePerSecond`).
+ * pg-boss stamps a job with its insert transaction's start, so jobs an apply committed just
+ * after a fetch count from a little before it: a burst reads a little lower than it was.
  */
 export interface DemandMeter {
   record: (jobs: number, queuedMs?: number) => Promise<void>
