@@ -277,11 +277,12 @@ test('when the apply worker is behind the inbox, then a new contact past its bou
   const hubspot = h.connectors.find((c) => c.name === 'hubspot')
   assert.ok(hubspot)
   const callsNow = () => h.hubspot.requestStats().total
-  const readyApplyJobs = "SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'created'"
+  const readyApplyJobs = async () => (await h.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'created'", [APPLY_QUEUE])).rows[0]?.n
+  // The apply queue is the apply worker's backlog: an earlier test's deliveries applied first.
+  await until(readyApplyJobs, (n) => n === 0, { what: 'the apply queue empty' })
   await h.stopWorkers()
   try {
-    // The queue is the apply worker's backlog: nothing of an earlier test's in it.
-    assert.equal((await h.pool.query<{ n: number }>(readyApplyJobs, [APPLY_QUEUE])).rows[0]?.n, 0)
+    assert.equal(await readyApplyJobs(), 0)
     const late = await arrivedInMirror('_lag')
     const capped = await arrivedInMirror('_lag2')
     // First seen 7 s and 13 s ago, last changed 1 s ago: past a 6 s bound, not yet quiet for 5 s.
