@@ -17,7 +17,7 @@ import { createFetchPacer, type FetchPacer } from '../src/sync/fetch-pacer.ts'
 import type { ArrivalWindow } from '../src/sync/arriving-customers.ts'
 import { syncBatch, type EntityOutcome } from '../src/sync/sync-batch.ts'
 import { sortOutcomes } from '../src/sync/sort-outcomes.ts'
-import { arrivedWithin, heldSince, type SyncJob } from '../src/sync/sync-queue.ts'
+import { arrivedWithin, heldSince, queuedMs, type SyncJob } from '../src/sync/sync-queue.ts'
 import type { QueueStatistics } from '../src/sync/queue-statistics.ts'
 import { requeueWaiting } from '../src/sync/requeue-waiting.ts'
 import { contactsLandedFor, dependentsWaitingFor, markFailed, markSynced, markWaiting, WAITING_FOR_CONTACT_ERROR } from '../src/sync/sync-records.ts'
@@ -111,8 +111,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Demand is new changes arriving now, within the meter's window (sync-queue.ts `arrivedWithin`),
     // counted from when the earliest of them was queued (demand-meter.ts).
     const arrivals = jobs.filter((job) => arrivedWithin(job, DEMAND_WINDOW_MS))
-    const queuedMs = Math.max(0, ...arrivals.map((job) => job.startedOn.getTime() - job.createdOn.getTime()))
-    await demand.record(new Set(arrivals.map((job) => entityKey(job.data))).size, queuedMs)
+    await demand.record(new Set(arrivals.map((job) => entityKey(job.data))).size, Math.max(0, ...arrivals.map(queuedMs)))
     await workload.record(refs.length)
     const pacing = batchPacing(await pressure(fetchWasFull))
     // What one call carries (call-room.ts): the fill and the ride-along of contacts put off plan with it.

@@ -17,7 +17,7 @@ export interface DemandMeter {
   perSecond: () => Promise<number>
 }
 
-/** `from`: when the earliest of its jobs was queued, if before `at` (the same clock). */
+/** `from`: when the earliest of its jobs was queued, on `at`'s clock (none: at the fetch). */
 export interface Fetch { at: number, jobs: number, from?: number | null }
 
 export const DEMAND_WINDOW_MS = 5000

@@ -48,8 +48,12 @@ export type SyncJob = EntityRef & TracedJobData & { held?: boolean, heldSince?: 
  * clock is off by seconds still tells the two apart.
  */
 export function arrivedWithin (job: { data: SyncJob, createdOn: Date, startedOn: Date }, windowMs: number): boolean {
-  return job.data.held !== true && job.data.recheck !== true && job.data.retry !== true &&
-    job.startedOn.getTime() - job.createdOn.getTime() < windowMs
+  return job.data.held !== true && job.data.recheck !== true && job.data.retry !== true && queuedMs(job) < windowMs
+}
+
+/** How long a fetched job was queued before its fetch (ms): both pg-boss marks, the database's clock. */
+export function queuedMs (job: { createdOn: Date, startedOn: Date }): number {
+  return job.startedOn.getTime() - job.createdOn.getTime()
 }
 
 /** When a job's entity was first held as the rest of a call, if it was (a `held` job from before `heldSince` counts as long ago). */
