@@ -4,13 +4,14 @@ import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { CrmConnector } from '../src/crm/connector.ts'
 import { maskPiiInText } from '../src/mask-pii-text.ts'
+import { deliveriesPerSecond } from '../src/receiver/delivery-rate.ts'
 import { recordFieldOwnership } from '../src/sync/field-ownership.ts'
 import type { Metrics } from '../src/metrics.ts'
 import { entityKey, type EntityRef } from '../src/mirror/entity-ref.ts'
 import type { Circuit } from '../src/sync/circuit.ts'
 import { deferArriving, deferSync, enqueueSync, requeueForTurn, requeueHeld, retryAfterCrmFailure } from '../src/sync/enqueue-sync.ts'
 import { versionsMovedOn } from '../src/sync/entity-versions.ts'
-import { batchPacing, callSpacing, createSpendGate, demandShare, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
+import { batchPacing, callSpacing, createSpendGate, demandShare, OVERLOAD, spendShare, timeToFill } from '../src/sync/batch-pacing.ts'
 import type { CallShape } from '../src/sync/call-room.ts'
 import { createDemandMeter, DEMAND_WINDOW_MS, type DemandMeter } from '../src/sync/demand-meter.ts'
 import { createFetchPacer, type FetchPacer } from '../src/sync/fetch-pacer.ts'
@@ -45,6 +46,10 @@ const MAX_FILL_WAIT_MS = 5000
 // little before it, so the fetch at the turn finds them whatever the two clocks say.
 const MIN_WAIT_FOR_TURN_MS = 200
 const TURN_LEAD_MS = 100
+// Deliveries stored at the door count as demand from OVERLOAD on (batch-pacing.ts `arriving`),
+// over this window: a burst of 600 a second reads HubSpot's OVERLOAD half a second in, and a
+// steady flow under the limit does not cross it for a second's bunching.
+const DOOR_WINDOW_MS = 2000
 
 export interface SyncHandlerDeps {
   pool: pg.Pool
@@ -229,9 +234,14 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     const usage = await deps.connector.budgetUsage?.().catch(() => 0) ?? 0
     const capacity = deps.connector.capacity?.()
     const changesPerSecond = await demand.perSecond()
+    // Counted up to what reads as OVERLOAD: past it, how far past changes nothing.
+    const atTheDoor = capacity && capacity.callsPerSecond > 0 && Number.isFinite(capacity.callsPerSecond)
+      ? await deliveriesPerSecond(deps.pool, { windowMs: DOOR_WINDOW_MS, atMost: OVERLOAD * capacity.recordsPerCall * capacity.callsPerSecond * DOOR_WINDOW_MS / 1000 })
+      : undefined
     return {
       usage,
       demand: demandShare(changesPerSecond, capacity),
+      ...(atTheDoor !== undefined ? { arriving: demandShare(atTheDoor, capacity) } : {}),
       workload: demandShare(await workload.perSecond(), capacity),
       spend: spendGate(spendShare(usage, capacity)),
       fetchWasFull,

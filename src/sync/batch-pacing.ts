@@ -7,6 +7,12 @@
  * - `demand`: the calls writing every NEW change as it arrives would take (records changing
  *   per second ÷ records per call) — a burst shows here before it has spent anything, and so
  *   does a steady flow that would empty the day's quota before the day ends;
+ * - `arriving`: the same for deliveries stored at the door (delivery-rate.ts), each at least
+ *   one record. While the apply worker is behind, a burst reaches the sync seconds late and at
+ *   the apply's pace: the bench's first day (3 000 events in 4–5 s) read over `OVERLOAD` only
+ *   1.5–5.6 s in, its first new contacts written before their customers' last events. It
+ *   counts only from `OVERLOAD` on: a flow the budget writes in full calls is the sync's own
+ *   meter's to judge, as it comes;
  * - `workload`: the same for every job fetched, including those an earlier batch put off
  *   and that come back to be read again (they are work still to do, not new changes);
  * - `spend`: what the current window has spent, over what the budget sustains all day for a
@@ -64,6 +70,8 @@ export interface Pacing {
 export interface BudgetPressure {
   usage: number
   demand: number
+  /** Deliveries stored per second at the door, as `demand` counts records (`demandShare`); none: not known. */
+  arriving?: number
   workload: number
   fetchWasFull: boolean
   /** How long new changes take to fill `FILL_TARGET` of a call (`timeToFill`); none: no floor. */
@@ -74,7 +82,8 @@ export interface BudgetPressure {
   spacingMs?: number
 }
 
-export function batchPacing ({ usage, demand, workload, fetchWasFull, fillMs = 0, spend = 0, spacingMs = 0 }: BudgetPressure): Pacing {
+export function batchPacing ({ usage, demand: changing, arriving = 0, workload, fetchWasFull, fillMs = 0, spend = 0, spacingMs = 0 }: BudgetPressure): Pacing {
+  const demand = arriving >= OVERLOAD ? Math.max(changing, arriving) : changing
   const load = Math.max(usage, demand, workload)
   // What was spent turns the pacing on but does not lengthen the linger past the fill time:
   // it reads what the pacing itself shapes, and a longer wait would only add lag.

@@ -453,6 +453,51 @@ test('when a worker\'s fetches resume after a stall, then the changes queued mea
   assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer).length, 1)
 })
 
+test('when deliveries come in at the door faster than the budget sustains, then a new contact is held from the first fetch that sees it, before the sync\'s own meter reads a burst; at a flow the budget sustains it goes at once', async () => {
+  await stopWorkersOnEmptyQueue()
+  const steady = await arrivedInMirror('_door')
+  const burst = await arrivedInMirror('_door2')
+  const [steadyContact, burstContact] = [steady.refs[0], burst.refs[0]] as [EntityRef, EntityRef]
+  // Deliveries stored just now (not events of these customers: their effect here is the rate alone).
+  const stored: string[] = []
+  const deliver = async (n: number) => stored.push(...(await h.pool.query<{ id: string }>(`
+    INSERT INTO webhook_events (dedupe_key, status, raw_body, signature_form)
+    SELECT decode(md5(gen_random_uuid()::text), 'hex'), 'ignored', '\\x7b7d'::bytea, 'raw' FROM generate_series(1, $1::int)
+    RETURNING id::text`, [n])).rows.map((row) => row.id))
+  const fetchAndHandle = async (handler: ReturnType<typeof handlerWithBudget>, ref: EntityRef) => {
+    await enqueueSync(h.boss, undefined, ['hubspot'], [ref])
+    const fetched = (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
+      .map((found) => ({ ...found, signal: new AbortController().signal }))
+    assert.deepEqual(fetched.map((found) => found.data.id), [ref.id])
+    await handler(fetched)
+    await h.boss.complete(syncQueue('hubspot'), fetched.map((found) => found.id))
+  }
+  const contactRecord = async (ref: EntityRef) => (await h.pool.query<{ status: string }>(
+    "SELECT status FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1", [ref.id])).rows[0]?.status
+  try {
+    // A call and a half a second: 150 records a second in full calls. The handler's own meter
+    // has seen one job alone: no burst.
+    const handler = handlerWithBudget(15)
+    // 200 deliveries over the 2 s window: 100 a second, a flow that budget sustains.
+    await deliver(200)
+    await fetchAndHandle(handler, steadyContact)
+    assert.equal(await contactRecord(steadyContact), 'synced', 'written at once')
+    // 600 more: 400 a second, more than it could write even in full calls.
+    await deliver(600)
+    await fetchAndHandle(handler, burstContact)
+    const [next] = await queuedJobs(burstContact)
+    assert.equal(next?.data.recheck, true, `put off as arriving (${JSON.stringify(next?.data)})`)
+    assert.equal(await contactRecord(burstContact), undefined, 'not written')
+    assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', burst.ids.customer).length, 0)
+  } finally {
+    await h.pool.query('DELETE FROM webhook_events WHERE id = ANY($1::bigint[])', [stored])
+    await h.startWorkers()
+  }
+  // Its hold ends when its customer has been quiet 5 s: then written once.
+  await until(() => contactRecord(burstContact), (status) => status === 'synced', { what: 'the held contact synced' })
+  for (const ids of [steady.ids, burst.ids]) assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer).length, 1)
+})
+
 test('when calls go full only and a new contact is in the part-filled rest, then it is held with its message and meeting, and the next batch writes them linked, once', async () => {
   const hubspot = h.connectors.find((c) => c.name === 'hubspot')
   assert.ok(hubspot)

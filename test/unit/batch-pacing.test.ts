@@ -118,6 +118,15 @@ test('when changes arrive faster than the budget could write even in full calls,
   assert.equal(batchPacing({ ...quiet, demand: 5, usage: PRESSURE }).fillCalls, true)
 })
 
+test('when deliveries come in at the door faster than the budget could write even in full calls, then the burst counts before the sync has seen it; a flow under that is the sync\'s own meter\'s to judge', () => {
+  const overloaded = { deferContactUpdates: true, holdArrivingContacts: true, fillCalls: true, waitToFill: true, lingerMs: MAX_LINGER_MS }
+  assert.deepEqual(batchPacing({ ...quiet, demand: 0.1, arriving: OVERLOAD }), overloaded)
+  assert.deepEqual(batchPacing({ ...quiet, demand: 0.1, arriving: OVERLOAD }), batchPacing({ ...quiet, demand: OVERLOAD }))
+  assert.deepEqual(batchPacing({ ...quiet, demand: 0.1, arriving: OVERLOAD - 0.01 }), batchPacing({ ...quiet, demand: 0.1 }), 'under OVERLOAD the door changes nothing, though over PRESSURE')
+  assert.deepEqual(batchPacing({ ...quiet, demand: 5, arriving: OVERLOAD }), batchPacing({ ...quiet, demand: 5 }), 'the higher reading counts')
+  assert.equal(batchPacing({ ...quiet, arriving: 5, usage: PRESSURE }).holdArrivingContacts, false, 'a filling window paces the drain: holding would only stretch it')
+})
+
 test('when the work is put-off jobs coming back rather than new changes, then calls still go full but no new contact is held for it', () => {
   assert.deepEqual(batchPacing({ ...quiet, workload: OVERLOAD }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: true, waitToFill: false, lingerMs: MAX_LINGER_MS })
   assert.deepEqual(batchPacing({ ...quiet, workload: PRESSURE }), { deferContactUpdates: true, holdArrivingContacts: false, fillCalls: false, waitToFill: false, lingerMs: 0 })
