@@ -189,6 +189,20 @@ test('when two slots linger, then their fetches are spaced by the linger across 
   t = 1300; assert.equal(await pacer.nextTurn(800), 1500, 'A again: after B\'s reserved turn (2 000)')
 })
 
+test('when a slot\'s fetch lands tens of ms after its turn (its jobs completed first), then its next turn counts from that turn, so turns keep the spacing; a fetch long after its lapsed turn counts from itself', async () => {
+  let t = 0
+  const pacer = createFetchPacer(localPacerStore(() => t))
+  await pacer.fetched()
+  t = 100; assert.equal(await pacer.nextTurn(1000), 900, 'turn at 1 000')
+  t = 1045; assert.equal(await pacer.fetched(), 0, 'on its turn, 45 ms late')
+  t = 1200; assert.equal(await pacer.nextTurn(1000), 800, 'next turn at 2 000: 1 000 after the turn, not after the fetch (2 045)')
+  t = 2080; await pacer.fetched()
+  t = 2100; assert.equal(await pacer.nextTurn(1000), 900, 'at 3 000: every turn 1 000 apart')
+  t = 2150; assert.equal(await pacer.fetched(), 850, 'an idle slot before that turn still waits for it')
+  t = 8000; assert.equal(await pacer.fetched(), 0, 'long after the turn (its fetch found nothing until a job came)')
+  t = 8050; assert.equal(await pacer.nextTurn(1000), 950, 'counts from that fetch (8 000), not from the lapsed turn')
+})
+
 test('when a batch needs no linger, then its slot fetches at once and reserves nothing; a turn is never in the past', async () => {
   let t = 1000
   const pacer = createFetchPacer(localPacerStore(() => t))
