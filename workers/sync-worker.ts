@@ -116,8 +116,7 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // Demand is new changes arriving now, within the meter's window (sync-queue.ts `arrivedWithin`),
     // counted from when the earliest of them was queued (demand-meter.ts).
     const arrivals = jobs.filter((job) => arrivedWithin(job, DEMAND_WINDOW_MS))
-    await demand.record(new Set(arrivals.map((job) => entityKey(job.data))).size, Math.max(0, ...arrivals.map(queuedMs)))
-    await workload.record(refs.length)
+    await Promise.all([demand.record(new Set(arrivals.map((job) => entityKey(job.data))).size, Math.max(0, ...arrivals.map(queuedMs))), workload.record(refs.length)])
     const pacing = batchPacing(await pressure(fetchWasFull))
     // What one call carries (call-room.ts): the fill and the ride-along of contacts put off plan with it.
     const capacity = deps.connector.capacity?.()
@@ -229,20 +228,25 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     return jobs.map((job) => ({ id: job.id, status: 'completed' }))
   }
 
-  /** `spaced`: whether part-filled fetches keep a call's share of the day apart (`callSpacing`). */
+  /**
+   * `spaced`: whether part-filled fetches keep a call's share of the day apart (`callSpacing`).
+   * Its reads go together: each is a round trip, and every change in the batch waits for them.
+   */
   async function pressure (fetchWasFull: boolean, spaced = false) {
-    const usage = await deps.connector.budgetUsage?.().catch(() => 0) ?? 0
     const capacity = deps.connector.capacity?.()
-    const changesPerSecond = await demand.perSecond()
     // Counted up to what reads as OVERLOAD: past it, how far past changes nothing.
-    const atTheDoor = capacity && capacity.callsPerSecond > 0 && Number.isFinite(capacity.callsPerSecond)
-      ? await deliveriesPerSecond(deps.pool, { windowMs: DOOR_WINDOW_MS, atMost: OVERLOAD * capacity.recordsPerCall * capacity.callsPerSecond * DOOR_WINDOW_MS / 1000 })
-      : undefined
+    const doorCounts = capacity && capacity.callsPerSecond > 0 && Number.isFinite(capacity.callsPerSecond)
+    const [usage, changesPerSecond, workPerSecond, atTheDoor] = await Promise.all([
+      deps.connector.budgetUsage?.().catch(() => 0) ?? 0,
+      demand.perSecond(),
+      workload.perSecond(),
+      doorCounts ? deliveriesPerSecond(deps.pool, { windowMs: DOOR_WINDOW_MS, atMost: OVERLOAD * capacity.recordsPerCall * capacity.callsPerSecond * DOOR_WINDOW_MS / 1000 }) : undefined
+    ])
     return {
       usage,
       demand: demandShare(changesPerSecond, capacity),
       ...(atTheDoor !== undefined ? { arriving: demandShare(atTheDoor, capacity) } : {}),
-      workload: demandShare(await workload.perSecond(), capacity),
+      workload: demandShare(workPerSecond, capacity),
       spend: spendGate(spendShare(usage, capacity)),
       fetchWasFull,
       ...(spaced ? { spacingMs: callSpacing(capacity) } : {}),
