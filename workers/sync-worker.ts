@@ -240,7 +240,8 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
       deps.connector.budgetUsage?.().catch(() => 0) ?? 0,
       demand.perSecond(),
       workload.perSecond(),
-      doorCounts ? deliveriesPerSecond(deps.pool, { windowMs: DOOR_WINDOW_MS, atMost: OVERLOAD * capacity.recordsPerCall * capacity.callsPerSecond * DOOR_WINDOW_MS / 1000 }) : undefined
+      // Best effort, as the window's use: a failed read only leaves the burst to the sync's own meter.
+      doorCounts ? deliveriesPerSecond(deps.pool, { windowMs: DOOR_WINDOW_MS, atMost: OVERLOAD * capacity.recordsPerCall * capacity.callsPerSecond * DOOR_WINDOW_MS / 1000 }).catch(() => undefined) : undefined
     ])
     return {
       usage,

@@ -460,10 +460,10 @@ test('when deliveries come in at the door faster than the budget sustains, then 
   const [steadyContact, burstContact] = [steady.refs[0], burst.refs[0]] as [EntityRef, EntityRef]
   // Deliveries stored just now (not events of these customers: their effect here is the rate alone).
   const stored: string[] = []
-  const deliver = async (n: number) => stored.push(...(await h.pool.query<{ id: string }>(`
+  const deliver = async (n: number, status = 'applied') => stored.push(...(await h.pool.query<{ id: string }>(`
     INSERT INTO webhook_events (dedupe_key, status, raw_body, signature_form)
-    SELECT decode(md5(gen_random_uuid()::text), 'hex'), 'ignored', '\\x7b7d'::bytea, 'raw' FROM generate_series(1, $1::int)
-    RETURNING id::text`, [n])).rows.map((row) => row.id))
+    SELECT decode(md5(gen_random_uuid()::text), 'hex'), $2, '\\x7b7d'::bytea, 'raw' FROM generate_series(1, $1::int)
+    RETURNING id::text`, [n, status])).rows.map((row) => row.id))
   const fetchAndHandle = async (handler: ReturnType<typeof handlerWithBudget>, ref: EntityRef) => {
     await enqueueSync(h.boss, undefined, ['hubspot'], [ref])
     const fetched = (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
@@ -478,8 +478,11 @@ test('when deliveries come in at the door faster than the budget sustains, then 
     // A call and a half a second: 150 records a second in full calls. The handler's own meter
     // has seen one job alone: no burst.
     const handler = handlerWithBudget(15)
-    // 200 deliveries over the 2 s window: 100 a second, a flow that budget sustains.
+    // 200 deliveries over the 2 s window: 100 a second, a flow that budget sustains. Unknown
+    // event types (ignored) and unreadable payloads (quarantined) write nothing: they do not count.
     await deliver(200)
+    await deliver(300, 'ignored')
+    await deliver(300, 'quarantined')
     await fetchAndHandle(handler, steadyContact)
     assert.equal(await contactRecord(steadyContact), 'synced', 'written at once')
     // 600 more: 400 a second, more than it could write even in full calls.
