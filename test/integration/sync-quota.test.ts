@@ -56,6 +56,15 @@ const fetchedNow = (data: SyncJob, createdOn: Date) => ({ id: crypto.randomUUID(
 /** The entity's job queued for a later read, if any. */
 const queuedJobs = async (ref: EntityRef) => (await h.pool.query<{ start_after: Date, data: SyncJob }>(
   "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), entityKey(ref)])).rows
+/** Queues the entity's job, fetches it alone as a worker would, hands it to `handler`, and completes it. */
+async function handleAlone (handler: ReturnType<typeof handlerWithBudget>, ref: EntityRef): Promise<void> {
+  await enqueueSync(h.boss, undefined, ['hubspot'], [ref])
+  const fetched = (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
+    .map((found) => ({ ...found, signal: new AbortController().signal }))
+  assert.deepEqual(fetched.map((found) => found.data.id), [ref.id])
+  await handler(fetched)
+  await h.boss.complete(syncQueue('hubspot'), fetched.map((found) => found.id))
+}
 const messageRecord = async (id: string) => (await h.pool.query<{ crm_id: string | null, status: string }>(
   "SELECT crm_id, status FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'message' AND entity_id = $1", [id])).rows[0]
 
@@ -403,12 +412,7 @@ test('when a worker has just fetched a backlog\'s changes, queued long before, t
     const aMinuteAgo = new Date(Date.now() - 60_000)
     for (const fetch of [0, 1]) await handler(Array.from({ length: 400 }, (_, i) => fetchedNow({ type: 'contact', id: `ghost_drain_${fetch}_${i}` }, aMinuteAgo)))
     // A new customer arrives: its contact's job is queued now, and fetched alone.
-    await enqueueSync(h.boss, undefined, ['hubspot'], [contact])
-    const fetched = (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
-      .map((found) => ({ ...found, signal: new AbortController().signal }))
-    assert.deepEqual(fetched.map((found) => found.data.id), [ids.customer])
-    await handler(fetched)
-    await h.boss.complete(syncQueue('hubspot'), fetched.map((found) => found.id))
+    await handleAlone(handler, contact)
     // Counted as arriving with it, the drain read as 400 changes a moment: the contact was put
     // off as arriving, due when its customer had been quiet 5 s. Now it is at most the rest
     // of a call the drain's work fills, due on the next second.
@@ -464,14 +468,6 @@ test('when deliveries come in at the door faster than the budget sustains, then 
     INSERT INTO webhook_events (dedupe_key, status, raw_body, signature_form)
     SELECT decode(md5(gen_random_uuid()::text), 'hex'), $2, '\\x7b7d'::bytea, 'raw' FROM generate_series(1, $1::int)
     RETURNING id::text`, [n, status])).rows.map((row) => row.id))
-  const fetchAndHandle = async (handler: ReturnType<typeof handlerWithBudget>, ref: EntityRef) => {
-    await enqueueSync(h.boss, undefined, ['hubspot'], [ref])
-    const fetched = (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
-      .map((found) => ({ ...found, signal: new AbortController().signal }))
-    assert.deepEqual(fetched.map((found) => found.data.id), [ref.id])
-    await handler(fetched)
-    await h.boss.complete(syncQueue('hubspot'), fetched.map((found) => found.id))
-  }
   const contactRecord = async (ref: EntityRef) => (await h.pool.query<{ status: string }>(
     "SELECT status FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1", [ref.id])).rows[0]?.status
   try {
@@ -483,11 +479,11 @@ test('when deliveries come in at the door faster than the budget sustains, then 
     await deliver(200)
     await deliver(300, 'ignored')
     await deliver(300, 'quarantined')
-    await fetchAndHandle(handler, steadyContact)
+    await handleAlone(handler, steadyContact)
     assert.equal(await contactRecord(steadyContact), 'synced', 'written at once')
     // 600 more: 400 a second, more than it could write even in full calls.
     await deliver(600)
-    await fetchAndHandle(handler, burstContact)
+    await handleAlone(handler, burstContact)
     const [next] = await queuedJobs(burstContact)
     assert.equal(next?.data.recheck, true, `put off as arriving (${JSON.stringify(next?.data)})`)
     assert.equal(await contactRecord(burstContact), undefined, 'not written')
