@@ -56,14 +56,28 @@ const fetchedNow = (data: SyncJob, createdOn: Date) => ({ id: crypto.randomUUID(
 /** The entity's job queued for a later read, if any. */
 const queuedJobs = async (ref: EntityRef) => (await h.pool.query<{ start_after: Date, data: SyncJob }>(
   "SELECT start_after, data FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state = 'created'", [syncQueue('hubspot'), entityKey(ref)])).rows
-/** Queues the entity's job, fetches it alone as a worker would, hands it to `handler`, and completes it. */
-async function handleAlone (handler: ReturnType<typeof handlerWithBudget>, ref: EntityRef): Promise<void> {
+/**
+ * Queues the entity's job, fetches it alone as a worker would, hands it to `handler` (after
+ * `along`, jobs made by hand for the same batch), and completes it.
+ */
+async function handleAlone (handler: ReturnType<typeof handlerWithBudget>, ref: EntityRef, along: Array<JobWithMetadata<SyncJob>> = []): Promise<void> {
   await enqueueSync(h.boss, undefined, ['hubspot'], [ref])
   const fetched = (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
     .map((found) => ({ ...found, signal: new AbortController().signal }))
   assert.deepEqual(fetched.map((found) => found.data.id), [ref.id])
-  await handler(fetched)
+  await handler([...along, ...fetched])
   await h.boss.complete(syncQueue('hubspot'), fetched.map((found) => found.id))
+}
+/** The contact fetched in a flow its budget sustains: written, or held once for the next second — not put off as arriving. */
+async function assertNotPutOffAsArriving (contact: EntityRef): Promise<void> {
+  const [next] = await queuedJobs(contact)
+  assert.notEqual(next?.data.recheck, true, `not put off as arriving (${JSON.stringify(next?.data)})`)
+  assert.ok(next === undefined || (next.data.held === true && next.start_after.getTime() <= Date.now() + 1000), `written, or held once for the next second (${JSON.stringify(next?.data)})`)
+}
+/** Waits for the customer's contact to be synced to HubSpot, and checks HubSpot holds it once. */
+async function contactSyncedOnce (customerId: string): Promise<void> {
+  await until(async () => (await h.pool.query("SELECT 1 FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1 AND status = 'synced'", [customerId])).rowCount, (n) => n === 1, { what: 'the new contact synced' })
+  assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', customerId).length, 1)
 }
 const messageRecord = async (id: string) => (await h.pool.query<{ crm_id: string | null, status: string }>(
   "SELECT crm_id, status FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'message' AND entity_id = $1", [id])).rows[0]
@@ -416,14 +430,11 @@ test('when a worker has just fetched a backlog\'s changes, queued long before, t
     // Counted as arriving with it, the drain read as 400 changes a moment: the contact was put
     // off as arriving, due when its customer had been quiet 5 s. Now it is at most the rest
     // of a call the drain's work fills, due on the next second.
-    const [next] = await queuedJobs(contact)
-    assert.notEqual(next?.data.recheck, true, 'not put off as arriving')
-    assert.ok(next === undefined || (next.data.held === true && next.start_after.getTime() <= Date.now() + 1000), `written, or held once for the next second (${JSON.stringify(next?.data)})`)
+    await assertNotPutOffAsArriving(contact)
   } finally {
     await h.startWorkers()
   }
-  await until(async () => (await h.pool.query("SELECT 1 FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1 AND status = 'synced'", [ids.customer])).rowCount, (n) => n === 1, { what: 'the new contact synced' })
-  assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer).length, 1)
+  await contactSyncedOnce(ids.customer)
 })
 
 test('when a worker\'s fetches resume after a stall, then the changes queued meanwhile are not a burst: the next fetch, half a second on, does not hold a new customer until it goes quiet', async () => {
@@ -439,22 +450,14 @@ test('when a worker\'s fetches resume after a stall, then the changes queued mea
     // full, the oldest 400 (not in the mirror, so nothing is written).
     await handler(Array.from({ length: 400 }, (_, i) => job({ type: 'contact', id: `ghost_stall_${i}` }, 5000 - i * 10)))
     // The next fetch takes the rest, queued over the last second and a half: a new customer's contact among them.
-    await enqueueSync(h.boss, undefined, ['hubspot'], [contact])
-    const [fetched] = (await h.boss.fetch<SyncJob>(syncQueue('hubspot'), { batchSize: 10, includeMetadata: true }) as Array<JobWithMetadata<SyncJob>>)
-      .map((found) => ({ ...found, signal: new AbortController().signal }))
-    assert.equal(fetched?.data.id, ids.customer)
-    await handler([...Array.from({ length: 149 }, (_, i) => job({ type: 'contact', id: `ghost_stall_rest_${i}` }, 1500 - i * 10)), fetched as JobWithMetadata<SyncJob>])
-    await h.boss.complete(syncQueue('hubspot'), [fetched?.id as string])
+    await handleAlone(handler, contact, Array.from({ length: 149 }, (_, i) => job({ type: 'contact', id: `ghost_stall_rest_${i}` }, 1500 - i * 10)))
     // Counted over the moment between the two fetches, the rest read as 3 000 changes a second:
     // the contact was put off as arriving, due when its customer had been quiet 5 s.
-    const [next] = await queuedJobs(contact)
-    assert.notEqual(next?.data.recheck, true, `not put off as arriving (${JSON.stringify(next?.data)})`)
-    assert.ok(next === undefined || (next.data.held === true && next.start_after.getTime() <= Date.now() + 1000), `written, or held once for the next second (${JSON.stringify(next?.data)})`)
+    await assertNotPutOffAsArriving(contact)
   } finally {
     await h.startWorkers()
   }
-  await until(async () => (await h.pool.query("SELECT 1 FROM crm_records WHERE crm = 'hubspot' AND entity_type = 'contact' AND entity_id = $1 AND status = 'synced'", [ids.customer])).rowCount, (n) => n === 1, { what: 'the new contact synced' })
-  assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', ids.customer).length, 1)
+  await contactSyncedOnce(ids.customer)
 })
 
 test('when deliveries come in at the door faster than the budget sustains, then a new contact is held from the first fetch that sees it, before the sync\'s own meter reads a burst; at a flow the budget sustains it goes at once', async () => {
