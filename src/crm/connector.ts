@@ -96,6 +96,15 @@ export interface CrmConnector {
    */
   upsertTogether?: (records: RecordsTogether, signal?: AbortSignal) => Promise<RecordResult[]>
   /**
+   * Optional: what the upserts would send for this record — its object and fields after the
+   * mapping, the contact it links to — or undefined when it cannot say (the mapping refuses the
+   * state: the upsert reports that). The sync hashes this, not the mirror's state, to know when
+   * a record is unchanged for this CRM: every message changes its contact's `last_message`,
+   * which Salesforce's default mapping does not write, and rewriting the Contact the same each
+   * time spent its records (and fired the org's Contact automation) for nothing.
+   */
+  writtenForm?: (entity: EntityType, state: ContactState | Linked<MessageState> | Linked<AppointmentState>) => unknown
+  /**
    * Deletes the customer's contact, messages and appointments from the CRM (GDPR erasure).
    * Idempotent: records that are already gone are not an error.
    */

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { CrmConnector, Linked, LinkedOrPending, RecordResult } from '../crm/connector.ts'
 import { withTransaction } from '../db/pool.ts'
-import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
+import { entityKey, parseEntityKey, type EntityRef } from '../mirror/entity-ref.ts'
 import { loadAppointments, loadContacts, loadMessages } from '../mirror/load-state.ts'
 import type { AppointmentState, ContactState, MessageState } from '../mirror/states.ts'
 import { quietCustomers, stillArriving, type ArrivalWindow } from './arriving-customers.ts'
@@ -9,7 +9,7 @@ import { chunk } from '../chunk.ts'
 import { roomIn, type CallShape } from './call-room.ts'
 import { callCrm, type CallOutcome, type Outcome } from './crm-call.ts'
 import { lockVersions } from './entity-versions.ts'
-import { loadRecords, stateHash, WAITING_FOR_CONTACT_ERROR, type SyncRecord } from './sync-records.ts'
+import { loadRecords, WAITING_FOR_CONTACT_ERROR, writtenHash, type SyncRecord } from './sync-records.ts'
 
 /** `waitingFor`: a message or appointment that cannot go before its contact (a customer id) is in the CRM. */
 /** `deferred`: a contact-only change held back while the rate budget is the bottleneck (see `deferContactUpdates`). */
@@ -63,7 +63,8 @@ export interface SyncBatchOptions {
  * Syncs a batch of entities to one CRM: contacts first (messages and appointments are
  * associated to the contact's CRM id), then messages, then appointments, each kind in as
  * few batch calls as the connector allows. Entities whose current state was already
- * written (same hash) cost nothing. Contacts are only ever written by their own job (one
+ * written cost nothing: the same hash of what the connector would write (`writtenHash`), so a
+ * change its mapping does not write is none for it. Contacts are only ever written by their own job (one
  * at a time per contact), so an older state can never overwrite a newer one; a message
  * whose contact has no CRM id yet waits (retries) and its contact is named in
  * `contactsNeeded` so the caller can queue that contact's job.
@@ -108,7 +109,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
     const key = entityKey({ type: 'contact', id })
     const state = contacts.get(id)
     if (!state) { outcomes.set(key, { ok: true, missing: true }); return [] }
-    const hash = stateHash(state)
+    const hash = writtenHash(connector, 'contact', state)
     if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
     const waitMs = arriving.get(id)
     if (waitMs !== undefined) { outcomes.set(key, { ok: true, arriving: true, waitMs }); return [] }
@@ -178,7 +179,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
   }
 
   /** `pendingContact`: written with its contact, whose CRM id (and so this record's hash) is known after the call. */
-  function linked<T extends { customerId: string }> (type: 'message' | 'appointment', states: Map<string, T>) {
+  function linked<T extends MessageState | AppointmentState> (type: 'message' | 'appointment', states: Map<string, T>) {
     return ids(type).flatMap((id): Array<{ key: string, state: LinkedOrPending<T>, hash: string, pendingContact?: string }> => {
       const key = entityKey({ type, id })
       const state = states.get(id)
@@ -194,7 +195,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       }
       if (!crmId) { waitForContact(key, state.customerId); return [] }
       const full: Linked<T> = { ...state, contactCrmId: crmId }
-      const hash = stateHash(full)
+      const hash = writtenHash(connector, type, full)
       if (hash === record(key)?.syncedHash && record(key)?.crmId) { outcomes.set(key, { ok: true, unchanged: true }); return [] }
       if (!record(key)?.crmId) newKeys[type].add(id)
       return [{ key, state: full, hash }]
@@ -260,7 +261,7 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
       if (!item.pendingContact) { settle(item.key, item.hash, results.get(item.key)); continue }
       const contactOutcome = outcomes.get(`contact:${item.pendingContact}`)
       if (!contactOutcome || !('crmId' in contactOutcome)) { waitForContact(item.key, item.pendingContact); continue }
-      settle(item.key, stateHash({ ...item.state, contactCrmId: contactOutcome.crmId }), results.get(item.key))
+      settle(item.key, writtenHash(connector, parseEntityKey(item.key).type, { ...item.state, contactCrmId: contactOutcome.crmId }), results.get(item.key))
     }
   }
 

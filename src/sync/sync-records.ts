@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import { canonicalJson } from '../events/dedupe-key.ts'
 import { entityKey, type EntityRef } from '../mirror/entity-ref.ts'
-import type { CrmName } from '../crm/connector.ts'
+import type { CrmConnector, CrmName, Linked } from '../crm/connector.ts'
+import type { AppointmentState, ContactState, EntityType, MessageState } from '../mirror/states.ts'
 
 /** What we know of one entity in one CRM (the `crm_records` row). */
 export interface SyncRecord {
@@ -16,6 +17,15 @@ export interface SyncRecord {
 /** Hash of exactly what was written, so an unchanged entity costs no CRM call. */
 export function stateHash (state: unknown): string {
   return createHash('sha256').update(canonicalJson(state)).digest('hex')
+}
+
+/**
+ * `stateHash` of what the connector would write for this state (its `writtenForm`), or of the
+ * state when it cannot say: a change the CRM's mapping does not write is no change there.
+ */
+export function writtenHash (connector: Pick<CrmConnector, 'writtenForm'>, type: EntityType, state: ContactState | Linked<MessageState> | Linked<AppointmentState>): string {
+  const form = connector.writtenForm?.(type, state)
+  return stateHash(form === undefined ? state : { form })
 }
 
 export async function loadRecords (db: pg.Pool | pg.ClientBase, crm: CrmName, refs: EntityRef[]): Promise<Map<string, SyncRecord>> {

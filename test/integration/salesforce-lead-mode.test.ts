@@ -31,10 +31,12 @@ test('when a rep corrects the Lead\'s Company, then the next sync keeps it and r
   })
   assert.equal(response.status, 204)
 
-  const update = { event: 'conversation.updated', timestamp: '2024-03-16T09:00:00Z', data: { conversation_id: 'conv_abc123', status: 'open', tags: ['rebook'] } }
+  // A change the Lead mapping writes (the name: a change it does not write costs no call).
+  const update = { event: 'conversation.created', timestamp: '2024-03-16T09:00:00Z', data: { conversation_id: 'conv_abc123', customer_id: 'cust_xyz789', customer_name: 'John Smyth', channel: 'sms', status: 'open' } }
   assert.equal((await h.deliver(JSON.stringify(update))).status, 200)
   await syncSettled(h, seedEventTypes.length + 1)
 
+  assert.equal(salesforceRecords(h.salesforce, 'Lead')[0]?.LastName, 'Smyth')
   assert.equal(salesforceRecords(h.salesforce, 'Lead')[0]?.Company, 'Smith Barbers Ltd')
   const { rows } = await h.pool.query("SELECT crm, entity_type, entity_id, field FROM crm_field_ownership WHERE crm = 'salesforce'")
   assert.deepEqual(rows, [{ crm: 'salesforce', entity_type: 'contact', entity_id: 'cust_xyz789', field: 'Company' }])

@@ -5,6 +5,7 @@ import { createHubspotConnector } from '../../src/crm/hubspot/index.ts'
 import { withTransaction } from '../../src/db/pool.ts'
 import type { AgentClaraEvent } from '../../src/events/schemas.ts'
 import { applyEvent } from '../../src/mirror/apply-event.ts'
+import { loadContacts } from '../../src/mirror/load-state.ts'
 import type { EntityRef } from '../../src/mirror/entity-ref.ts'
 import { syncBatch, type EntityOutcome } from '../../src/sync/sync-batch.ts'
 import { createHubspotSandbox } from '../../src/sandbox/hubspot/index.ts'
@@ -35,6 +36,20 @@ async function mirrorCustomer (name: string): Promise<{ contact: EntityRef, mess
   ]
   await withTransaction(h.pool, async (client) => { for (const event of events) await applyEvent(client, event as AgentClaraEvent) })
   return { contact: { type: 'contact', id: `cust_${name}` }, message: { type: 'message', id: `msg_${name}` }, appointment: { type: 'appointment', id: `apt_${name}` } }
+}
+
+/** The customer's name changes (a later conversation.created): a field both CRMs' mappings write. */
+async function rename (name: string, minute: number, customerName: string): Promise<void> {
+  await withTransaction(h.pool, (client) => applyEvent(client, {
+    event: 'conversation.created', timestamp: at(minute), data: { conversation_id: `conv_${name}`, customer_id: `cust_${name}`, customer_name: customerName, channel: 'sms', status: 'open' }
+  } as AgentClaraEvent))
+}
+
+/** The first name the CRM holds for the customer. */
+function crmFirstName (crm: string, customerId: string): unknown {
+  return crm === 'hubspot'
+    ? hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', customerId)[0]?.properties.firstname
+    : salesforceRecords(h.salesforce, 'Contact', 'AgentClara_Customer_Id__c', customerId)[0]?.FirstName
 }
 
 const requests = (connector: CrmConnector) => connector.name === 'hubspot' ? h.hubspot.dump().requests.total : h.salesforce.dump().requests.total
@@ -92,14 +107,33 @@ for (const name of ['hubspot', 'salesforce']) {
     const refs = await mirrorCustomer(`${name}_changed`)
     const first = (await syncBatch({ pool: h.pool, connector: connector() }, [refs.contact])).outcomes
     await record(connector(), first)
-    await withTransaction(h.pool, (client) => applyEvent(client, {
-      event: 'conversation.updated', timestamp: at(30), data: { conversation_id: `conv_${name}_changed`, status: 'closed', tags: ['done'] }
-    } as AgentClaraEvent))
+    await rename(`${name}_changed`, 30, 'Renamed Customer')
     const second = (await syncBatch({ pool: h.pool, connector: connector() }, [refs.contact])).outcomes
     assert.equal(crmIdOf(second.get(key(refs.contact))), crmIdOf(first.get(key(refs.contact))))
-    if (name === 'hubspot') {
+    assert.equal(crmFirstName(name, refs.contact.id), 'Renamed')
+  })
+
+  test(`when only fields ${name}'s mapping does not write changed, then the contact is unchanged there, with no call, and still equals the mirror field by field`, async () => {
+    // The default mappings: HubSpot writes the conversation's status and the last message to
+    // the contact; Salesforce's Contact takes only the name and the phone.
+    const refs = await mirrorCustomer(`${name}_unmapped`)
+    await record(connector(), (await syncBatch({ pool: h.pool, connector: connector() }, [refs.contact])).outcomes)
+    await withTransaction(h.pool, async (client) => {
+      await applyEvent(client, { event: 'conversation.updated', timestamp: at(30), data: { conversation_id: `conv_${name}_unmapped`, status: 'closed', tags: ['done'] } } as AgentClaraEvent)
+      await applyEvent(client, { event: 'message.received', timestamp: at(31), data: { conversation_id: `conv_${name}_unmapped`, message_id: `msg_${name}_unmapped_2`, sender: 'customer', content: 'one more thing', channel: 'sms' } } as AgentClaraEvent)
+    })
+    const before = requests(connector())
+    const { outcomes } = await syncBatch({ pool: h.pool, connector: connector() }, [refs.contact])
+    if (name === 'salesforce') {
+      assert.deepEqual(outcomes.get(key(refs.contact)), { ok: true, unchanged: true })
+      assert.equal(requests(connector()), before, 'no call')
+    } else {
+      crmIdOf(outcomes.get(key(refs.contact)))
       assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', refs.contact.id)[0]?.properties.agentclara_conversation_status, 'closed')
     }
+    const state = (await withTransaction(h.pool, (client) => loadContacts(client, [refs.contact.id]))).get(refs.contact.id) ?? assert.fail('no contact in the mirror')
+    const [read] = await (connector().readContacts ?? assert.fail('no read-back'))([state])
+    assert.deepEqual(read?.copies.map((copy) => copy.differences), [[]], 'one copy, every field it writes as the mirror has it')
   })
 
   test(`when a message's contact has no ${name} record and is not in the batch, then the message waits and its contact is asked for`, async () => {
@@ -205,11 +239,8 @@ for (const name of ['hubspot', 'salesforce']) {
     const known = await mirrorCustomer(`${name}_ride_known`)
     const first = (await syncBatch({ pool: h.pool, connector: connector() }, [known.contact])).outcomes
     await record(connector(), first)
-    const closeConversation = (minute: number, status: string) => withTransaction(h.pool, (client) => applyEvent(client, {
-      event: 'conversation.updated', timestamp: at(minute), data: { conversation_id: `conv_${name}_ride_known`, status }
-    } as AgentClaraEvent))
     // Changed just after its last write: put off, unless a call goes anyway.
-    await closeConversation(30, 'closed')
+    await rename(`${name}_ride_known`, 30, 'Riding Along')
     const fresh = await mirrorCustomer(`${name}_ride_new`)
     const before = requests(connector())
     const { outcomes } = await syncBatch({ pool: h.pool, connector: connector() }, [known.contact, fresh.contact], undefined, options)
@@ -219,10 +250,10 @@ for (const name of ['hubspot', 'salesforce']) {
     const written = outcomes.get(key(known.contact))
     assert.ok(written && 'hash' in written && 'hash' in (first.get(key(known.contact)) ?? {}))
     assert.notEqual(written.hash, (first.get(key(known.contact)) as { hash: string }).hash, 'its new state')
-    if (name === 'hubspot') assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', known.contact.id)[0]?.properties.agentclara_conversation_status, 'closed')
+    assert.equal(crmFirstName(name, known.contact.id), 'Riding')
     await record(connector(), outcomes)
 
-    await closeConversation(31, 'open')
+    await rename(`${name}_ride_known`, 31, 'Waiting Alone')
     const alone = await syncBatch({ pool: h.pool, connector: connector() }, [known.contact], undefined, options)
     assert.deepEqual(alone.outcomes.get(key(known.contact)), { ok: true, deferred: true })
     assert.equal(requests(connector()) - before, 1, 'no call for it alone')
@@ -234,11 +265,7 @@ for (const name of ['hubspot', 'salesforce']) {
     // small: the new contact (and message) part-fill one call, and the two put off fill it.
     const known = [await mirrorCustomer(`${name}_settled_a`), await mirrorCustomer(`${name}_settled_b`)]
     await record(connector(), (await syncBatch({ pool: h.pool, connector: connector() }, known.map((k) => k.contact))).outcomes)
-    for (const [i, k] of known.entries()) {
-      await withTransaction(h.pool, (client) => applyEvent(client, {
-        event: 'conversation.updated', timestamp: at(40 + i), data: { conversation_id: `conv_${k.contact.id.slice('cust_'.length)}`, status: 'closed' }
-      } as AgentClaraEvent))
-    }
+    for (const [i, k] of known.entries()) await rename(k.contact.id.slice('cust_'.length), 40 + i, 'Settled Down')
     const fresh = await mirrorCustomer(`${name}_settled_new`)
     const refs = name === 'hubspot' ? [fresh.contact, ...known.map((k) => k.contact)] : [fresh.contact, fresh.message, ...known.map((k) => k.contact)]
     const fillCalls = name === 'hubspot' ? { recordsPerCall: 3, mayHold: () => true } : { recordsPerCall: 6, recordsPerCollection: 2, mayHold: () => true }
@@ -256,8 +283,8 @@ for (const name of ['hubspot', 'salesforce']) {
     assert.equal(requests(connector()) - before, 1, 'one call, full')
     for (const ref of refs) crmIdOf(quiet.outcomes.get(key(ref)))
     for (const k of known) {
-      if (name === 'hubspot') assert.equal(hubspotRecords(h.hubspot, 'contacts', 'agentclara_customer_id', k.contact.id)[0]?.properties.agentclara_conversation_status, 'closed')
-      else assert.equal(salesforceRecords(h.salesforce, 'Contact', 'AgentClara_Customer_Id__c', k.contact.id).length, 1)
+      assert.equal(crmFirstName(name, k.contact.id), 'Settled')
+      if (name === 'salesforce') assert.equal(salesforceRecords(h.salesforce, 'Contact', 'AgentClara_Customer_Id__c', k.contact.id).length, 1)
     }
   })
 }

@@ -1,6 +1,6 @@
 import type { ConnectorDeps, CrmConnector, Linked, RecordResult, WriteHints } from '../connector.ts'
 import { limiterCapacity } from '../limiter-capacity.ts'
-import type { AppointmentState, MessageState } from '../../mirror/states.ts'
+import type { AppointmentState, ContactState, MessageState } from '../../mirror/states.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
 import { associateDefaultWithContacts, associateWithContacts } from './associate.ts'
 import { batchCreateLinked, type NewLinked } from './batch-create.ts'
@@ -13,6 +13,7 @@ import { toHubspotAppointment, toHubspotContact, messageObjectFor, toHubspotMeet
 import { DEFAULT_HUBSPOT_MAPPING_FILE, HUBSPOT_MAPPING_SPEC, hubspotObjectsInUse, loadHubspotMapping } from './mapping-spec.ts'
 import { createHubspotReadBack } from './read-back.ts'
 import { hubspotRecordUrl } from './record-url.ts'
+import { writtenFormOf } from '../written-form.ts'
 import { checkHubspotSetup, prepareHubspot } from './setup.ts'
 
 export interface HubspotConnectorOptions extends ConnectorDeps {
@@ -137,6 +138,21 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
         (pairs) => associateWithContacts(apis, call, 'meetings', TO_CONTACT.meetings, pairs, signal), signal,
         { associationTypeId: TO_CONTACT.meetings, newKeys: hints?.newKeys })
     },
+
+    // The upsert input (id property, properties) and, for a message or meeting, its object and
+    // the contact it is associated with.
+    writtenForm: (entity, state) => writtenFormOf(() => {
+      const fields = mapping.get()
+      if (entity === 'contact') return toHubspotContact(state as ContactState, fields)
+      if (entity === 'message') {
+        const message = state as Linked<MessageState>
+        return { ...toHubspotMessage(message, fields), contactId: message.contactCrmId }
+      }
+      const appointment = state as Linked<AppointmentState>
+      const minutes = options.defaultMeetingMinutes ?? 30
+      const input = appointmentObject === 'appointments' ? toHubspotAppointment(appointment, minutes, fields) : toHubspotMeeting(appointment, minutes, fields)
+      return { object: appointmentObject, input, contactId: appointment.contactCrmId }
+    }),
 
     eraseCustomer: (target, signal) => eraseFromHubspot(apis, call, appointmentObject, target, signal),
     ...readBack,

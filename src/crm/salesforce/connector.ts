@@ -1,6 +1,6 @@
-import type { ConnectorDeps, CrmConnector } from '../connector.ts'
+import type { ConnectorDeps, CrmConnector, Linked } from '../connector.ts'
 import { limiterCapacity } from '../limiter-capacity.ts'
-import type { EntityType } from '../../mirror/states.ts'
+import type { AppointmentState, ContactState, EntityType, MessageState } from '../../mirror/states.ts'
 import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../errors.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
 import { MAX_COLLECTION_SIZE, MAX_RECORDS_PER_CALL, prepareEntries, upsertInBatches } from './batch-upsert.ts'
@@ -15,6 +15,7 @@ import { entityKey } from '../../mirror/entity-ref.ts'
 import { salesforceValueGuard } from './keep-crm-values.ts'
 import { createLimitBackoff } from './limit-backoff.ts'
 import { toSalesforceContact, toSalesforceEvent, toSalesforceTask, type SalesforceRecord } from './mapping.ts'
+import { writtenFormOf } from '../written-form.ts'
 import { createSalesforceReadBack, type SoqlRecord } from './read-back.ts'
 import { writeCollections, type Part } from './write-collections.ts'
 import { DEFAULT_SALESFORCE_MAPPING_FILE, loadSalesforceMapping, SALESFORCE_MAPPING_SPEC, salesforceObjectsInUse } from './mapping-spec.ts'
@@ -128,6 +129,15 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
       ]
       const written = await writeCollections(parts.map((p) => p.part), (collections) => upsertCollections(sf.conn, collections))
       return [...parts.flatMap((p) => p.failures), ...written]
+    }),
+
+    // The record body the upserts send (the External ID and WhoId included), and its object.
+    writtenForm: (entity, state) => writtenFormOf(() => {
+      const m = mapping.get()
+      const record = entity === 'contact'
+        ? toSalesforceContact(state as ContactState, m, personObject)
+        : entity === 'message' ? toSalesforceTask(state as Linked<MessageState>, m) : toSalesforceEvent(state as Linked<AppointmentState>, m)
+      return { object: objects[entity].object, record }
     }),
 
     eraseCustomer: (target, signal) => call(signal, () => eraseFromSalesforce(sf.conn, target)),
