@@ -14,18 +14,14 @@ export interface SyncRecord {
   syncedAt: Date | null
 }
 
-/** Hash of exactly what was written, so an unchanged entity costs no CRM call. */
-export function stateHash (state: unknown): string {
-  return createHash('sha256').update(canonicalJson(state)).digest('hex')
-}
-
 /**
- * `stateHash` of what the connector would write for this state (its `writtenForm`), or of the
- * state when it cannot say: a change the CRM's mapping does not write is no change there.
+ * Hash of what the connector would write for this state (its `writtenForm`), or of the state
+ * when it cannot say, recorded with each write: an entity whose hash has not moved since costs
+ * no CRM call, and a change the CRM's mapping does not write is no change there.
  */
 export function writtenHash (connector: Pick<CrmConnector, 'writtenForm'>, type: EntityType, state: ContactState | Linked<MessageState> | Linked<AppointmentState>): string {
   const form = connector.writtenForm?.(type, state)
-  return stateHash(form === undefined ? state : { form })
+  return createHash('sha256').update(canonicalJson(form === undefined ? state : { form })).digest('hex')
 }
 
 export async function loadRecords (db: pg.Pool | pg.ClientBase, crm: CrmName, refs: EntityRef[]): Promise<Map<string, SyncRecord>> {
