@@ -2,6 +2,7 @@ import type { ConnectorDeps, CrmConnector, Linked, RecordResult, WriteHints } fr
 import { limiterCapacity } from '../limiter-capacity.ts'
 import type { AppointmentState, ContactState, MessageState } from '../../mirror/states.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
+import type { FieldMapping } from '../mapping/mapping-types.ts'
 import { associateDefaultWithContacts, associateWithContacts } from './associate.ts'
 import { batchCreateLinked, type NewLinked } from './batch-create.ts'
 import { batchUpsert, coalesce, MAX_BATCH } from './batch-upsert.ts'
@@ -57,6 +58,11 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
   const readBack = createHubspotReadBack(apis, call, { appointmentObject, defaultMeetingMinutes: options.defaultMeetingMinutes ?? 30 })
   const file = options.mappingFile ?? DEFAULT_HUBSPOT_MAPPING_FILE
   const mapping = createMappingHolder(HUBSPOT_MAPPING_SPEC, file, hubspotObjectsInUse(appointmentObject), () => loadHubspotMapping(file, appointmentObject))
+  const meetingMinutes = options.defaultMeetingMinutes ?? 30
+  /** An appointment's upsert input for the object appointments go to, as the writes send it and `writtenForm` hashes it. */
+  const appointmentInput = (a: AppointmentState, fields: FieldMapping) => appointmentObject === 'appointments'
+    ? toHubspotAppointment(a, meetingMinutes, fields)
+    : toHubspotMeeting(a, meetingMinutes, fields)
 
   /**
    * Writes records linked to their contact; results in input order. Records the sync knows
@@ -128,13 +134,12 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
 
     upsertAppointments (appointments, signal, hints?: WriteHints) {
       const fields = mapping.get()
-      const minutes = options.defaultMeetingMinutes ?? 30
       const latest = coalesce(appointments, (a) => a.appointmentId)
       if (appointmentObject === 'appointments') {
-        return upsertLinked<AppointmentState>('appointments', APPOINTMENTS_OBJECT, latest, (a) => a.appointmentId, (a) => toHubspotAppointment(a, minutes, fields),
+        return upsertLinked<AppointmentState>('appointments', APPOINTMENTS_OBJECT, latest, (a) => a.appointmentId, (a) => appointmentInput(a, fields),
           (pairs) => associateDefaultWithContacts(apis, call, APPOINTMENTS_OBJECT, pairs, signal), signal)
       }
-      return upsertLinked<AppointmentState>('meetings', 'meetings', latest, (a) => a.appointmentId, (a) => toHubspotMeeting(a, minutes, fields),
+      return upsertLinked<AppointmentState>('meetings', 'meetings', latest, (a) => a.appointmentId, (a) => appointmentInput(a, fields),
         (pairs) => associateWithContacts(apis, call, 'meetings', TO_CONTACT.meetings, pairs, signal), signal,
         { associationTypeId: TO_CONTACT.meetings, newKeys: hints?.newKeys })
     },
@@ -149,9 +154,7 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
         return { ...toHubspotMessage(message, fields), contactId: message.contactCrmId }
       }
       const appointment = state as Linked<AppointmentState>
-      const minutes = options.defaultMeetingMinutes ?? 30
-      const input = appointmentObject === 'appointments' ? toHubspotAppointment(appointment, minutes, fields) : toHubspotMeeting(appointment, minutes, fields)
-      return { object: appointmentObject, input, contactId: appointment.contactCrmId }
+      return { object: appointmentObject, input: appointmentInput(appointment, fields), contactId: appointment.contactCrmId }
     }),
 
     eraseCustomer: (target, signal) => eraseFromHubspot(apis, call, appointmentObject, target, signal),

@@ -1,8 +1,9 @@
-import type { ConnectorDeps, CrmConnector, Linked } from '../connector.ts'
+import type { ConnectorDeps, CrmConnector, Linked, LinkedOrPending } from '../connector.ts'
 import { limiterCapacity } from '../limiter-capacity.ts'
 import type { AppointmentState, ContactState, EntityType, MessageState } from '../../mirror/states.ts'
 import { CrmRateLimitedError, CrmRetryableError, CrmSetupError } from '../errors.ts'
 import { createMappingHolder } from '../mapping/mapping-holder.ts'
+import type { FieldMapping } from '../mapping/mapping-types.ts'
 import { MAX_COLLECTION_SIZE, MAX_RECORDS_PER_CALL, prepareEntries, upsertInBatches } from './batch-upsert.ts'
 import { newCallState } from './call-context.ts'
 import { upsertCollections } from './composite-upsert.ts'
@@ -43,6 +44,12 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
   const file = options.mappingFile ?? DEFAULT_SALESFORCE_MAPPING_FILE
   const mapping = createMappingHolder(SALESFORCE_MAPPING_SPEC, file, salesforceObjectsInUse(personObject), () => loadSalesforceMapping(file, personObject))
   const describe = (object: string) => sf.conn.describe(object) as Promise<DescribedObject>
+  // Each entity's record body, as every write sends it and `writtenForm` hashes it.
+  const toRecord = {
+    contact: (c: ContactState, m: FieldMapping) => toSalesforceContact(c, m, personObject),
+    message: (x: LinkedOrPending<MessageState>, m: FieldMapping) => toSalesforceTask(x, m),
+    appointment: (x: LinkedOrPending<AppointmentState>, m: FieldMapping) => toSalesforceEvent(x, m)
+  }
 
   /** One connector call: log in if needed, run, map failures to the worker's error types. */
   async function call<T> (signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
@@ -108,13 +115,13 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
     describeMapping: () => mapping.describe(),
 
     upsertContacts: (contacts, signal) => call(signal, () =>
-      upsert('contact', contacts, (c) => c.customerId, (c) => toSalesforceContact(c, mapping.get(), personObject))),
+      upsert('contact', contacts, (c) => c.customerId, (c) => toRecord.contact(c, mapping.get()))),
 
     upsertMessages: (messages, signal) => call(signal, () =>
-      upsert('message', messages, (m) => m.messageId, (m) => toSalesforceTask(m, mapping.get()))),
+      upsert('message', messages, (m) => m.messageId, (m) => toRecord.message(m, mapping.get()))),
 
     upsertAppointments: (appointments, signal) => call(signal, () =>
-      upsert('appointment', appointments, (a) => a.appointmentId, (a) => toSalesforceEvent(a, mapping.get()))),
+      upsert('appointment', appointments, (a) => a.appointmentId, (a) => toRecord.appointment(a, mapping.get()))),
 
     // Contacts, Tasks and Events in the same Composite requests: a Task or Event whose Contact
     // is new names it as `@{reference[i].id}` (write-collections.ts).
@@ -123,9 +130,9 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
       const pendingContact = (item: { customerId: string, contactCrmId: string | null }) =>
         item.contactCrmId ? undefined : entityKey({ type: 'contact', id: item.customerId })
       const parts = [
-        part('contact', contacts, (c) => c.customerId, (c) => toSalesforceContact(c, m, personObject)),
-        part('message', messages, (x) => x.messageId, (x) => toSalesforceTask(x, m), pendingContact),
-        part('appointment', appointments, (x) => x.appointmentId, (x) => toSalesforceEvent(x, m), pendingContact)
+        part('contact', contacts, (c) => c.customerId, (c) => toRecord.contact(c, m)),
+        part('message', messages, (x) => x.messageId, (x) => toRecord.message(x, m), pendingContact),
+        part('appointment', appointments, (x) => x.appointmentId, (x) => toRecord.appointment(x, m), pendingContact)
       ]
       const written = await writeCollections(parts.map((p) => p.part), (collections) => upsertCollections(sf.conn, collections))
       return [...parts.flatMap((p) => p.failures), ...written]
@@ -135,8 +142,8 @@ export function createSalesforceConnector (options: SalesforceConnectorOptions):
     writtenForm: (entity, state) => writtenFormOf(() => {
       const m = mapping.get()
       const record = entity === 'contact'
-        ? toSalesforceContact(state as ContactState, m, personObject)
-        : entity === 'message' ? toSalesforceTask(state as Linked<MessageState>, m) : toSalesforceEvent(state as Linked<AppointmentState>, m)
+        ? toRecord.contact(state as ContactState, m)
+        : entity === 'message' ? toRecord.message(state as Linked<MessageState>, m) : toRecord.appointment(state as Linked<AppointmentState>, m)
       return { object: objects[entity].object, record }
     }),
 
