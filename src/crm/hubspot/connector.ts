@@ -55,10 +55,10 @@ export function createHubspotConnector (options: HubspotConnectorOptions): CrmCo
   const appointmentObject = options.appointmentObject ?? 'meetings'
   const apis = createHubspotApis({ accessToken: options.accessToken, baseUrl, timeoutMs: options.timeoutMs })
   const call = createHubspotCall(options)
-  const readBack = createHubspotReadBack(apis, call, { appointmentObject, defaultMeetingMinutes: options.defaultMeetingMinutes ?? 30 })
+  const meetingMinutes = options.defaultMeetingMinutes ?? 30
+  const readBack = createHubspotReadBack(apis, call, { appointmentObject, defaultMeetingMinutes: meetingMinutes })
   const file = options.mappingFile ?? DEFAULT_HUBSPOT_MAPPING_FILE
   const mapping = createMappingHolder(HUBSPOT_MAPPING_SPEC, file, hubspotObjectsInUse(appointmentObject), () => loadHubspotMapping(file, appointmentObject))
-  const meetingMinutes = options.defaultMeetingMinutes ?? 30
   /** An appointment's upsert input for the object appointments go to, as the writes send it and `writtenForm` hashes it. */
   const appointmentInput = (a: AppointmentState, fields: FieldMapping) => appointmentObject === 'appointments'
     ? toHubspotAppointment(a, meetingMinutes, fields)
