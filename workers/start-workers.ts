@@ -26,18 +26,15 @@ const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, bu
 // first-day phase 3 more HubSpot calls, 3 jobs cost it 15 more).
 export const applyOptions = { batchSize: 40, includeMetadata: true, perJobResults: true, ...polling } as const
 // Two batches per CRM in flight: one waits on the CRM while the other reads and records.
-// A fetch takes 400 jobs, or two full calls if that is more (HubSpot: 100 records a call;
+// A fetch takes 400 jobs, or one full call if that is more (HubSpot: 100 records a call;
 // Salesforce: 1 000, a Composite of five collections), so each kind can fill its calls;
-// queued contacts come first (sync-queue.ts). Not one call's worth: some jobs of a fetch
-// make no record in its call (Salesforce's contact job for each message is unchanged, new
-// customers are held while they arrive, messages wait for their contact), so a fetch of
-// exactly one call's worth was "full" yet part-filled its call, and the rest held for the
-// next full fetch cycled the queue: the bench's live burst took Salesforce 14–15 calls in
-// three runs, 13–14 in four with two calls' worth (docs/benchmarks.md). A quiet queue still hands over whatever is there at once; while
-// the rate budget is the bottleneck a worker whose fetch was not full waits a little before
-// the next one (src/sync/batch-pacing.ts).
+// queued contacts come first (sync-queue.ts). Fetching two calls' worth of Salesforce jobs
+// (2 000) slowed HubSpot's backlog drain in the same process (13.0 s against 11.1 s in the
+// bench). A quiet queue still hands over whatever is there at once; while the rate budget is
+// the bottleneck a worker whose fetch was not full waits a little before the next one
+// (src/sync/batch-pacing.ts).
 const syncOptions = { includeMetadata: true, perJobResults: true, localConcurrency: 2, ...polling } as const
-const syncBatchSize = (connector: CrmConnector) => Math.max(400, 2 * (connector.capacity?.().recordsPerCall ?? 0))
+const syncBatchSize = (connector: CrmConnector) => Math.max(400, connector.capacity?.().recordsPerCall ?? 0)
 
 /**
  * The worker layer: one apply worker, and one sync worker per enabled CRM
