@@ -25,16 +25,23 @@ const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1, bu
 // and new contacts come in fuller calls (in the bench, 10 jobs instead of 40 cost the
 // first-day phase 3 more HubSpot calls, 3 jobs cost it 15 more).
 export const applyOptions = { batchSize: 40, includeMetadata: true, perJobResults: true, ...polling } as const
-// Two batches per CRM in flight: one waits on the CRM while the other reads and records.
-// A fetch takes 400 jobs, or one full call if that is more (HubSpot: 100 records a call;
+// A fetch takes 400 jobs, or two full calls if that is more (HubSpot: 100 records a call;
 // Salesforce: 1 000, a Composite of five collections), so each kind can fill its calls;
-// queued contacts come first (sync-queue.ts). Fetching two calls' worth of Salesforce jobs
-// (2 000) slowed HubSpot's backlog drain in the same process (13.0 s against 11.1 s in the
-// bench). A quiet queue still hands over whatever is there at once; while the rate budget is
-// the bottleneck a worker whose fetch was not full waits a little before the next one
+// queued contacts come first (sync-queue.ts). Not one call's worth: some jobs of a fetch make
+// no record in its call (Salesforce's contact job for each message is unchanged for it, new
+// customers are held while they arrive, messages wait for their contact), so a fetch of
+// exactly one call's worth read as full yet part-filled its call, and the rest held for the
+// next full fetch cycled the queue (docs/benchmarks.md, "a fetch of two calls' worth").
+// Two batches per CRM in flight, one waiting on the CRM while the other reads and records —
+// but one for a CRM whose fetch is over 1 000 jobs: pg-boss's stately fetch checks every
+// candidate against the queue's active jobs, so with the other slot's 2 000 active a fetch of
+// 2 000 took 3.5 times one of 1 000, and under load seconds, slowing the other CRM's drain.
+// A quiet queue still hands over whatever is there at once; while the rate budget is the
+// bottleneck a worker whose fetch was not full waits a little before the next one
 // (src/sync/batch-pacing.ts).
-const syncOptions = { includeMetadata: true, perJobResults: true, localConcurrency: 2, ...polling } as const
-const syncBatchSize = (connector: CrmConnector) => Math.max(400, connector.capacity?.().recordsPerCall ?? 0)
+const syncOptions = { includeMetadata: true, perJobResults: true, ...polling } as const
+const syncBatchSize = (connector: CrmConnector) => Math.max(400, 2 * (connector.capacity?.().recordsPerCall ?? 0))
+const syncSlots = (batchSize: number) => batchSize > 1000 ? 1 : 2
 
 /**
  * The worker layer: one apply worker, and one sync worker per enabled CRM
@@ -69,7 +76,7 @@ export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Pro
       }
     }
     const handler = tracedSyncHandler({ pool: deps.pool, crm: connector.name, queue }, createSyncHandler(sync))
-    const options = { ...syncOptions, batchSize: sync.batchSize }
+    const options = { ...syncOptions, batchSize: sync.batchSize, localConcurrency: syncSlots(sync.batchSize) }
     ids.push([queue, await deps.boss.work<SyncJob, unknown, typeof options>(queue, options, handler)])
     loops.push(startCircuitProbe(sync), startWaitingSweep(sync))
   }
