@@ -55,6 +55,10 @@ export function renderMarkdown (input: { environment: Record<string, unknown>, i
       `| first day: first send → every record in HubSpot (sending took ${s.firstDay.sendSeconds.toFixed(1)} s; accepted ${s.firstDay.accepted} / ${s.firstDay.events}) | ${s.firstDay.drainSeconds.toFixed(1)} s |`,
       `| e2e lag receive → HubSpot contact synced, p50 / p99 (${s.lag.rate} events/s for ${s.lag.seconds} s, ${s.lag.samples} samples) | ${ms(s.lag.p50)} / ${ms(s.lag.p99)} ms |`,
       `| e2e lag receive → Salesforce Contact synced, p50 / p99 (the same events, ${s.salesforceLag.samples} samples) | ${ms(s.salesforceLag.p50)} / ${ms(s.salesforceLag.p99)} ms |`,
+      ...(['HubSpot', 'Salesforce'] as const).map((crm) => {
+        const { queued, waited, written } = (crm === 'HubSpot' ? s.lag : s.salesforceLag).stages
+        return `| ${crm}'s lag by stage, p50 / p99 each: receive → sync job queued · queued → fetched by the worker that wrote it · fetched → synced | ${ms(queued.p50)} / ${ms(queued.p99)} · ${ms(waited.p50)} / ${ms(waited.p99)} · ${ms(written.p50)} / ${ms(written.p99)} ms |`
+      }),
       `| HubSpot calls / s at ${s.lag.rate} events/s → a day of it | ${s.steady.hubspotCallsPerSecond.toFixed(2)} → ${Math.round(s.steady.hubspotCallsPerDay).toLocaleString('en')} |`,
       `| share of a Free/Starter daily quota (${s.steady.dailyQuota.toLocaleString('en')}, shared with the account's other integrations) | ${pct(s.steady.dailyQuotaShare)} |`,
       `| Salesforce calls / s at ${s.lag.rate} events/s → a day of it | ${s.steady.salesforceCallsPerSecond.toFixed(2)} → ${Math.round(s.steady.salesforceCallsPerDay).toLocaleString('en')} |`,

@@ -24,6 +24,7 @@ import { APPLY_QUEUE } from '../src/mirror/apply-queue.ts'
 import { startCallMeter, type CallTimeline } from './call-meter.ts'
 import { customerBursts, eventCount, minimumCalls, recordCount, type MinimumCalls, type Workload } from './sync-workload.ts'
 import { freshDatabase } from './ingest-bench.ts'
+import { lagStages } from './lag-stages.ts'
 
 /** What one burst of the phase-1 workload cost in CRM calls. */
 export interface BurstCalls {
@@ -50,9 +51,9 @@ export interface SyncResult {
   backlog: BurstCalls & { hubspot: CallTimeline }
   hubspot429: number
   failedSyncJobs: number
-  lag: { rate: number, seconds: number, samples: number, p50: number | null, p99: number | null }
+  lag: { rate: number, seconds: number, samples: number, p50: number | null, p99: number | null, stages: LagStages }
   /** The same lag to Salesforce's Contact: its calls are paced by its daily quota, not a window. */
-  salesforceLag: { samples: number, p50: number | null, p99: number | null }
+  salesforceLag: { samples: number, p50: number | null, p99: number | null, stages: LagStages }
   /** HubSpot and Salesforce calls / s during the steady phase, and what a day of it costs. */
   steady: {
     hubspotCallsPerSecond: number
@@ -66,6 +67,8 @@ export interface SyncResult {
     salesforceDailyQuotaShare: number
   }
 }
+
+type LagStages = Awaited<ReturnType<typeof lagStages>>
 
 const HUBSPOT_DAILY_QUOTA = 250_000
 const SECRET = 'bench-sync-secret'
@@ -257,6 +260,7 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     const quantileOf = (sorted: number[], q: number) => sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number
     const quantile = (q: number) => quantileOf(lags, q)
 
+    const [hubspotStages, salesforceStages] = await Promise.all([lagStages(pool, 'hubspot', mark?.id ?? '0'), lagStages(pool, 'salesforce', mark?.id ?? '0')])
     const { rows: [failed] } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM crm_records WHERE status IN (\'dead\', \'retrying\')')
     return {
       events,
@@ -269,8 +273,8 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
       backlog,
       hubspot429: hubspot.requestStats().rateLimited,
       failedSyncJobs: failed?.n ?? 0,
-      lag: { rate: lagRate, seconds: lagSeconds, samples: lags.length, p50: quantile(0.5), p99: quantile(0.99) },
-      salesforceLag: { samples: salesforceLags.length, p50: quantileOf(salesforceLags, 0.5), p99: quantileOf(salesforceLags, 0.99) },
+      lag: { rate: lagRate, seconds: lagSeconds, samples: lags.length, p50: quantile(0.5), p99: quantile(0.99), stages: hubspotStages },
+      salesforceLag: { samples: salesforceLags.length, p50: quantileOf(salesforceLags, 0.5), p99: quantileOf(salesforceLags, 0.99), stages: salesforceStages },
       steady: {
         hubspotCallsPerSecond: steadyCalls / steadySeconds,
         hubspotCallsPerDay: (steadyCalls / steadySeconds) * 86_400,
