@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { CrmName } from '../src/crm/connector.ts'
 import { syncQueue } from '../src/sync/sync-queue.ts'
+import { quantileOf } from './quantile.ts'
 
 /** p50 / p99 (ms) of one stage of the steady phase's lag. */
 export interface StagePercentiles { p50: number | null, p99: number | null }
@@ -34,8 +35,7 @@ export async function lagStages (pool: pg.Pool, crm: CrmName, afterEventId: stri
     FROM contact WHERE fetched_at IS NOT NULL`, [afterEventId, crm, syncQueue(crm)])
   const percentiles = (values: number[]): StagePercentiles => {
     const sorted = values.sort((a, b) => a - b)
-    const at = (q: number) => sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number
-    return { p50: at(0.5), p99: at(0.99) }
+    return { p50: quantileOf(sorted, 0.5), p99: quantileOf(sorted, 0.99) }
   }
   return {
     queued: percentiles(rows.map((row) => row.queued)),

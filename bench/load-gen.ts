@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { sign } from '../src/receiver/signature.ts'
+import { quantileOf } from './quantile.ts'
 
 /**
  * Closed-loop load generator in its own process (the server's event loop is not shared):
@@ -84,7 +85,7 @@ async function worker (): Promise<void> {
 await Promise.all(Array.from({ length: concurrency }, worker))
 agent.destroy()
 latencies.sort((a, b) => a - b)
-const quantile = (q: number) => latencies.length === 0 ? null : latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] as number
+const quantile = (q: number) => quantileOf(latencies, q)
 process.stdout.write(JSON.stringify({
   concurrency,
   seconds: durationMs / 1000,

@@ -25,6 +25,7 @@ import { startCallMeter, type CallTimeline } from './call-meter.ts'
 import { customerBursts, eventCount, minimumCalls, recordCount, type MinimumCalls, type Workload } from './sync-workload.ts'
 import { freshDatabase } from './ingest-bench.ts'
 import { lagStages } from './lag-stages.ts'
+import { quantileOf } from './quantile.ts'
 
 /** What one burst of the phase-1 workload cost in CRM calls. */
 export interface BurstCalls {
@@ -257,7 +258,6 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     const salesforceDailyQuota = defaultBudget(salesforceDefinition).dailyLimit
     // After the steady calls are counted: waiting for Salesforce must not stretch HubSpot's seconds.
     const salesforceLags = await lagsIn('salesforce')
-    const quantileOf = (sorted: number[], q: number) => sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number
     const quantile = (q: number) => quantileOf(lags, q)
 
     const [hubspotStages, salesforceStages] = await Promise.all([lagStages(pool, 'hubspot', mark?.id ?? '0'), lagStages(pool, 'salesforce', mark?.id ?? '0')])
