@@ -15,8 +15,8 @@ export interface StagePercentiles { p50: number | null, p99: number | null }
  *   of the contact's latest job fetched before `synced_at`): the wait for the CRM's turn;
  * - `written`: fetched → `synced_at`: the batch's reads, the CRM call and the bookkeeping.
  * Each stage's percentiles are its own: the p50s need not add up to the whole lag's p50.
- * From the database's own timestamps, so one clock for all of them; completed jobs stay in
- * pg-boss's table for days (its retention), so they are all still there.
+ * From the database's own timestamps, so one clock for all of them; pg-boss deletes completed
+ * jobs only after seven days by default (`deleteAfterSeconds`), so they are all still there.
  */
 export async function lagStages (pool: pg.Pool, crm: CrmName, afterEventId: string): Promise<{ queued: StagePercentiles, waited: StagePercentiles, written: StagePercentiles }> {
   const { rows } = await pool.query<{ queued: number, waited: number, written: number }>(`
