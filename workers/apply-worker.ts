@@ -14,6 +14,7 @@ import { lockCustomersOf } from '../src/mirror/customer-locks.ts'
 import { ConversationNotKnownYet } from '../src/mirror/errors.ts'
 import { bumpVersions } from '../src/sync/entity-versions.ts'
 import { carrierOf } from '../src/tracing/carrier.ts'
+import type { GiveWay } from './give-way-to-deliveries.ts'
 import { inJobSpan } from '../src/tracing/job-spans.ts'
 import { activeContext, inContext } from '../src/tracing/tracer.ts'
 
@@ -46,8 +47,19 @@ const compareIds = (a: string, b: string) => {
  * An event of a shared job retries in a job of its own; after its last attempt it is
  * marked `failed` (dead letter, visible on the dashboard, replayable).
  */
-export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: readonly CrmName[], logger: Logger }) {
+export function createApplyHandler (deps: { pool: pg.Pool, boss: PgBoss, crms: readonly CrmName[], logger: Logger, giveWay?: GiveWay }) {
   return async function applyBatch (jobs: Array<JobWithMetadata<ApplyJob>>): Promise<JobResult[]> {
+    const startedAt = performance.now()
+    const results = await applyInTransaction(jobs)
+    // Committed: the worker's next fetch may wait for the receiver in a burst (give-way-to-deliveries.ts).
+    const events = jobs.reduce((sum, job) => sum + eventsOf(job.data).length, 0)
+    // Cut short when the jobs are aborted (shutdown); jobs fetched by hand, not by work(), have no signal.
+    const signals = jobs.flatMap((job) => job.signal instanceof AbortSignal ? [job.signal] : [])
+    await deps.giveWay?.({ events, batchMs: performance.now() - startedAt }, AbortSignal.any(signals))
+    return results
+  }
+
+  async function applyInTransaction (jobs: Array<JobWithMetadata<ApplyJob>>): Promise<JobResult[]> {
     try {
       return await withTransaction(deps.pool, (client) => applyAll(client, jobs, 'together'))
     } catch (error) {

@@ -6,6 +6,7 @@ import { syncQueue, type SyncJob } from '../src/sync/sync-queue.ts'
 import { tracedConnector } from '../src/sync/traced-connector.ts'
 import { tracedSyncHandler } from '../src/sync/traced-sync-handler.ts'
 import { createApplyHandler } from './apply-worker.ts'
+import { createGiveWayToDeliveries } from './give-way-to-deliveries.ts'
 import { startCircuitProbe } from './circuit-probe.ts'
 import { startReconcileWorker } from './reconcile-worker.ts'
 import { createSyncHandler } from './sync-worker.ts'
@@ -51,7 +52,7 @@ const syncSlots = (batchSize: number) => batchSize > 1000 ? 1 : 2
 export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Promise<void> }> {
   const crms = deps.connectors.map((connector) => connector.name)
   const ids: Array<[string, string]> = []
-  const apply = createApplyHandler({ pool: deps.pool, boss: deps.boss, crms, logger: deps.logger.child({ worker: 'apply' }) })
+  const apply = createApplyHandler({ pool: deps.pool, boss: deps.boss, crms, logger: deps.logger.child({ worker: 'apply' }), giveWay: createGiveWayToDeliveries({ pool: deps.pool }) })
   ids.push([APPLY_QUEUE, await deps.boss.work<ApplyJob, unknown, typeof applyOptions>(APPLY_QUEUE, applyOptions, apply)])
   // Per CRM: the circuit probe and the sweep for records waiting on a landed contact.
   const loops: Array<{ stop: () => Promise<void> }> = []

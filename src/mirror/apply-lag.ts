@@ -20,7 +20,7 @@ const OLDEST_READY = prepared(`
  * those deliveries change is not in the mirror yet, so a customer that looks quiet there may
  * still have events coming.
  */
-export async function applyLagMs (db: pg.ClientBase): Promise<number> {
+export async function applyLagMs (db: pg.ClientBase | pg.Pool): Promise<number> {
   const { rows } = await db.query<{ ms: number }>(OLDEST_READY([APPLY_QUEUE]))
   return rows[0]?.ms ?? 0
 }
