@@ -199,7 +199,8 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     const firstDay = { ...await liveBurst('f', firstDayLoad, 'first day'), events: eventCount(firstDayLoad), minimum: minimumCalls(firstDayLoad) }
     const live = await liveBurst('b', burst, 'live')
 
-    // Phase 2: backlog. Sync workers stopped; only the apply worker runs while it arrives.
+    // Phase 2: backlog. Sync workers stopped; only the apply worker runs while it arrives, flat
+    // out (no give-way): this only builds the backlog, and the drain is timed from the sync's start.
     await workers.stop()
     await boss.work(APPLY_QUEUE, applyOptions,
       createApplyHandler({ pool, boss, crms: connectors.map((c) => c.name), logger }))
