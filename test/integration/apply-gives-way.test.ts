@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import pg from 'pg'
 import { createLogger } from '../../src/logger.ts'
 import { APPLY_QUEUE, eventsOf, type ApplyJob } from '../../src/mirror/apply-queue.ts'
 import { applyLagMs } from '../../src/mirror/apply-lag.ts'
@@ -49,6 +50,16 @@ test('when the apply worker keeps up, then it never rests, however the door read
   const { giveWay, rests } = recordingGiveWay(60_000)
   await giveWay({ events: 1, batchMs: 20_000 })
   assert.deepEqual(rests, [])
+})
+
+test('when the give-way cannot read the database, then it resolves without a rest: the committed batch is not failed for it', async () => {
+  // Nothing listens on port 1: every query fails to connect.
+  const closed = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 1000 })
+  const rests: number[] = []
+  const giveWay = createGiveWayToDeliveries({ pool: closed, options: { behindMs: 0 }, rest: async (ms) => { rests.push(ms) } })
+  await giveWay({ events: 1, batchMs: 20_000 })
+  assert.deepEqual(rests, [])
+  await closed.end()
 })
 
 test('when the apply handler has committed a batch, then it hands the give-way its events and time, the events already applied', async () => {
