@@ -9,11 +9,12 @@ import { deliveriesPerSecond } from '../src/receiver/delivery-rate.ts'
  * it stores is durable; what the apply worker does can wait seconds. So when the worker is
  * behind the inbox by `behindMs` or more AND deliveries are still coming faster than it has
  * just applied them (its last batch's pace), it rests as long as that batch took, at most
- * `maxRestMs`: half its pace, the other half of the CPU and the database left to the door.
- * It never rests otherwise: not while it keeps up (a steady flow), and not while it works
- * through a backlog that no longer grows (after an outage, or once the burst is over).
- * Under the ingestion bench's overload on two cores, the receiver with every worker syncing
- * took 2 789–2 884 deliveries a second resting so, against 1 609–1 932 without (docs/benchmarks.md).
+ * `maxRestMs`: half its pace, and more of the CPU and the database for the door. It never
+ * rests otherwise: not while it keeps up (a steady flow), and not while it works through a
+ * backlog that no longer grows (after an outage, or once the burst is over). Under the
+ * ingestion bench's overload on two cores, the receiver with every worker syncing took
+ * 1 942–2 717 deliveries a second against 1 832–2 175 without, in three alternating pairs:
+ * what the sync is fed halves, and so does its churn (docs/benchmarks.md).
  */
 export interface GiveWayOptions {
   behindMs?: number
