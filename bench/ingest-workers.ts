@@ -13,9 +13,7 @@ import { salesforceDefinition } from '../src/crm/salesforce/definition.ts'
 import { defaultBudget } from './default-budget.ts'
 import { spawnJson } from './child.ts'
 import type { CrmSandboxes } from './crm-sandboxes.ts'
-import { createApplyHandler } from '../workers/apply-worker.ts'
-import { applyOptions, startWorkers } from '../workers/start-workers.ts'
-import { createGiveWayToDeliveries } from '../workers/give-way-to-deliveries.ts'
+import { applyHandlerAsRun, applyOptions, startWorkers } from '../workers/start-workers.ts'
 
 /**
  * The pipeline behind the receiver, in the receiver's process as `npm start` runs it:
@@ -26,7 +24,7 @@ import { createGiveWayToDeliveries } from '../workers/give-way-to-deliveries.ts'
 export async function startIngestWorkers (mode: 'apply' | 'sync', deps: { pool: pg.Pool, boss: PgBoss, logger: Logger, metrics: Metrics }): Promise<void> {
   if (mode === 'apply') {
     await deps.boss.work(APPLY_QUEUE, applyOptions,
-      createApplyHandler({ ...deps, crms: ['hubspot', 'salesforce'], giveWay: createGiveWayToDeliveries({ pool: deps.pool }) }))
+      applyHandlerAsRun({ ...deps, crms: ['hubspot', 'salesforce'] }))
     return
   }
   // The sandboxes run in a process of their own (bench/crm-sandboxes.ts): a CRM is another

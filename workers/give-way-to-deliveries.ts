@@ -38,18 +38,19 @@ export function shouldGiveWay (reading: { behindMs: number, deliveriesPerSecond:
 export function createGiveWayToDeliveries (deps: { pool: pg.Pool, options?: GiveWayOptions, rest?: (ms: number, signal?: AbortSignal) => Promise<void> }) {
   const { behindMs, windowMs, maxRestMs } = { ...DEFAULTS, ...deps.options }
   const rest = deps.rest ?? (async (ms: number, signal?: AbortSignal) => { await delay(ms, undefined, { signal }).catch(() => {}) })
+  /** Behind and outpaced at the door; the door is counted only when behind. */
+  async function outpaced (batch: { events: number, batchMs: number }): Promise<boolean> {
+    const behind = await applyLagMs(deps.pool)
+    if (behind < behindMs) return false
+    const appliedPerSecond = batch.events / (batch.batchMs / 1000)
+    // Counted up to the worker's pace: past it, how far past changes nothing.
+    const atTheDoor = await deliveriesPerSecond(deps.pool, { windowMs, atMost: appliedPerSecond * windowMs / 1000 })
+    return shouldGiveWay({ behindMs: behind, deliveriesPerSecond: atTheDoor, appliedPerSecond }, behindMs)
+  }
   return async function giveWay (batch: { events: number, batchMs: number }, signal?: AbortSignal): Promise<void> {
     if (batch.events === 0 || batch.batchMs <= 0) return
     // Best effort, after the batch committed: a failed read means no rest, never a failed batch.
-    const mayRest = await (async () => {
-      const behind = await applyLagMs(deps.pool)
-      if (behind < behindMs) return false
-      const appliedPerSecond = batch.events / (batch.batchMs / 1000)
-      // Counted up to the worker's pace: past it, how far past changes nothing.
-      const atTheDoor = await deliveriesPerSecond(deps.pool, { windowMs, atMost: appliedPerSecond * windowMs / 1000 })
-      return shouldGiveWay({ behindMs: behind, deliveriesPerSecond: atTheDoor, appliedPerSecond }, behindMs)
-    })().catch(() => false)
-    if (mayRest) await rest(Math.min(maxRestMs, batch.batchMs), signal)
+    if (await outpaced(batch).catch(() => false)) await rest(Math.min(maxRestMs, batch.batchMs), signal)
   }
 }
 

@@ -1,5 +1,5 @@
 import { startLifecycleWorkers } from '../src/lifecycle/lifecycle-workers.ts'
-import type { CrmConnector } from '../src/crm/connector.ts'
+import type { CrmConnector, CrmName } from '../src/crm/connector.ts'
 import type { WorkerDeps } from '../src/main.ts'
 import { APPLY_QUEUE, type ApplyJob } from '../src/mirror/apply-queue.ts'
 import { syncQueue, type SyncJob } from '../src/sync/sync-queue.ts'
@@ -44,6 +44,11 @@ const syncOptions = { includeMetadata: true, perJobResults: true, ...polling } a
 const syncBatchSize = (connector: CrmConnector) => Math.max(400, 2 * (connector.capacity?.().recordsPerCall ?? 0))
 const syncSlots = (batchSize: number) => batchSize > 1000 ? 1 : 2
 
+/** The apply worker's handler as the service runs it: giving way to the receiver in a burst. */
+export function applyHandlerAsRun (deps: Pick<WorkerDeps, 'pool' | 'boss' | 'logger'> & { crms: readonly CrmName[] }) {
+  return createApplyHandler({ ...deps, giveWay: createGiveWayToDeliveries({ pool: deps.pool }) })
+}
+
 /**
  * The worker layer: one apply worker, and one sync worker per enabled CRM
  * on its own queue, so a CRM that is down or slow never delays the other;
@@ -52,7 +57,7 @@ const syncSlots = (batchSize: number) => batchSize > 1000 ? 1 : 2
 export async function startWorkers (deps: WorkerDeps): Promise<{ stop: () => Promise<void> }> {
   const crms = deps.connectors.map((connector) => connector.name)
   const ids: Array<[string, string]> = []
-  const apply = createApplyHandler({ pool: deps.pool, boss: deps.boss, crms, logger: deps.logger.child({ worker: 'apply' }), giveWay: createGiveWayToDeliveries({ pool: deps.pool }) })
+  const apply = applyHandlerAsRun({ ...deps, crms, logger: deps.logger.child({ worker: 'apply' }) })
   ids.push([APPLY_QUEUE, await deps.boss.work<ApplyJob, unknown, typeof applyOptions>(APPLY_QUEUE, applyOptions, apply)])
   // Per CRM: the circuit probe and the sweep for records waiting on a landed contact.
   const loops: Array<{ stop: () => Promise<void> }> = []
