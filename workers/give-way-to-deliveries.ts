@@ -14,7 +14,7 @@ import { deliveriesPerSecond } from '../src/receiver/delivery-rate.ts'
  * backlog that no longer grows (after an outage, or once the burst is over). Under the
  * ingestion bench's overload on two cores, the receiver with every worker syncing took
  * 1 942–2 717 deliveries a second against 1 832–2 175 without, in three alternating pairs:
- * what the sync is fed halves, and so does its churn (docs/benchmarks.md).
+ * what the sync is fed halves, and so does its churn (docs/benchmark-findings.md).
  */
 export interface GiveWayOptions {
   behindMs?: number

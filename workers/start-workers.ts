@@ -32,7 +32,7 @@ export const applyOptions = { batchSize: 40, includeMetadata: true, perJobResult
 // no record in its call (Salesforce's contact job for each message is unchanged for it, new
 // customers are held while they arrive, messages wait for their contact), so a fetch of
 // exactly one call's worth read as full yet part-filled its call, and the rest held for the
-// next full fetch cycled the queue (docs/benchmarks.md, "Two calls' worth, one slot").
+// next full fetch cycled the queue (docs/benchmark-findings.md, "Two calls' worth, one slot").
 // Two batches per CRM in flight, one waiting on the CRM while the other reads and records —
 // but one for a CRM whose fetch is over 1 000 jobs: pg-boss's stately fetch checks every
 // candidate against the queue's active jobs, so with the other slot's 2 000 active a fetch of
