@@ -709,3 +709,30 @@ test('when an idle slot fetches part of a call before the turn a lingering slot 
   assert.ok(Date.now() - started >= 2 * MAX_LINGER_MS - 50, `slot B took the turn after slot A's (${Date.now() - started} ms)`)
   assert.equal(h.hubspot.requestStats().total, before, 'nothing written')
 })
+
+test('when a batch\'s only unwritten record waits for its contact, then the next fetch is still spaced by the day\'s share; after a retry it is not', async () => {
+  await stopWorkersOnEmptyQueue()
+  try {
+    // A quiet budget of 2 calls per 10 s: nothing presses, and a call's share of it is 5 s,
+    // so the spacing after a part-filled fetch is its cap, MAX_LINGER_MS.
+    const arrived = await arrivedInMirror('_spaced')
+    const message: EntityRef = { type: 'message', id: arrived.ids.message }
+    const before = h.hubspot.requestStats().total
+    const timed = async (retryCount: number) => {
+      const handler = handlerWithBudget(2)
+      const started = Date.now()
+      await handler([{ ...fetchedNow(message, new Date()), retryCount }])
+      return Date.now() - started
+    }
+    // Its contact is not in HubSpot, nor in the batch: the message waits for it, no call made.
+    const waited = await timed(0)
+    assert.equal((await messageRecord(arrived.ids.message))?.status, 'waiting')
+    assert.equal(h.hubspot.requestStats().total, before, 'nothing written')
+    assert.ok(waited >= MAX_LINGER_MS - 50, `the next fetch waited for the spacing (${waited} ms)`)
+    // A retry is an outage's tail: its next fetch is not spaced.
+    const retried = await timed(1)
+    assert.ok(retried < MAX_LINGER_MS - 500, `the next fetch after a retry came at once (${retried} ms)`)
+  } finally {
+    await h.startWorkers()
+  }
+})
