@@ -286,12 +286,16 @@ export async function syncBatch (deps: { pool: pg.Pool, connector: CrmConnector 
    * call are held, smallest first and contacts last (a contact held keeps its records back
    * too), and only collections whose every record may be held. A fetch of one call's worth
    * mixing kinds makes six collections where five fill a call: the sixth, often a handful of
-   * records, went in a call of its own.
+   * records, went in a call of its own. Within a kind, the records that may not wait go in its
+   * first collections, so its part-filled last one is of records that may, when enough of them
+   * may (as `heldRest` picks them): in the fetch's order, one record held before in every
+   * collection kept them all back, and the spill went in a call of its own.
    */
   function heldCollections (kinds: Array<Array<{ key: string }>>): Set<string> {
     const fill = options.fillCalls as CallShape & { recordsPerCollection: number, mayHold: (key: string) => boolean }
     const perCall = Math.max(1, Math.floor(fill.recordsPerCall / fill.recordsPerCollection))
-    const collections = kinds.flatMap((items, kind) => chunk(items, fill.recordsPerCollection).map((records) => ({ kind, records })))
+    const mustGoFirst = (items: Array<{ key: string }>) => [...items.filter((item) => !fill.mayHold(item.key)), ...items.filter((item) => fill.mayHold(item.key))]
+    const collections = kinds.flatMap((items, kind) => chunk(mustGoFirst(items), fill.recordsPerCollection).map((records) => ({ kind, records })))
     const extra = collections.length % perCall
     const holdable = collections.filter((c) => c.records.every((item) => fill.mayHold(item.key)))
       .sort((a, b) => Number(a.kind === 0) - Number(b.kind === 0) || a.records.length - b.records.length)

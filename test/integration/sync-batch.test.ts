@@ -303,3 +303,21 @@ test('when Salesforce\'s calls go full only, then what is held is whole collecti
   assert.deepEqual(outcomes.get(key(a.message)), { ok: true, held: true }, 'the collection that spills is held')
   assert.equal(salesforceRecords(h.salesforce, 'Task', 'AgentClara_Message_Id__c', a.message.id).length, 0)
 })
+
+test('when Salesforce\'s calls go full only and records that may not wait are spread over its collections, then those go first and a collection of records that may wait is held', async () => {
+  const salesforce = h.connectors.find((c) => c.name === 'salesforce') ?? assert.fail('no salesforce connector')
+  const [a, b, c, d] = [await mirrorCustomer('sf_first_a'), await mirrorCustomer('sf_first_b'), await mirrorCustomer('sf_first_c'), await mirrorCustomer('sf_first_d')]
+  // a, b and c's Contacts are in Salesforce: their messages go linked to them.
+  await record(salesforce, (await syncBatch({ pool: h.pool, connector: salesforce }, [a.contact, b.contact, c.contact])).outcomes)
+  const before = requests(salesforce)
+  // Two collections of two a call: d's new Contact (one collection) and three messages (two)
+  // spill one collection. Only b's message may wait (the others were held before): in the
+  // fetch's order its collection also holds a's, which may not, and none could be held.
+  const mayWait = new Set([key(b.message)])
+  const { outcomes } = await syncBatch({ pool: h.pool, connector: salesforce }, [d.contact, a.message, b.message, c.message], undefined,
+    { fillCalls: { recordsPerCall: 4, recordsPerCollection: 2, mayHold: (k: string) => mayWait.has(k) } })
+  assert.deepEqual(outcomes.get(key(b.message)), { ok: true, held: true }, 'the message that may wait is held')
+  for (const ref of [d.contact, a.message, c.message]) crmIdOf(outcomes.get(key(ref)))
+  assert.equal(requests(salesforce) - before, 1)
+  assert.equal(salesforceRecords(h.salesforce, 'Task', 'AgentClara_Message_Id__c', b.message.id).length, 0)
+})
