@@ -210,9 +210,9 @@ export function createSyncHandler (deps: SyncHandlerDeps) {
     // latest fetch, whichever slot made it (fetch-pacer.ts).
     // Recovering — this batch failed or carried retries — the next fetch is not spaced:
     // spacing is for a flow written as it comes, and must not stretch an outage's tail.
-    // A record waiting for its contact is no failure: counted as one, the next fetch came at
-    // once, part-filled (Salesforce's first day: a call of 70 Tasks 0.2 s after one of 140 records).
-    const recovering = failures.some((outcome) => !('waitingFor' in outcome)) || retrying
+    // A record waiting for its contact (`waitingForContact`) is no failure: counted as one, the
+    // next fetch came at once, part-filled (Salesforce's first day: 70 Tasks 0.2 s after 140 records).
+    const recovering = failed.length + parked.length + crmFailed.length > 0 || retrying
     const waitMs = await pacer.nextTurn(batchPacing(await pressure(fetchWasFull, !recovering)).lingerMs)
     // Cut short when the jobs are aborted (shutdown, expiry).
     if (waitMs > 0) await delay(waitMs, undefined, { signal }).catch(() => {})
