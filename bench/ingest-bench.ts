@@ -19,6 +19,8 @@ export interface LoadResult {
 
 export interface IngestPoint extends LoadResult {
   variant: Variant
+  /** 1: the run's pass over every variant and concurrency; 2: the repeat at one concurrency, variants in reverse order. */
+  round: number
   peakRssMiB: number | null
   /** Server CPU per request (µs), warm-up included: robust where other load shares the CPUs. */
   cpuMicrosPerRequest: number | null
@@ -99,7 +101,10 @@ export async function benchVariant (options: {
   log: (line: string) => void
   /** Another entry for the server process (bench/traced-ingest-server.ts) and its extra env. */
   server?: { script: string, env: Record<string, string>, label: string }
+  /** Which pass over the variants this is (`IngestPoint.round`); 1 unless said. */
+  round?: number
 }): Promise<IngestPoint[]> {
+  const round = options.round ?? 1
   const databaseUrl = await freshDatabase(options.clusterUrl, `bench_ingest_${options.variant.replace('+', '_')}`)
   await checkpoint(options.clusterUrl)
   const server = spawnJson<{ url: string, pid: number }>(options.server?.script ?? SERVER, [options.variant, databaseUrl, options.secret, String(options.poolSize)], options.server?.env)
@@ -121,8 +126,8 @@ export async function benchVariant (options: {
       const served = result.rps * (options.warmupMs + options.durationMs) / 1000
       const cpuMicrosPerRequest = cpuBefore !== null && cpuAfter !== null && served > 0 ? (cpuAfter - cpuBefore) / served * 1e6 : null
       const postgresCpuMicrosPerRequest = postgresBefore !== null && postgresAfter !== null && served > 0 ? (postgresAfter - postgresBefore) / served * 1e6 : null
-      const point = { variant: options.variant, ...result, peakRssMiB: await peakRssMiB(pid), cpuMicrosPerRequest, postgresCpuMicrosPerRequest, appliedPerSecond }
-      options.log(`ingest ${options.server?.label ?? options.variant} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB cpu ${point.cpuMicrosPerRequest?.toFixed(0)} µs/req, postgres ${point.postgresCpuMicrosPerRequest?.toFixed(0)} µs/req${applying ? `, applied ${point.appliedPerSecond?.toFixed(0)} events/s` : ''}`)
+      const point = { variant: options.variant, round, ...result, peakRssMiB: await peakRssMiB(pid), cpuMicrosPerRequest, postgresCpuMicrosPerRequest, appliedPerSecond }
+      options.log(`ingest ${options.server?.label ?? options.variant}${round > 1 ? ` (round ${round})` : ''} c=${concurrency}: ${point.rps.toFixed(0)} req/s p50 ${point.p50?.toFixed(1)} ms p99 ${point.p99?.toFixed(1)} ms errors ${point.errors} rss ${point.peakRssMiB} MiB cpu ${point.cpuMicrosPerRequest?.toFixed(0)} µs/req, postgres ${point.postgresCpuMicrosPerRequest?.toFixed(0)} µs/req${applying ? `, applied ${point.appliedPerSecond?.toFixed(0)} events/s` : ''}`)
       points.push(point)
     }
   } finally {

@@ -14,14 +14,31 @@ export function renderMarkdown (input: { environment: Record<string, unknown>, i
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
   ]
   const us = (value: number | null | undefined) => value === null || value === undefined ? '–' : value.toFixed(0)
-  for (const p of input.ingest) {
+  const first = input.ingest.filter((p) => p.round === 1)
+  const again = input.ingest.filter((p) => p.round === 2)
+  for (const p of first) {
     lines.push(`| ${p.variant} | ${p.concurrency} | ${p.rps.toFixed(0)} | ${ms(p.p50)} | ${ms(p.p99)} | ${ms(p.p999)} | ${p.errors} | ${us(p.cpuMicrosPerRequest)} | ${us(p.postgresCpuMicrosPerRequest)} | ${p.peakRssMiB ?? '–'} | ${us(p.appliedPerSecond)} |`)
   }
   lines.push('', '| concurrency | ours ÷ naive | ours + apply worker ÷ naive | ours + all workers syncing ÷ naive | ours + apply worker ÷ naive+prepared | ours ÷ ceiling |', '|---:|---:|---:|---:|---:|---:|')
-  const at = (variant: string, concurrency: number) => input.ingest.find((p) => p.variant === variant && p.concurrency === concurrency)?.rps
-  for (const concurrency of [...new Set(input.ingest.map((p) => p.concurrency))]) {
-    const naive = at('naive', concurrency)
-    lines.push(`| ${concurrency} | ${ratio(at('ours', concurrency), naive)} | ${ratio(at('ours+apply', concurrency), naive)} | ${ratio(at('ours+sync', concurrency), naive)} | ${ratio(at('ours+apply', concurrency), at('naive+prepared', concurrency))} | ${ratio(at('ours', concurrency), at('ceiling', concurrency))} |`)
+  const pointOf = (points: IngestPoint[], variant: string, concurrency: number) => points.find((p) => p.variant === variant && p.concurrency === concurrency)
+  /** A variant's req/s at a concurrency: the first round's, or with `bothRounds` the mean of the two. */
+  const at = (variant: string, concurrency: number, bothRounds = false) => {
+    const rates = (bothRounds ? [first, again] : [first]).map((points) => pointOf(points, variant, concurrency)?.rps)
+    return rates.every((rps) => rps !== undefined) ? rates.reduce((sum: number, rps) => sum + (rps ?? 0), 0) / rates.length : undefined
+  }
+  const ratioRow = (label: string, concurrency: number, bothRounds: boolean) => {
+    const naive = at('naive', concurrency, bothRounds)
+    return `| ${label} | ${ratio(at('ours', concurrency, bothRounds), naive)} | ${ratio(at('ours+apply', concurrency, bothRounds), naive)} | ${ratio(at('ours+sync', concurrency, bothRounds), naive)} | ${ratio(at('ours+apply', concurrency, bothRounds), at('naive+prepared', concurrency, bothRounds))} | ${ratio(at('ours', concurrency, bothRounds), at('ceiling', concurrency, bothRounds))} |`
+  }
+  for (const concurrency of [...new Set(first.map((p) => p.concurrency))]) lines.push(ratioRow(String(concurrency), concurrency, false))
+  for (const concurrency of [...new Set(again.map((p) => p.concurrency))]) lines.push(ratioRow(`${concurrency}, mean of both rounds`, concurrency, true))
+  if (again.length > 0) {
+    lines.push('', `Round 2: each variant once more at c=${[...new Set(again.map((p) => p.concurrency))].join(', ')}, in reverse order, after the pass above.`, '',
+      '| variant | concurrency | req/s, round 1 / round 2 | p99 ms, round 1 / round 2 | server CPU µs/req, round 2 | PostgreSQL CPU µs/req, round 2 |', '|---|---:|---:|---:|---:|---:|')
+    for (const p of again) {
+      const one = pointOf(first, p.variant, p.concurrency)
+      lines.push(`| ${p.variant} | ${p.concurrency} | ${one ? one.rps.toFixed(0) : '–'} / ${p.rps.toFixed(0)} | ${ms(one?.p99 ?? null)} / ${ms(p.p99)} | ${us(p.cpuMicrosPerRequest)} | ${us(p.postgresCpuMicrosPerRequest)} |`)
+    }
   }
   const s = input.sync
   if (s) {
