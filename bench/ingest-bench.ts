@@ -19,7 +19,7 @@ export interface LoadResult {
 
 export interface IngestPoint extends LoadResult {
   variant: Variant
-  /** 1: the run's pass over every variant and concurrency; 2: the repeat at one concurrency, variants in reverse order. */
+  /** 1: the run's pass over every variant and concurrency; 2: its repeat up to c=50, the variants in reverse order. */
   round: number
   peakRssMiB: number | null
   /** Server CPU per request (µs), warm-up included: robust where other load shares the CPUs. */

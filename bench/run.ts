@@ -10,7 +10,7 @@ import { benchSync, type SyncResult } from './sync-bench.ts'
 
 /**
  * `npm run bench`: starts its own embedded PostgreSQL (durable defaults: fsync and
- * synchronous_commit stay on), benchmarks the three ingestion variants side by side, then
+ * synchronous_commit stay on), benchmarks the ingestion variants side by side, then
  * the sync pipeline into the CRM sandboxes, and writes bench/results/latest.{json,md}.
  * BENCH_QUICK=1 shortens every phase (smoke run).
  */
@@ -25,9 +25,9 @@ const CONCURRENCIES = [10, 50, 200]
 // with the variants in reverse order. A single 8 s point moves ±15 % with the machine, and a slow
 // moment that fell on one variant (the naive baseline at 542 req/s in run AX) moved every ratio with
 // it; the two rounds' mean evens out a drift over the run. The second round runs the points before
-// c=50 too, so that c=50 starts from the same server and database state in both: run AZ went
-// straight to it, and its naive baseline measured 667 req/s in the first round and 426 in the second
-// (AY: 618 and 501) while the other variants moved either way.
+// c=50 too, so that c=50 starts from the same server and database state in both. (That did not explain
+// why the naive baseline's second round runs slower: 667 → 426 req/s without it in run AZ, 649 → 568
+// with it in BA.)
 const SECOND_ROUND = CONCURRENCIES.filter((concurrency) => concurrency <= 50)
 const VARIANTS: Variant[] = ['ceiling', 'naive', 'naive+prepared', 'ours', 'ours+apply', 'ours+sync']
 const WARMUP_MS = quick ? 500 : 2000
