@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { startEmbeddedPostgres, type RunningPostgres } from '../../../src/db/embedded-postgres.ts'
-import { freePort } from '../../../src/db/free-port.ts'
+import { restartablePort } from './restartable-port.ts'
 
 export interface FaultCluster {
   /** URL of the database the service under test uses. */
@@ -23,7 +23,8 @@ export interface FaultCluster {
  */
 export async function startFaultCluster (): Promise<FaultCluster> {
   const dataDir = join(tmpdir(), `agentclara-faults-${randomUUID()}`)
-  const port = await freePort()
+  // Not one the kernel would pick: see restartable-port.ts.
+  const port = await restartablePort()
   const boot = () => startEmbeddedPostgres({
     dataDir,
     port,
