@@ -24,16 +24,18 @@ export function renderMarkdown (input: { environment: Record<string, unknown>, i
   /** A variant's req/s at a concurrency: the first round's, or with `bothRounds` the mean of the two. */
   const at = (variant: string, concurrency: number, bothRounds = false) => {
     const rates = (bothRounds ? [first, again] : [first]).map((points) => pointOf(points, variant, concurrency)?.rps)
-    return rates.every((rps) => rps !== undefined) ? rates.reduce((sum: number, rps) => sum + (rps ?? 0), 0) / rates.length : undefined
+    if (rates.some((rps) => rps === undefined)) return undefined
+    return (rates as number[]).reduce((sum, rps) => sum + rps, 0) / rates.length
   }
   const ratioRow = (label: string, concurrency: number, bothRounds: boolean) => {
     const naive = at('naive', concurrency, bothRounds)
     return `| ${label} | ${ratio(at('ours', concurrency, bothRounds), naive)} | ${ratio(at('ours+apply', concurrency, bothRounds), naive)} | ${ratio(at('ours+sync', concurrency, bothRounds), naive)} | ${ratio(at('ours+apply', concurrency, bothRounds), at('naive+prepared', concurrency, bothRounds))} | ${ratio(at('ours', concurrency, bothRounds), at('ceiling', concurrency, bothRounds))} |`
   }
   for (const concurrency of [...new Set(first.map((p) => p.concurrency))]) lines.push(ratioRow(String(concurrency), concurrency, false))
-  for (const concurrency of [...new Set(again.map((p) => p.concurrency))]) lines.push(ratioRow(`${concurrency}, mean of both rounds`, concurrency, true))
+  const againAt = [...new Set(again.map((p) => p.concurrency))]
+  for (const concurrency of againAt) lines.push(ratioRow(`${concurrency}, mean of both rounds`, concurrency, true))
   if (again.length > 0) {
-    lines.push('', `Round 2: each variant once more at c=${[...new Set(again.map((p) => p.concurrency))].join(', ')}, in reverse order, after the pass above.`, '',
+    lines.push('', `Round 2: each variant once more at c=${againAt.join(', ')}, in reverse order, after the pass above.`, '',
       '| variant | concurrency | req/s, round 1 / round 2 | p99 ms, round 1 / round 2 | server CPU µs/req, round 2 | PostgreSQL CPU µs/req, round 2 |', '|---|---:|---:|---:|---:|---:|')
     for (const p of again) {
       const one = pointOf(first, p.variant, p.concurrency)

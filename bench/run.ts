@@ -42,16 +42,13 @@ const startedAt = new Date()
 let ingest: IngestPoint[] = []
 let sync: SyncResult | undefined
 try {
-  for (const variant of skipIngest ? [] : VARIANTS) {
+  const measure = async (variant: Variant, concurrencies: number[], round: number) => {
     ingest = ingest.concat(await benchVariant({
-      variant, clusterUrl: postgres.url, databaseDir: postgres.databaseDir, secret: SECRET, poolSize: POOL_SIZE, concurrencies: CONCURRENCIES, warmupMs: WARMUP_MS, durationMs: DURATION_MS, log
+      variant, clusterUrl: postgres.url, databaseDir: postgres.databaseDir, secret: SECRET, poolSize: POOL_SIZE, concurrencies, warmupMs: WARMUP_MS, durationMs: DURATION_MS, log, round
     }))
   }
-  for (const variant of skipIngest || quick ? [] : [...VARIANTS].reverse()) {
-    ingest = ingest.concat(await benchVariant({
-      variant, clusterUrl: postgres.url, databaseDir: postgres.databaseDir, secret: SECRET, poolSize: POOL_SIZE, concurrencies: SECOND_ROUND, warmupMs: WARMUP_MS, durationMs: DURATION_MS, log, round: 2
-    }))
-  }
+  for (const variant of skipIngest ? [] : VARIANTS) await measure(variant, CONCURRENCIES, 1)
+  for (const variant of skipIngest || quick ? [] : [...VARIANTS].reverse()) await measure(variant, SECOND_ROUND, 2)
   if (!skipSync) sync = await benchSync({ clusterUrl: postgres.url, quick, log })
 } finally {
   await postgres.stop()
