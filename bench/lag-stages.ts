@@ -8,7 +8,7 @@ export interface StagePercentiles { p50: number | null, p99: number | null }
 
 /**
  * Where the receive → contact-synced lag goes, stage by stage, for each new customer since
- * `afterEventId`:
+ * `afterEventId` whose id is `LIKE customers`:
  * - `queued`: receipt → its contact's first sync job (pg-boss's `created_on`, the start of
  *   the apply transaction that queued it: the job is visible from that transaction's commit);
  * - `waited`: that job queued → fetched by the worker that wrote the contact (`started_on`
@@ -18,7 +18,7 @@ export interface StagePercentiles { p50: number | null, p99: number | null }
  * From the database's own timestamps, so one clock for all of them; pg-boss deletes completed
  * jobs only after seven days by default (`deleteAfterSeconds`), so they are all still there.
  */
-export async function lagStages (pool: pg.Pool, crm: CrmName, afterEventId: string): Promise<{ queued: StagePercentiles, waited: StagePercentiles, written: StagePercentiles }> {
+export async function lagStages (pool: pg.Pool, crm: CrmName, afterEventId: string, customers: string): Promise<{ queued: StagePercentiles, waited: StagePercentiles, written: StagePercentiles }> {
   const { rows } = await pool.query<{ queued: number, waited: number, written: number }>(`
     WITH contact AS (
       SELECT w.id, min(w.received_at) AS received_at, min(r.synced_at) AS synced_at,
@@ -27,12 +27,12 @@ export async function lagStages (pool: pg.Pool, crm: CrmName, afterEventId: stri
       FROM webhook_events w
       JOIN crm_records r ON r.crm = $2 AND r.entity_type = 'contact' AND r.entity_id = w.payload -> 'data' ->> 'customer_id' AND r.status = 'synced'
       JOIN pgboss.job j ON j.name = $3 AND j.singleton_key = 'contact:' || (w.payload -> 'data' ->> 'customer_id')
-      WHERE w.id > $1
+      WHERE w.id > $1 AND w.payload -> 'data' ->> 'customer_id' LIKE $4
       GROUP BY w.id)
     SELECT 1000 * extract(epoch FROM queued_at - received_at)::float8 AS queued,
            1000 * extract(epoch FROM fetched_at - queued_at)::float8 AS waited,
            1000 * extract(epoch FROM synced_at - fetched_at)::float8 AS written
-    FROM contact WHERE fetched_at IS NOT NULL`, [afterEventId, crm, syncQueue(crm)])
+    FROM contact WHERE fetched_at IS NOT NULL`, [afterEventId, crm, syncQueue(crm), customers])
   const percentiles = (values: number[]): StagePercentiles => {
     const sorted = values.sort((a, b) => a - b)
     return { p50: quantileOf(sorted, 0.5), p99: quantileOf(sorted, 0.99) }

@@ -52,9 +52,10 @@ export interface SyncResult {
   backlog: BurstCalls & { hubspot: CallTimeline }
   hubspot429: number
   failedSyncJobs: number
-  lag: { rate: number, seconds: number, samples: number, p50: number | null, p99: number | null, stages: LagStages }
+  /** The steady phase's lag, over the `seconds` after `warmupSeconds`; `fromStart`: over the whole phase from its first event. */
+  lag: { rate: number, warmupSeconds: number, seconds: number, samples: number, p50: number | null, p99: number | null, stages: LagStages, fromStart: LagFromStart }
   /** The same lag to Salesforce's Contact: its calls are paced by its daily quota, not a window. */
-  salesforceLag: { samples: number, p50: number | null, p99: number | null, stages: LagStages }
+  salesforceLag: { samples: number, p50: number | null, p99: number | null, stages: LagStages, fromStart: LagFromStart }
   /** HubSpot and Salesforce calls / s during the steady phase, and what a day of it costs. */
   steady: {
     hubspotCallsPerSecond: number
@@ -70,6 +71,10 @@ export interface SyncResult {
 }
 
 type LagStages = Awaited<ReturnType<typeof lagStages>>
+interface LagFromStart { samples: number, p50: number | null, p99: number | null }
+
+/** The steady phase's measured customers (LIKE pattern): the warm-up's are cust_w…. */
+const MEASURED_CUSTOMERS = 'cust\\_l%'
 
 const HUBSPOT_DAILY_QUOTA = 250_000
 const SECRET = 'bench-sync-secret'
@@ -88,7 +93,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * - Phase 2 (backlog): the same burst for new customers, applied to the mirror with the
  *   sync workers stopped (as after an outage or a deploy); then the workers start and we
  *   time the drain and sample HubSpot's request counter to see the limit used throughout.
- * - Phase 3 (steady): 100 new customers a second; receive → contact-synced lag in each CRM.
+ * - Phase 3 (steady): 100 new customers a second; receive → contact-synced lag in each CRM,
+ *   measured over 30 s after 5 s of warm-up (and over the whole phase, as before run BC).
  */
 export async function benchSync (options: { clusterUrl: string, quick: boolean, log: (line: string) => void }): Promise<SyncResult> {
   const customers = options.quick ? 400 : 2000
@@ -97,6 +103,8 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
   const events = eventCount(burst)
   const lagRate = 100
   const lagSeconds = options.quick ? 5 : 30
+  // Longer than two of Salesforce's steady call spacings (1.73 s at its default daily share).
+  const lagWarmupSeconds = options.quick ? 1 : 5
   const capMs = options.quick ? 120_000 : 240_000
 
   const databaseUrl = await freshDatabase(options.clusterUrl, 'bench_sync')
@@ -221,47 +229,69 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     const backlog = { ...backlogDrain, ...backlogHubspot, salesforceCalls: salesforceCount() - backlogBefore.salesforce }
     options.log(`sync backlog: drained in ${backlog.drainSeconds.toFixed(1)} s, ${backlog.hubspotCalls} HubSpot calls (${(backlog.hubspot.used * 100).toFixed(0)} % of the limit), ${backlog.salesforceCalls} Salesforce`)
 
-    // Phase 3: steady rate, a new customer per event, lag from SQL timestamps.
+    // Phase 3: steady rate, a new customer per event, lag from SQL timestamps. Measured after a
+    // warm-up, as a steady state is: started cold, the phase's first event was fetched at once
+    // (the CRM's calls then keep their spacing from it), so the window began on a fetch while it
+    // ended anywhere within a call's spacing. Its last, part-filled spacing held only changes that
+    // wait longer than half of it (57 of 3 000 in one run, all waiting over 1.1 s for Salesforce's
+    // next call), with none to balance them: by their share alone they raise the p50 by about 17 ms. After a warm-up
+    // the window starts at any point of a spacing too, and the two partial spacings balance.
     const { rows: [mark] } = await pool.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM webhook_events')
-    options.log(`sync steady: ${lagRate} events/s for ${lagSeconds} s`)
-    const hubspotBeforeSteady = hubspotCount()
-    const salesforceBeforeSteady = salesforceCount()
+    options.log(`sync steady: ${lagRate} events/s, ${lagWarmupSeconds} s of warm-up then ${lagSeconds} s measured`)
+    const warmupEvents = lagRate * lagWarmupSeconds
+    const measuredEvents = lagRate * lagSeconds
+    let hubspotBeforeSteady = hubspotCount()
+    let salesforceBeforeSteady = salesforceCount()
     const sends: Array<Promise<number>> = []
     const lagStarted = performance.now()
-    for (let i = 0; i < lagRate * lagSeconds; i++) {
+    let measuredStarted = lagStarted
+    for (let i = 0; i < warmupEvents + measuredEvents; i++) {
       const due = lagStarted + (i * 1000) / lagRate
       const wait = due - performance.now()
       if (wait > 0) await sleep(wait)
-      sends.push(deliver(JSON.stringify({ event: 'conversation.created', timestamp: new Date().toISOString(), data: { conversation_id: `conv_l${i}`, customer_id: `cust_l${i}`, customer_name: `Lag ${i}`, channel: 'sms', status: 'open' } })))
+      if (i === warmupEvents) {
+        measuredStarted = performance.now()
+        hubspotBeforeSteady = hubspotCount()
+        salesforceBeforeSteady = salesforceCount()
+      }
+      // cust_w…: the warm-up's customers; cust_l…: the measured ones.
+      const customer = `cust_${i < warmupEvents ? 'w' : 'l'}${i}`
+      sends.push(deliver(JSON.stringify({ event: 'conversation.created', timestamp: new Date().toISOString(), data: { conversation_id: `conv_${customer}`, customer_id: customer, customer_name: `Lag ${i}`, channel: 'sms', status: 'open' } })))
     }
     await Promise.all(sends)
     const lagQuery = `
       SELECT extract(epoch FROM (r.synced_at - w.received_at)) * 1000 AS ms
       FROM webhook_events w
       JOIN crm_records r ON r.crm = $2 AND r.entity_type = 'contact' AND r.entity_id = w.payload -> 'data' ->> 'customer_id'
-      WHERE w.id > $1 AND r.status = 'synced'`
+      WHERE w.id > $1 AND r.status = 'synced' AND w.payload -> 'data' ->> 'customer_id' LIKE $3`
     /** Each new customer's receive → its contact synced in `crm`, once every one is (or a minute has passed). */
-    const lagsIn = async (crm: string) => {
+    const lagsIn = async (crm: string, customers: string, expected: number) => {
       const deadline = performance.now() + 60_000
       let lags: number[] = []
       while (performance.now() < deadline) {
-        const { rows } = await pool.query<{ ms: string }>(lagQuery, [mark?.id ?? '0', crm])
+        const { rows } = await pool.query<{ ms: string }>(lagQuery, [mark?.id ?? '0', crm, customers])
         lags = rows.map((row) => Number(row.ms))
-        if (lags.length >= lagRate * lagSeconds) break
+        if (lags.length >= expected) break
         await sleep(500)
       }
       return lags.sort((a, b) => a - b)
     }
-    const lags = await lagsIn('hubspot')
-    const steadySeconds = (performance.now() - lagStarted) / 1000
+    const lags = await lagsIn('hubspot', MEASURED_CUSTOMERS, measuredEvents)
+    const steadySeconds = (performance.now() - measuredStarted) / 1000
     const steadyCalls = hubspotCount() - hubspotBeforeSteady
     const steadySalesforceCalls = salesforceCount() - salesforceBeforeSteady
     const salesforceDailyQuota = defaultBudget(salesforceDefinition).dailyLimit
     // After the steady calls are counted: waiting for Salesforce must not stretch HubSpot's seconds.
-    const salesforceLags = await lagsIn('salesforce')
+    const salesforceLags = await lagsIn('salesforce', MEASURED_CUSTOMERS, measuredEvents)
+    // The whole phase from its first event, warm-up included: how the lag was measured until run BB.
+    const fromStart = async (crm: string) => {
+      const all = await lagsIn(crm, 'cust\\_%', warmupEvents + measuredEvents)
+      return { samples: all.length, p50: quantileOf(all, 0.5), p99: quantileOf(all, 0.99) }
+    }
+    const [hubspotFromStart, salesforceFromStart] = [await fromStart('hubspot'), await fromStart('salesforce')]
     const quantile = (q: number) => quantileOf(lags, q)
 
-    const [hubspotStages, salesforceStages] = await Promise.all([lagStages(pool, 'hubspot', mark?.id ?? '0'), lagStages(pool, 'salesforce', mark?.id ?? '0')])
+    const [hubspotStages, salesforceStages] = await Promise.all([lagStages(pool, 'hubspot', mark?.id ?? '0', MEASURED_CUSTOMERS), lagStages(pool, 'salesforce', mark?.id ?? '0', MEASURED_CUSTOMERS)])
     const { rows: [failed] } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM crm_records WHERE status IN (\'dead\', \'retrying\')')
     return {
       events,
@@ -274,8 +304,8 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
       backlog,
       hubspot429: hubspot.requestStats().rateLimited,
       failedSyncJobs: failed?.n ?? 0,
-      lag: { rate: lagRate, seconds: lagSeconds, samples: lags.length, p50: quantile(0.5), p99: quantile(0.99), stages: hubspotStages },
-      salesforceLag: { samples: salesforceLags.length, p50: quantileOf(salesforceLags, 0.5), p99: quantileOf(salesforceLags, 0.99), stages: salesforceStages },
+      lag: { rate: lagRate, warmupSeconds: lagWarmupSeconds, seconds: lagSeconds, samples: lags.length, p50: quantile(0.5), p99: quantile(0.99), stages: hubspotStages, fromStart: hubspotFromStart },
+      salesforceLag: { samples: salesforceLags.length, p50: quantileOf(salesforceLags, 0.5), p99: quantileOf(salesforceLags, 0.99), stages: salesforceStages, fromStart: salesforceFromStart },
       steady: {
         hubspotCallsPerSecond: steadyCalls / steadySeconds,
         hubspotCallsPerDay: (steadyCalls / steadySeconds) * 86_400,
