@@ -103,7 +103,7 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
   const events = eventCount(burst)
   const lagRate = 100
   const lagSeconds = options.quick ? 5 : 30
-  // Longer than two of Salesforce's steady call spacings (1.73 s at its default daily share).
+  // In a full run, longer than two of Salesforce's steady call spacings (1.73 s at its default daily share).
   const lagWarmupSeconds = options.quick ? 1 : 5
   const capMs = options.quick ? 120_000 : 240_000
 
@@ -234,8 +234,9 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
     // (the CRM's calls then keep their spacing from it), so the window began on a fetch while it
     // ended anywhere within a call's spacing. Its last, part-filled spacing held only changes that
     // wait longer than half of it (57 of 3 000 in one run, all waiting over 1.1 s for Salesforce's
-    // next call), with none to balance them: by their share alone they raise the p50 by about 17 ms. After a warm-up
-    // the window starts at any point of a spacing too, and the two partial spacings balance.
+    // next call), with none to balance them: by their share alone they raise the p50 by about
+    // 17 ms. After a warm-up the window starts anywhere within a spacing too, and the two
+    // partial spacings balance.
     const { rows: [mark] } = await pool.query<{ id: string }>('SELECT coalesce(max(id), 0)::text AS id FROM webhook_events')
     options.log(`sync steady: ${lagRate} events/s, ${lagWarmupSeconds} s of warm-up then ${lagSeconds} s measured`)
     const warmupEvents = lagRate * lagWarmupSeconds
