@@ -53,9 +53,9 @@ export interface SyncResult {
   hubspot429: number
   failedSyncJobs: number
   /** The steady phase's lag, over the `seconds` after `warmupSeconds`; `fromStart`: over the whole phase from its first event. */
-  lag: { rate: number, warmupSeconds: number, seconds: number, samples: number, p50: number | null, p99: number | null, stages: LagStages, fromStart: LagFromStart }
+  lag: LagSummary & { rate: number, warmupSeconds: number, seconds: number, stages: LagStages, fromStart: LagSummary }
   /** The same lag to Salesforce's Contact: its calls are paced by its daily quota, not a window. */
-  salesforceLag: { samples: number, p50: number | null, p99: number | null, stages: LagStages, fromStart: LagFromStart }
+  salesforceLag: LagSummary & { stages: LagStages, fromStart: LagSummary }
   /** HubSpot and Salesforce calls / s during the steady phase, and what a day of it costs. */
   steady: {
     hubspotCallsPerSecond: number
@@ -71,10 +71,12 @@ export interface SyncResult {
 }
 
 type LagStages = Awaited<ReturnType<typeof lagStages>>
-interface LagFromStart { samples: number, p50: number | null, p99: number | null }
+/** A lag's samples and percentiles (ms). */
+interface LagSummary { samples: number, p50: number | null, p99: number | null }
 
-/** The steady phase's measured customers (LIKE pattern): the warm-up's are cust_w…. */
+/** The steady phase's customers (LIKE patterns): the measured ones are cust_l…, the warm-up's cust_w…. */
 const MEASURED_CUSTOMERS = 'cust\\_l%'
+const STEADY_CUSTOMERS = 'cust\\_%'
 
 const HUBSPOT_DAILY_QUOTA = 250_000
 const SECRET = 'bench-sync-secret'
@@ -277,20 +279,21 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
       }
       return lags.sort((a, b) => a - b)
     }
-    const lags = await lagsIn('hubspot', MEASURED_CUSTOMERS, measuredEvents)
+    /** p50 / p99 of `lagsIn`. */
+    const lagSummary = async (crm: string, customers: string, expected: number): Promise<LagSummary> => {
+      const lags = await lagsIn(crm, customers, expected)
+      return { samples: lags.length, p50: quantileOf(lags, 0.5), p99: quantileOf(lags, 0.99) }
+    }
+    const hubspotLag = await lagSummary('hubspot', MEASURED_CUSTOMERS, measuredEvents)
     const steadySeconds = (performance.now() - measuredStarted) / 1000
     const steadyCalls = hubspotCount() - hubspotBeforeSteady
     const steadySalesforceCalls = salesforceCount() - salesforceBeforeSteady
     const salesforceDailyQuota = defaultBudget(salesforceDefinition).dailyLimit
     // After the steady calls are counted: waiting for Salesforce must not stretch HubSpot's seconds.
-    const salesforceLags = await lagsIn('salesforce', MEASURED_CUSTOMERS, measuredEvents)
+    const salesforceLag = await lagSummary('salesforce', MEASURED_CUSTOMERS, measuredEvents)
     // The whole phase from its first event, warm-up included: how the lag was measured until run BB.
-    const fromStart = async (crm: string) => {
-      const all = await lagsIn(crm, 'cust\\_%', warmupEvents + measuredEvents)
-      return { samples: all.length, p50: quantileOf(all, 0.5), p99: quantileOf(all, 0.99) }
-    }
-    const [hubspotFromStart, salesforceFromStart] = [await fromStart('hubspot'), await fromStart('salesforce')]
-    const quantile = (q: number) => quantileOf(lags, q)
+    const hubspotFromStart = await lagSummary('hubspot', STEADY_CUSTOMERS, warmupEvents + measuredEvents)
+    const salesforceFromStart = await lagSummary('salesforce', STEADY_CUSTOMERS, warmupEvents + measuredEvents)
 
     const [hubspotStages, salesforceStages] = await Promise.all([lagStages(pool, 'hubspot', mark?.id ?? '0', MEASURED_CUSTOMERS), lagStages(pool, 'salesforce', mark?.id ?? '0', MEASURED_CUSTOMERS)])
     const { rows: [failed] } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM crm_records WHERE status IN (\'dead\', \'retrying\')')
@@ -305,8 +308,8 @@ export async function benchSync (options: { clusterUrl: string, quick: boolean, 
       backlog,
       hubspot429: hubspot.requestStats().rateLimited,
       failedSyncJobs: failed?.n ?? 0,
-      lag: { rate: lagRate, warmupSeconds: lagWarmupSeconds, seconds: lagSeconds, samples: lags.length, p50: quantile(0.5), p99: quantile(0.99), stages: hubspotStages, fromStart: hubspotFromStart },
-      salesforceLag: { samples: salesforceLags.length, p50: quantileOf(salesforceLags, 0.5), p99: quantileOf(salesforceLags, 0.99), stages: salesforceStages, fromStart: salesforceFromStart },
+      lag: { rate: lagRate, warmupSeconds: lagWarmupSeconds, seconds: lagSeconds, ...hubspotLag, stages: hubspotStages, fromStart: hubspotFromStart },
+      salesforceLag: { ...salesforceLag, stages: salesforceStages, fromStart: salesforceFromStart },
       steady: {
         hubspotCallsPerSecond: steadyCalls / steadySeconds,
         hubspotCallsPerDay: (steadyCalls / steadySeconds) * 86_400,
